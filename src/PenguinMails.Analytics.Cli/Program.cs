@@ -1,0 +1,3 @@
+using PenguinMails.Analytics.Cli;
+
+return await CliApplication.RunAsync(args);

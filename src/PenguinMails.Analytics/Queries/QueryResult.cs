@@ -1,0 +1,44 @@
+using System.Data.Common;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Queries;
+
+/// <summary>Rows streaming from one statement; owns the connection until disposed.</summary>
+public sealed class QueryResult : IAsyncDisposable
+{
+    private readonly DbConnection connection;
+    private readonly AnalyticsDatabase database;
+
+    internal QueryResult(DbConnection connection, DbDataReader reader, AnalyticsDatabase database)
+    {
+        this.connection = connection;
+        this.database = database;
+        Reader = reader;
+    }
+
+    /// <summary>The rows; read them once, in order.</summary>
+    public DbDataReader Reader { get; }
+
+    /// <summary>The column names, in order.</summary>
+    public IReadOnlyList<string> Columns => Enumerable.Range(0, Reader.FieldCount).Select(Reader.GetName).ToList();
+
+    /// <summary>Advances to the next row, turning an engine error mid-stream into a message for people.</summary>
+    public async Task<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await Reader.ReadAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not AnalyticsException && database.DescribeError(e) is { } message)
+        {
+            throw new AnalyticsException(message, e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Reader.DisposeAsync();
+        await connection.DisposeAsync(); // an open read-only transaction is rolled back here
+    }
+}

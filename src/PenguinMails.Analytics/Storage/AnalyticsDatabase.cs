@@ -1,0 +1,59 @@
+using System.Data.Common;
+using PenguinMails.Analytics.Storage.DuckDb;
+using PenguinMails.Analytics.Storage.Postgres;
+
+namespace PenguinMails.Analytics.Storage;
+
+/// <summary>
+/// One analytics database on one engine: the small interface that everything above storage uses.
+/// Both engines speak ADO.NET and nearly the same SQL; what differs (read-only execution,
+/// migration locking, the SQL files) is decided here, per engine, and nowhere else.
+/// </summary>
+public abstract class AnalyticsDatabase : IAsyncDisposable
+{
+    private protected AnalyticsDatabase(DatabaseTarget target)
+    {
+        Target = target;
+        Sql = new SqlScripts(target.Engine);
+    }
+
+    /// <summary>Where this database lives.</summary>
+    public DatabaseTarget Target { get; }
+
+    /// <summary>The engine this database runs on.</summary>
+    public StorageEngine Engine => Target.Engine;
+
+    /// <summary>The engine's SQL files (schema migrations and named queries).</summary>
+    public SqlScripts Sql { get; }
+
+    /// <summary>Opens a database, failing fast with a clear message when it cannot be reached or is locked.</summary>
+    public static async Task<AnalyticsDatabase> OpenAsync(DatabaseTarget target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.Engine switch
+        {
+            StorageEngine.Postgres => await PostgresDatabase.ConnectAsync(target, cancellationToken),
+            StorageEngine.DuckDb => DuckDbDatabase.Open(target),
+            _ => throw new ArgumentOutOfRangeException(nameof(target)),
+        };
+    }
+
+    /// <summary>Opens a connection; dispose it to give it back.</summary>
+    public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs one statement that must only read, with a statement timeout. The engine refuses a
+    /// write or a second statement; the returned reader streams rows and owns the connection.
+    /// </summary>
+    internal abstract Task<DbDataReader> ExecuteReadOnlyAsync(
+        DbConnection connection, string sql, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Serializes schema migrations against other processes migrating the same database.</summary>
+    internal abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Turns an engine error into a message for people, or returns null when it is not one.</summary>
+    internal abstract string? DescribeError(Exception exception);
+
+    /// <inheritdoc />
+    public abstract ValueTask DisposeAsync();
+}

@@ -1,0 +1,53 @@
+using System.Data.Common;
+
+namespace PenguinMails.Analytics.Storage;
+
+/// <summary>
+/// Small helpers over ADO.NET shared by both engines. Parameters are positional (<c>$1</c>, <c>$2</c>),
+/// which PostgreSQL and DuckDB both understand, so one SQL text serves both where the dialects agree.
+/// </summary>
+public static class DbCommandExtensions
+{
+    /// <summary>Creates a command on <paramref name="connection"/> with positional parameter values.</summary>
+    public static DbCommand CreateCommand(this DbConnection connection, string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var value in parameters)
+        {
+            command.AddParameter(value);
+        }
+        return command;
+    }
+
+    /// <summary>Appends a positional parameter.</summary>
+    public static DbCommand AddParameter(this DbCommand command, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parameter = command.CreateParameter();
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
+    /// <summary>Runs a statement and returns the rows it affected.</summary>
+    public static async Task<int> ExecuteAsync(this DbConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        await using var command = connection.CreateCommand(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Runs a query and returns the first column of the first row, converted to <typeparamref name="T"/>.</summary>
+    public static async Task<T?> ScalarAsync<T>(this DbConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        await using var command = connection.CreateCommand(sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        if (value is null || value is DBNull)
+        {
+            return default;
+        }
+        var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return (T)Convert.ChangeType(value, target, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+
+namespace PenguinMails.Analytics.Storage.DuckDb;
+
+/// <summary>
+/// Embedded DuckDB in one file. The process holds one root connection for its lifetime, which is
+/// what holds DuckDB's file lock; DuckDB.NET shares one database instance among the connections
+/// a process opens to the same file. A second process that wants the file fails fast with a clear message.
+/// </summary>
+public sealed partial class DuckDbDatabase : AnalyticsDatabase
+{
+    private readonly DuckDBConnection root;
+
+    private DuckDbDatabase(DatabaseTarget target, DuckDBConnection root) : base(target)
+    {
+        this.root = root;
+    }
+
+    /// <summary>The file this database lives in.</summary>
+    public string FilePath => Target.ConnectionString;
+
+    internal static DuckDbDatabase Open(DatabaseTarget target)
+    {
+        var directory = Path.GetDirectoryName(target.ConnectionString);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var connection = new DuckDBConnection($"Data Source={target.ConnectionString}");
+        try
+        {
+            connection.Open();
+        }
+        catch (DuckDBException e)
+        {
+            connection.Dispose();
+            throw new AnalyticsException(DescribeOpenError(target, e), e);
+        }
+        return new DuckDbDatabase(target, connection);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new DuckDBConnection(root.ConnectionString);
+        connection.Open();
+        return ValueTask.FromResult<DbConnection>(connection);
+    }
+
+    internal override async Task<DbDataReader> ExecuteReadOnlyAsync(
+        DbConnection connection, string sql, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await EnsureSingleSelectAsync(connection, sql, cancellationToken);
+
+        // The check above is DuckDB's own parser; the transaction that is never committed is the
+        // second wall, so nothing a reading statement might touch can persist.
+        await connection.ExecuteAsync("BEGIN TRANSACTION", cancellationToken);
+        var command = connection.CreateCommand(sql);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        return await command.ExecuteReaderAsync(timeoutSource.Token);
+    }
+
+    // DuckDB serializes only SELECT statements to JSON, so its answer tells a query from a write
+    // (and a syntax error from both) without a hand-written SQL parser.
+    private static async Task EnsureSingleSelectAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        var json = await connection.ScalarAsync<string>("SELECT json_serialize_sql($1::VARCHAR)", cancellationToken, sql)
+            ?? throw new AnalyticsException("The statement could not be checked.");
+        using var document = JsonDocument.Parse(json);
+        var rootElement = document.RootElement;
+        if (rootElement.TryGetProperty("error", out var error) && error.GetBoolean())
+        {
+            var type = rootElement.TryGetProperty("error_type", out var t) ? t.GetString() : null;
+            var message = rootElement.TryGetProperty("error_message", out var m) ? m.GetString() : "unknown error";
+            throw new AnalyticsException(type switch
+            {
+                "not implemented" => "only reading statements (SELECT, WITH ... SELECT, VALUES) are allowed here",
+                "parser" => $"syntax error: {message}",
+                _ => $"{type} error: {message}",
+            });
+        }
+        var count = rootElement.GetProperty("statements").GetArrayLength();
+        if (count != 1)
+        {
+            throw new AnalyticsException($"only one statement is allowed, got {count}");
+        }
+    }
+
+    internal override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask; // DuckDB's file lock already makes this process the only writer.
+
+    internal override string? DescribeError(Exception exception) => exception switch
+    {
+        DuckDBException duck => duck.Message,
+        OperationCanceledException => "the statement was cancelled (statement timeout)",
+        _ => null,
+    };
+
+    private static string DescribeOpenError(DatabaseTarget target, DuckDBException e)
+    {
+        var holder = LockHolderPattern().Match(e.Message);
+        if (holder.Success)
+        {
+            return $"The DuckDB file {target.ConnectionString} is in use by another process "
+                 + $"(PID {holder.Groups["pid"].Value}, {holder.Groups["program"].Value}). DuckDB lets one process use a file at a time: "
+                 + "while `penguin-analytics serve` holds it, use its HTTP API, or stop it first.";
+        }
+        return $"Cannot open {target.Display}: {e.Message}";
+    }
+
+    [GeneratedRegex(@"Conflicting lock is held in (?<program>.+?) \(PID (?<pid>\d+)\)")]
+    private static partial Regex LockHolderPattern();
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync()
+    {
+        root.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using System.Globalization;
+using Npgsql;
+
+namespace PenguinMails.Analytics.Storage.Postgres;
+
+/// <summary>PostgreSQL through one <see cref="NpgsqlDataSource"/> (pooled connections, binary COPY).</summary>
+public sealed class PostgresDatabase : AnalyticsDatabase
+{
+    // Any constant works; it only has to be the same for every migrator of this product.
+    private const long MigrationLockKey = 0x50_45_4E_47_55_49_4E; // "PENGUIN"
+
+    private PostgresDatabase(DatabaseTarget target, NpgsqlDataSource dataSource) : base(target)
+    {
+        DataSource = dataSource;
+    }
+
+    /// <summary>The Npgsql data source, for engine-specific work such as binary COPY.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    internal static async Task<PostgresDatabase> ConnectAsync(DatabaseTarget target, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlDataSourceBuilder(target.ConnectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= "penguin-analytics";
+        var dataSource = builder.Build();
+        var database = new PostgresDatabase(target, dataSource);
+        try
+        {
+            // Fail fast with a clear message rather than on the first real query.
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            return database;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await DataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw new AnalyticsException($"Cannot connect to {Target.Display}: {DescribeError(e) ?? e.Message}", e);
+        }
+    }
+
+    internal override async Task<DbDataReader> ExecuteReadOnlyAsync(
+        DbConnection connection, string sql, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        var transaction = await npgsql.BeginTransactionAsync(cancellationToken);
+        var milliseconds = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        await using (var setup = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {milliseconds}", npgsql, transaction))
+        {
+            await setup.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // A batch command is sent to the server as written, in one Parse message; the server
+        // refuses more than one statement there, so "SELECT 1; COMMIT; DROP ..." cannot slip through.
+        var batch = new NpgsqlBatch(npgsql, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+        return await batch.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+    }
+
+    internal override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, MigrationLockKey);
+    }
+
+    internal override string? DescribeError(Exception exception) => exception switch
+    {
+        PostgresException pg when pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction =>
+            $"only reading statements are allowed here ({pg.MessageText})",
+        PostgresException pg when pg.SqlState == PostgresErrorCodes.QueryCanceled =>
+            $"the statement was cancelled: {pg.MessageText}",
+        PostgresException pg when pg.SqlState == PostgresErrorCodes.SyntaxError && pg.MessageText.Contains("multiple commands", StringComparison.Ordinal) =>
+            "only one statement is allowed",
+        PostgresException pg => pg.Position > 0
+            ? $"{pg.MessageText} (SQLSTATE {pg.SqlState}, at character {pg.Position})"
+            : $"{pg.MessageText} (SQLSTATE {pg.SqlState})",
+        NpgsqlException { InnerException: { } inner } => inner.Message,
+        NpgsqlException npgsql => npgsql.Message,
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync() => await DataSource.DisposeAsync();
+}

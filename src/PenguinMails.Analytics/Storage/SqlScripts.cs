@@ -1,0 +1,48 @@
+using System.Reflection;
+
+namespace PenguinMails.Analytics.Storage;
+
+/// <summary>
+/// The SQL files embedded in the library for one engine. A file <c>Storage/Postgres/Schema/001_core.sql</c>
+/// is the resource of that name; a missing file is a clear error rather than a null.
+/// </summary>
+public sealed class SqlScripts
+{
+    private static readonly Assembly Assembly = typeof(SqlScripts).Assembly;
+
+    internal SqlScripts(StorageEngine engine)
+    {
+        Engine = engine;
+        EngineFolder = engine == StorageEngine.Postgres ? "Postgres" : "DuckDb";
+    }
+
+    /// <summary>The engine whose files these are.</summary>
+    public StorageEngine Engine { get; }
+
+    /// <summary>The folder name used for this engine's files: <c>Postgres</c> or <c>DuckDb</c>.</summary>
+    public string EngineFolder { get; }
+
+    /// <summary>All resource names under <paramref name="folder"/> for this engine, sorted.</summary>
+    public IReadOnlyList<string> List(string folder)
+    {
+        var prefix = $"{folder.TrimEnd('/')}/{EngineFolder}/";
+        return Assembly.GetManifestResourceNames()
+            .Select(name => name.Replace('\\', '/'))
+            .Where(name => name.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The text of the resource <paramref name="resourceName"/>.</summary>
+    public static string Read(string resourceName)
+    {
+        using var stream = Assembly.GetManifestResourceStream(resourceName)
+            ?? Assembly.GetManifestResourceStream(resourceName.Replace('/', '\\'))
+            ?? throw new InvalidOperationException($"The embedded SQL file '{resourceName}' is missing from {Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The text of <c>{folder}/{engine}/{file}</c>, for example <c>Get("Aggregation/Sql", "recompute.sql")</c>.</summary>
+    public string Get(string folder, string file) => Read($"{folder.TrimEnd('/')}/{EngineFolder}/{file}");
+}
