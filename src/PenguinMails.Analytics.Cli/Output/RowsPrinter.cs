@@ -51,7 +51,7 @@ public static class RowsPrinter
             var cells = new Text[result.Reader.FieldCount];
             for (var i = 0; i < cells.Length; i++)
             {
-                cells[i] = new Text(TabularValue.ToText(result.Reader.GetValue(i)) ?? "NULL");
+                cells[i] = new Text(TabularValue.ToText(result.GetValue(i)) ?? "NULL");
             }
             table.AddRow(cells);
             rows++;

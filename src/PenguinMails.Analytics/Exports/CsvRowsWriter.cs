@@ -23,7 +23,7 @@ public static class CsvRowsWriter
         {
             for (var i = 0; i < columns.Count; i++)
             {
-                csv.WriteField(TabularValue.ToText(result.Reader.GetValue(i)));
+                csv.WriteField(TabularValue.ToText(result.GetValue(i)));
             }
             await csv.EndRecordAsync(cancellationToken);
             rows++;

@@ -26,7 +26,7 @@ public static class JsonRowsWriter
             for (var i = 0; i < columns.Count; i++)
             {
                 writer.WritePropertyName(columns[i]);
-                TabularValue.Write(writer, result.Reader.GetValue(i), isJson[i]);
+                TabularValue.Write(writer, result.GetValue(i), isJson[i]);
             }
             writer.WriteEndObject();
             rows++;

@@ -9,11 +9,17 @@ public sealed class QueryResult : IAsyncDisposable
     private readonly DbConnection connection;
     private readonly AnalyticsDatabase database;
 
+    // DuckDB hands TIMESTAMPTZ values over as UTC DateTimes of unspecified kind.
+    private readonly bool[] unspecifiedUtc;
+
     internal QueryResult(DbConnection connection, DbDataReader reader, AnalyticsDatabase database)
     {
         this.connection = connection;
         this.database = database;
         Reader = reader;
+        unspecifiedUtc = Enumerable.Range(0, reader.FieldCount)
+            .Select(i => reader.GetDataTypeName(i) == "TimestampTz")
+            .ToArray();
     }
 
     /// <summary>The rows; read them once, in order.</summary>
@@ -21,6 +27,15 @@ public sealed class QueryResult : IAsyncDisposable
 
     /// <summary>The column names, in order.</summary>
     public IReadOnlyList<string> Columns => Enumerable.Range(0, Reader.FieldCount).Select(Reader.GetName).ToList();
+
+    /// <summary>The value of column <paramref name="ordinal"/> in the current row, the same type on both engines.</summary>
+    public object GetValue(int ordinal)
+    {
+        var value = Reader.GetValue(ordinal);
+        return unspecifiedUtc[ordinal] && value is DateTime { Kind: DateTimeKind.Unspecified } dateTime
+            ? DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)
+            : value;
+    }
 
     /// <summary>Advances to the next row, turning an engine error mid-stream into a message for people.</summary>
     public async Task<bool> ReadAsync(CancellationToken cancellationToken = default)

@@ -95,10 +95,15 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
 
     internal override string? DescribeError(Exception exception) => exception switch
     {
-        DuckDBException duck => duck.Message,
+        DuckDBException duck => OneLine(duck.Message),
         OperationCanceledException => "the statement was cancelled (statement timeout)",
         _ => null,
     };
+
+    // DuckDB's messages span lines with a caret under the query text; people get the sentences.
+    private static string OneLine(string message) => string.Join(' ', message
+        .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        .Where(line => !line.StartsWith("LINE ", StringComparison.Ordinal) && line != "^"));
 
     private static string DescribeOpenError(DatabaseTarget target, DuckDBException e)
     {

@@ -772,4 +772,12 @@ BEGIN
     GRANT INSERT ON analytics_access_audit, admin_audit_logs, admin_system_events
         TO penguin_analytics_app, penguin_analytics_admin;
     GRANT INSERT, UPDATE ON analytics_rate_limits TO penguin_analytics_app, penguin_analytics_admin;
+    -- Archives are for compliance look-ups by platform admins only.
+    FOREACH t IN ARRAY ARRAY[
+        'emails_archive', 'billing_analytics_archive', 'campaign_analytics_archive',
+        'sequence_step_analytics_archive', 'mailbox_analytics_archive', 'lead_analytics_archive',
+        'warmup_analytics_archive', 'daily_campaign_stats_archive', 'daily_step_stats_archive',
+        'daily_mailbox_stats_archive', 'daily_tenant_stats_archive'] LOOP
+        EXECUTE format('GRANT SELECT ON %I TO penguin_analytics_admin', t);
+    END LOOP;
 END $$;

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The test command (README.md): runs every test of the solution against real engines.
+# - installs PostgreSQL from the Debian package when no server binaries are present;
+# - starts a throw-away cluster on 127.0.0.1 on a free port, trusted local logins only;
+# - runs `dotnet test` for the whole solution with the server in PENGUIN_TEST_PG;
+# - stops the cluster and removes its files on exit, whatever happened.
+# Extra arguments go to `dotnet test` (for example: --filter-class '*Postgres*').
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+postgres_bin() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+if [ -z "$(postgres_bin)" ]; then
+  log "PostgreSQL is not installed: installing the Debian package"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+fi
+PG_BIN=$(postgres_bin)
+PG_MAJOR=$(basename "$(dirname "$PG_BIN")")
+if [ "${PG_MAJOR%%.*}" -lt 15 ]; then
+  log "PostgreSQL $PG_MAJOR is too old: 15 or newer is needed"
+  exit 1
+fi
+
+free_port() {
+  local port
+  for port in $(seq 55432 55632); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  log "no free port between 55432 and 55632"
+  exit 1
+}
+
+PG_DIR=$(mktemp -d /tmp/penguin-analytics-pg.XXXXXX)
+PG_PORT=$(free_port)
+# PostgreSQL refuses to run as root: run the cluster as the postgres user the package created.
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres "$PG_DIR"
+  run_pg() { runuser -u postgres -- "$@"; }
+else
+  run_pg() { "$@"; }
+fi
+
+stop_cluster() {
+  run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+trap stop_cluster EXIT
+
+log "starting PostgreSQL $PG_MAJOR on 127.0.0.1:$PG_PORT"
+run_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -o "\
+  -p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR \
+  -c max_connections=300 -c shared_buffers=256MB \
+  -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+
+export PENGUIN_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+
+status=0
+dotnet test --solution PenguinMails.Analytics.slnx "$@" 2>&1 | tee "$PG_DIR/test.log" || status=$?
+
+# One plain summary line that any CI reads: "tests: N passed, N failed, N skipped".
+total=$(grep -E '^\s+total:' "$PG_DIR/test.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+passed=$(grep -E '^\s+succeeded:' "$PG_DIR/test.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+failed=$(grep -E '^\s+failed:' "$PG_DIR/test.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+skipped=$(grep -E '^\s+skipped:' "$PG_DIR/test.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+if [ "$status" -eq 0 ] && [ "${total:-0}" -eq 0 ]; then
+  log "no test ran"
+  status=1
+fi
+echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit "$status"
