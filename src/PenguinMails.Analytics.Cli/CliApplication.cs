@@ -19,6 +19,8 @@ public static class CliApplication
             CommonOptions.Database,
             MigrateCommand.Create(),
             SqlCommand.Create(),
+            IngestCommand.Create(),
+            AggregateCommand.Create(),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

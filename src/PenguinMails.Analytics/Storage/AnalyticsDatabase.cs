@@ -51,6 +51,29 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     /// <summary>Serializes schema migrations against other processes migrating the same database.</summary>
     internal abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Opens a connection for the pipeline (ingest, aggregation, jobs), which works across tenants:
+    /// on PostgreSQL it carries the admin context that row-level security admits.
+    /// </summary>
+    public virtual ValueTask<DbConnection> OpenPipelineConnectionAsync(CancellationToken cancellationToken = default) =>
+        OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// Writes rows into <paramref name="table"/> through the engine's bulk path (binary COPY on
+    /// PostgreSQL, the appender on DuckDB), inside the connection's current transaction.
+    /// Values are <see cref="string"/>, <see cref="long"/>, <see cref="int"/>, <see cref="short"/>,
+    /// <see cref="bool"/>, UTC <see cref="DateTime"/> (timestamptz) or null.
+    /// </summary>
+    internal abstract Task BulkInsertAsync(
+        DbConnection connection, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes a lock named <paramref name="name"/> until the connection's transaction ends, so that
+    /// only one fold (or one recompute) changes the analytics tables at a time, across processes
+    /// on PostgreSQL. Dispose the result after the transaction ends.
+    /// </summary>
+    internal abstract Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken);
+
     /// <summary>Turns an engine error into a message for people, or returns null when it is not one.</summary>
     internal abstract string? DescribeError(Exception exception);
 

@@ -50,4 +50,28 @@ public static class DbCommandExtensions
         var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
         return (T)Convert.ChangeType(value, target, System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Runs the statements of a script one after the other; an error names the statement.</summary>
+    public static async Task RunScriptAsync(this DbConnection connection, IReadOnlyList<string> statements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        foreach (var statement in statements)
+        {
+            try
+            {
+                await connection.ExecuteAsync(statement, cancellationToken);
+            }
+            catch (DbException e)
+            {
+                throw new AnalyticsException($"{e.Message.Trim()} in the statement starting \"{FirstLine(statement)}\"", e);
+            }
+        }
+    }
+
+    private static string FirstLine(string statement)
+    {
+        var end = statement.IndexOf('\n', StringComparison.Ordinal);
+        var first = end < 0 ? statement : statement[..end];
+        return first.Length <= 100 ? first : first[..100] + "...";
+    }
 }

@@ -43,6 +43,51 @@ public sealed class SqlScripts
         return reader.ReadToEnd();
     }
 
-    /// <summary>The text of <c>{folder}/{engine}/{file}</c>, for example <c>Get("Aggregation/Sql", "recompute.sql")</c>.</summary>
-    public string Get(string folder, string file) => Read($"{folder.TrimEnd('/')}/{EngineFolder}/{file}");
+    /// <summary>
+    /// The text of <c>{folder}/{engine}/{file}</c>, for example <c>Get("Aggregation/Sql", "recompute.sql")</c>;
+    /// when the engine has no file of that name, the one both engines share in <c>{folder}/Common/{file}</c>.
+    /// </summary>
+    public string Get(string folder, string file)
+    {
+        var own = $"{folder.TrimEnd('/')}/{EngineFolder}/{file}";
+        return Exists(own) ? Read(own) : Read($"{folder.TrimEnd('/')}/Common/{file}");
+    }
+
+    /// <summary>
+    /// The statements of a script (see <see cref="Get"/>), split where a line ends with a semicolon.
+    /// Scripts are run statement by statement so that an error names the statement that failed.
+    /// </summary>
+    public IReadOnlyList<string> Statements(string folder, string file) =>
+        Cache.GetOrAdd((EngineFolder, folder, file), key => Split(Get(key.Folder, key.File)));
+
+    internal static IReadOnlyList<string> Split(string script)
+    {
+        var statements = new List<string>();
+        var current = new System.Text.StringBuilder();
+        foreach (var line in script.Split('\n'))
+        {
+            var trimmed = line.TrimEnd();
+            if (current.Length == 0 && (trimmed.Length == 0 || trimmed.StartsWith("--", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            current.Append(trimmed).Append('\n');
+            if (trimmed.EndsWith(';'))
+            {
+                statements.Add(current.ToString().TrimEnd().TrimEnd(';'));
+                current.Clear();
+            }
+        }
+        if (current.ToString().Trim().Length > 0)
+        {
+            statements.Add(current.ToString().Trim());
+        }
+        return statements;
+    }
+
+    private static bool Exists(string resourceName) =>
+        Assembly.GetManifestResourceInfo(resourceName) is not null
+        || Assembly.GetManifestResourceInfo(resourceName.Replace('/', '\\')) is not null;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Engine, string Folder, string File), IReadOnlyList<string>> Cache = new();
 }

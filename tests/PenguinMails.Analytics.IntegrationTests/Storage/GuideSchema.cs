@@ -28,7 +28,7 @@ public static class GuideSchema
     public static readonly string[] DesignTables =
     [
         "tenants", "companies", "campaigns", "sequence_steps", "mailboxes", "leads",
-        "emails", "pending_events", "dead_letter_events", "ingested_events", "mailbox_health_snapshots",
+        "emails", "pending_events", "entity_changes", "pipeline_state", "dead_letter_events", "mailbox_health_snapshots",
         "daily_campaign_stats", "daily_step_stats", "daily_mailbox_stats", "daily_tenant_stats",
         "analytics_jobs", "campaign_performance_summary",
         "emails_archive", "billing_analytics_archive", "campaign_analytics_archive", "sequence_step_analytics_archive",

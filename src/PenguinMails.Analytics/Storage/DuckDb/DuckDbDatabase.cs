@@ -13,6 +13,7 @@ namespace PenguinMails.Analytics.Storage.DuckDb;
 public sealed partial class DuckDbDatabase : AnalyticsDatabase
 {
     private readonly DuckDBConnection root;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> locks = new(StringComparer.Ordinal);
 
     private DuckDbDatabase(DatabaseTarget target, DuckDBConnection root) : base(target)
     {
@@ -47,6 +48,12 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
     {
         var connection = new DuckDBConnection(root.ConnectionString);
         connection.Open();
+        // Days and billing periods are UTC days on both engines.
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SET TimeZone = 'UTC'";
+            command.ExecuteNonQuery();
+        }
         return ValueTask.FromResult<DbConnection>(connection);
     }
 
@@ -87,6 +94,56 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
         if (count != 1)
         {
             throw new AnalyticsException($"only one statement is allowed, got {count}");
+        }
+    }
+
+    internal override Task BulkInsertAsync(
+        DbConnection connection, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        // The appender writes whole rows in the table's column order; staging tables are made so.
+        using var appender = ((DuckDBConnection)connection).CreateAppender(table);
+        foreach (var values in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = appender.CreateRow();
+            foreach (var value in values)
+            {
+                _ = value switch
+                {
+                    null => row.AppendNullValue(),
+                    string text => row.AppendValue(text),
+                    long number => row.AppendValue(number),
+                    int number => row.AppendValue(number),
+                    short number => row.AppendValue(number),
+                    bool flag => row.AppendValue(flag),
+                    DateTime time => row.AppendValue(time),
+                    _ => throw new ArgumentException($"Cannot bulk-write a {value.GetType().Name}.", nameof(rows)),
+                };
+            }
+            row.EndRow();
+        }
+        return Task.CompletedTask;
+    }
+
+    internal override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken)
+    {
+        // One process owns the file, so an in-process lock per name serializes all writers.
+        var gate = locks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Release(gate);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                gate.Release();
+            }
+            return ValueTask.CompletedTask;
         }
     }
 

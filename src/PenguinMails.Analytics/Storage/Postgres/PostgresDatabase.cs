@@ -68,6 +68,55 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         return await batch.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public override async ValueTask<DbConnection> OpenPipelineConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken);
+        // Session-level: Npgsql resets session state when the connection goes back to the pool.
+        await connection.ExecuteAsync("SELECT set_config('app.user_role', 'admin', false), set_config('TimeZone', 'UTC', false)", cancellationToken);
+        return connection;
+    }
+
+    internal override async Task BulkInsertAsync(
+        DbConnection connection, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        await using var writer = await npgsql.BeginBinaryImportAsync(
+            $"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            foreach (var value in row)
+            {
+                await (value switch
+                {
+                    null => writer.WriteNullAsync(cancellationToken),
+                    string text => writer.WriteAsync(text, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken),
+                    long number => writer.WriteAsync(number, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken),
+                    int number => writer.WriteAsync(number, NpgsqlTypes.NpgsqlDbType.Integer, cancellationToken),
+                    short number => writer.WriteAsync(number, NpgsqlTypes.NpgsqlDbType.Smallint, cancellationToken),
+                    bool flag => writer.WriteAsync(flag, NpgsqlTypes.NpgsqlDbType.Boolean, cancellationToken),
+                    DateTime time => writer.WriteAsync(time, NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken),
+                    _ => throw new ArgumentException($"Cannot bulk-write a {value.GetType().Name}.", nameof(rows)),
+                });
+            }
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    internal override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext($1))", cancellationToken, "penguin-analytics:" + name);
+        return NoLock.Instance;
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     internal override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, MigrationLockKey);

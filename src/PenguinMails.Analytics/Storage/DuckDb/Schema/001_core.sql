@@ -6,6 +6,37 @@
 -- left out on purpose: DuckDB scans columns with min/max zone maps, and ART indexes only slow
 -- its bulk writes; the unique keys that upserts need are kept.
 
+-- ---------------------------------------------------------------------------------------------
+-- Calendar and scoring functions shared by the fold and the recompute (same names on both engines).
+--   penguin_utc_day(ts)              the UTC day of a timestamp: days are UTC days (DESIGN.md).
+--   penguin_utc_ts(d)                midnight UTC of a day, as a timestamptz.
+--   penguin_period_start(d, cycle)   first day of the billing period holding day d, for a tenant
+--                                    whose cycle starts on day `cycle` (1-28) of each month.
+--   penguin_health_score(...)        a mailbox's health (0-100) from its counters when the sender
+--                                    sent no mailbox.health snapshot (DESIGN.md, decision 7):
+--                                    100 - 4 x bounce% - 30 x complaint% + min(10, reply%)
+--                                        - max(0, (20 - open%) / 2), clamped to 0..100, rounded;
+--                                    bounce and complaint rates over sent, reply and open rates over
+--                                    delivered; NULL when nothing was sent.
+-- ---------------------------------------------------------------------------------------------
+CREATE MACRO penguin_utc_day(ts) AS CAST(timezone('UTC', ts) AS DATE);
+
+CREATE MACRO penguin_utc_ts(d) AS timezone('UTC', CAST(d AS TIMESTAMP));
+
+CREATE MACRO penguin_period_start(d, cycle_day) AS
+    CASE WHEN EXTRACT(DAY FROM d) >= cycle_day
+         THEN make_date(CAST(EXTRACT(YEAR FROM d) AS INTEGER), CAST(EXTRACT(MONTH FROM d) AS INTEGER), cycle_day)
+         ELSE CAST(make_date(CAST(EXTRACT(YEAR FROM d) AS INTEGER), CAST(EXTRACT(MONTH FROM d) AS INTEGER), cycle_day) - INTERVAL '1 month' AS DATE) END;
+
+CREATE MACRO penguin_health_score(sent, delivered, opened, replied, bounced, complaints) AS
+    CASE WHEN sent > 0 THEN CAST(GREATEST(0, LEAST(100, FLOOR(
+        100.0
+        - 4.0 * (100.0 * bounced / sent)
+        - 30.0 * (100.0 * complaints / sent)
+        + LEAST(10.0, CASE WHEN delivered > 0 THEN 100.0 * replied / delivered ELSE 0 END)
+        - GREATEST(0.0, (20.0 - CASE WHEN delivered > 0 THEN 100.0 * opened / delivered ELSE 0 END) / 2.0)
+        + 0.5))) AS INTEGER) END;
+
 CREATE SEQUENCE seq_tenant_key;
 CREATE SEQUENCE seq_company_key;
 CREATE SEQUENCE seq_campaign_key;
@@ -96,31 +127,64 @@ CREATE TABLE emails (
     ingested TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
 
+-- The inbox (an outbox in the ingest transaction): every accepted email event and mailbox.health
+-- snapshot lands here first, with its references already resolved to surrogate keys. The fold
+-- applies what it can to the raw store and deletes it; an event whose email.sent has not arrived
+-- stays here, pending, until it does (or until it expires into dead_letter_events).
+-- kind: 0 sent, 1 delivered, 2 opened, 3 clicked, 4 replied, 5 bounced, 6 unsubscribed,
+--       7 spam_complaint, 8 mailbox.health.
+CREATE SEQUENCE seq_pending_events;
+CREATE SEQUENCE seq_dead_letter_events;
 CREATE TABLE pending_events (
-    event_id TEXT PRIMARY KEY,
-    email_id TEXT NOT NULL,
-    event_type TEXT NOT NULL,
+    seq BIGINT NOT NULL DEFAULT nextval('seq_pending_events'),
+    kind SMALLINT NOT NULL CHECK (kind BETWEEN 0 AND 8),
+    event_id TEXT NOT NULL,
+    email_id TEXT,
     occurred_at TIMESTAMPTZ NOT NULL,
     bounce_type TEXT,
+    tenant_key INTEGER,
+    company_key INTEGER,
+    campaign_key INTEGER,
+    step_key INTEGER,
+    mailbox_key INTEGER,
+    lead_key INTEGER,
+    is_warmup BOOLEAN,
+    health_score SMALLINT,
+    progress_percentage SMALLINT,
+    warmup_status TEXT,
     received TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
 
-CREATE SEQUENCE seq_dead_letter_events;
+
+-- Entities upserted since the last fold: the fold refreshes the attributes (status, warmup
+-- status, volume, domain) that analytics rows copy from them.
+CREATE SEQUENCE seq_entity_changes;
+CREATE TABLE entity_changes (
+    seq BIGINT NOT NULL DEFAULT nextval('seq_entity_changes'),
+    entity_type TEXT NOT NULL,
+    entity_id TEXT NOT NULL
+);
+
+-- Pipeline watermarks: fold_seq is the highest pending_events.seq the fold has taken in;
+-- folded_at is when the last fold committed (the `as_of` of every read).
+CREATE TABLE pipeline_state (
+    name TEXT PRIMARY KEY,
+    value BIGINT NOT NULL,
+    updated TIMESTAMPTZ NOT NULL DEFAULT NOW()
+);
+INSERT INTO pipeline_state (name, value) VALUES ('fold_seq', 0);
+
+-- Pending events that outlived the retention window: kept, never dropped.
 CREATE TABLE dead_letter_events (
     id BIGINT PRIMARY KEY DEFAULT nextval('seq_dead_letter_events'),
     event_id TEXT NOT NULL,
-    email_id TEXT,
     event_type TEXT NOT NULL,
+    email_id TEXT,
     occurred_at TIMESTAMPTZ,
     bounce_type TEXT,
     reason TEXT NOT NULL,
     received TIMESTAMPTZ,
     dead_lettered TIMESTAMPTZ NOT NULL DEFAULT NOW()
-);
-
-CREATE TABLE ingested_events (
-    event_id TEXT PRIMARY KEY,
-    received TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
 
 CREATE TABLE mailbox_health_snapshots (
@@ -190,6 +254,9 @@ CREATE TABLE mailbox_analytics (
     current_volume INTEGER DEFAULT 0,
     billing_id BIGINT NOT NULL,
     campaign_status TEXT,
+    -- campaign_status is the status of the campaign the mailbox last sent for in the period.
+    last_sent_at TIMESTAMPTZ,
+    last_campaign_id TEXT,
     updated TIMESTAMPTZ DEFAULT NOW(),
     UNIQUE (mailbox_id, billing_id)
 );

@@ -38,6 +38,44 @@ AS $$ SELECT coalesce(current_setting('app.user_role', true) = 'admin', false)
              AND pg_has_role('penguin_analytics_admin', 'MEMBER') $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Calendar and scoring functions shared by the fold and the recompute (same names on both engines).
+--   penguin_utc_day(ts)              the UTC day of a timestamp: days are UTC days (DESIGN.md).
+--   penguin_utc_ts(d)                midnight UTC of a day, as a timestamptz.
+--   penguin_period_start(d, cycle)   first day of the billing period holding day d, for a tenant
+--                                    whose cycle starts on day `cycle` (1-28) of each month.
+--   penguin_health_score(...)        a mailbox's health (0-100) from its counters when the sender
+--                                    sent no mailbox.health snapshot (DESIGN.md, decision 7):
+--                                    100 - 4 x bounce% - 30 x complaint% + min(10, reply%)
+--                                        - max(0, (20 - open%) / 2), clamped to 0..100, rounded;
+--                                    bounce and complaint rates over sent, reply and open rates over
+--                                    delivered; NULL when nothing was sent.
+-- ---------------------------------------------------------------------------------------------
+CREATE FUNCTION penguin_utc_day(ts TIMESTAMPTZ) RETURNS DATE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT CAST(ts AT TIME ZONE 'UTC' AS DATE) $$;
+
+CREATE FUNCTION penguin_utc_ts(d DATE) RETURNS TIMESTAMPTZ
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT CAST(d AS TIMESTAMP) AT TIME ZONE 'UTC' $$;
+
+CREATE FUNCTION penguin_period_start(d DATE, cycle_day INTEGER) RETURNS DATE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT CASE WHEN EXTRACT(DAY FROM d) >= cycle_day
+         THEN make_date(CAST(EXTRACT(YEAR FROM d) AS INTEGER), CAST(EXTRACT(MONTH FROM d) AS INTEGER), cycle_day)
+         ELSE CAST(make_date(CAST(EXTRACT(YEAR FROM d) AS INTEGER), CAST(EXTRACT(MONTH FROM d) AS INTEGER), cycle_day) - INTERVAL '1 month' AS DATE) END $$;
+
+CREATE FUNCTION penguin_health_score(sent BIGINT, delivered BIGINT, opened BIGINT, replied BIGINT, bounced BIGINT, complaints BIGINT)
+RETURNS INTEGER
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT CASE WHEN sent > 0 THEN CAST(GREATEST(0, LEAST(100, FLOOR(
+        100.0
+        - 4.0 * (100.0 * bounced / sent)
+        - 30.0 * (100.0 * complaints / sent)
+        + LEAST(10.0, CASE WHEN delivered > 0 THEN 100.0 * replied / delivered ELSE 0 END)
+        - GREATEST(0.0, (20.0 - CASE WHEN delivered > 0 THEN 100.0 * opened / delivered ELSE 0 END) / 2.0)
+        + 0.5))) AS INTEGER) END $$;
+
+-- ---------------------------------------------------------------------------------------------
 -- Dimensions. Integer surrogate keys (`*_key`) keep the raw store narrow and its scans fast.
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE tenants (
@@ -133,35 +171,62 @@ CREATE TABLE emails (
 CREATE INDEX idx_emails_email ON emails(email_id);
 CREATE INDEX idx_emails_tenant_sent ON emails(tenant_key, sent_at);
 
--- Events whose email.sent has not arrived yet; applied when it does.
+-- The inbox (an outbox in the ingest transaction): every accepted email event and mailbox.health
+-- snapshot lands here first, with its references already resolved to surrogate keys. The fold
+-- applies what it can to the raw store and deletes it; an event whose email.sent has not arrived
+-- stays here, pending, until it does (or until it expires into dead_letter_events).
+-- kind: 0 sent, 1 delivered, 2 opened, 3 clicked, 4 replied, 5 bounced, 6 unsubscribed,
+--       7 spam_complaint, 8 mailbox.health.
 CREATE TABLE pending_events (
-    event_id TEXT PRIMARY KEY,
-    email_id TEXT NOT NULL,
-    event_type TEXT NOT NULL,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind SMALLINT NOT NULL CHECK (kind BETWEEN 0 AND 8),
+    event_id TEXT NOT NULL,
+    email_id TEXT,
     occurred_at TIMESTAMPTZ NOT NULL,
     bounce_type TEXT,
+    tenant_key INTEGER,
+    company_key INTEGER,
+    campaign_key INTEGER,
+    step_key INTEGER,
+    mailbox_key INTEGER,
+    lead_key INTEGER,
+    is_warmup BOOLEAN,
+    health_score SMALLINT,
+    progress_percentage SMALLINT,
+    warmup_status TEXT,
     received TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
-CREATE INDEX idx_pending_events_email ON pending_events(email_id);
 CREATE INDEX idx_pending_events_received ON pending_events(received);
+CREATE INDEX idx_pending_events_email ON pending_events(email_id);
+
+-- Entities upserted since the last fold: the fold refreshes the attributes (status, warmup
+-- status, volume, domain) that analytics rows copy from them.
+CREATE TABLE entity_changes (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    entity_type TEXT NOT NULL,
+    entity_id TEXT NOT NULL
+);
+
+-- Pipeline watermarks: fold_seq is the highest pending_events.seq the fold has taken in;
+-- folded_at is when the last fold committed (the `as_of` of every read).
+CREATE TABLE pipeline_state (
+    name TEXT PRIMARY KEY,
+    value BIGINT NOT NULL,
+    updated TIMESTAMPTZ NOT NULL DEFAULT NOW()
+);
+INSERT INTO pipeline_state (name, value) VALUES ('fold_seq', 0);
 
 -- Pending events that outlived the retention window: kept, never dropped.
 CREATE TABLE dead_letter_events (
     id BIGINT PRIMARY KEY GENERATED ALWAYS AS IDENTITY,
     event_id TEXT NOT NULL,
-    email_id TEXT,
     event_type TEXT NOT NULL,
+    email_id TEXT,
     occurred_at TIMESTAMPTZ,
     bounce_type TEXT,
     reason TEXT NOT NULL,
     received TIMESTAMPTZ,
     dead_lettered TIMESTAMPTZ NOT NULL DEFAULT NOW()
-);
-
--- Every accepted event_id, so a repeat is a no-op.
-CREATE TABLE ingested_events (
-    event_id TEXT PRIMARY KEY,
-    received TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
 
 -- mailbox.health snapshots from the sending side.
@@ -241,6 +306,9 @@ CREATE TABLE mailbox_analytics (
     current_volume INTEGER DEFAULT 0,
     billing_id BIGINT NOT NULL,
     campaign_status TEXT,
+    -- campaign_status is the status of the campaign the mailbox last sent for in the period.
+    last_sent_at TIMESTAMPTZ,
+    last_campaign_id TEXT,
     updated TIMESTAMP WITH TIME ZONE DEFAULT NOW(),
     CONSTRAINT uq_mailbox_analytics_period UNIQUE (mailbox_id, billing_id)
 );

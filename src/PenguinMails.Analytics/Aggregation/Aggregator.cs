@@ -1,0 +1,104 @@
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Aggregation;
+
+/// <summary>
+/// Turns the raw store into the analytics tables, two ways to the same numbers (DESIGN.md, "Pipeline"):
+/// <see cref="FoldAsync"/> applies pending events and adds each email's first-occurrence
+/// transitions as counter deltas; <see cref="RecomputeAsync"/> deletes a scope and rebuilds it from
+/// the raw emails. Both feed the same <c>apply.sql</c>, one set-based statement per table, and
+/// both run under one lock so they never interleave.
+/// </summary>
+public sealed class Aggregator
+{
+    private const string SqlFolder = "Aggregation/Sql";
+    private const string LockName = "aggregate";
+
+    private readonly AnalyticsDatabase database;
+    private readonly AggregationOptions options;
+    private readonly TimeProvider time;
+
+    public Aggregator(AnalyticsDatabase database, AggregationOptions? options = null, TimeProvider? time = null)
+    {
+        this.database = database ?? throw new ArgumentNullException(nameof(database));
+        this.options = options ?? new AggregationOptions();
+        this.time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Folds everything pending, in transactions of at most <see cref="AggregationOptions.MaxEventsPerFold"/> new events.</summary>
+    public async Task<FoldResult> FoldAsync(CancellationToken cancellationToken = default)
+    {
+        var total = FoldResult.None;
+        while (true)
+        {
+            var (result, more) = await FoldOnceAsync(cancellationToken);
+            total = total.Add(result);
+            if (!more)
+            {
+                return total;
+            }
+        }
+    }
+
+    private async Task<(FoldResult Result, bool More)> FoldOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
+
+        var expireBefore = time.GetUtcNow().UtcDateTime - options.PendingRetention;
+        var lastSeq = await connection.ScalarAsync<long>("SELECT value FROM pipeline_state WHERE name = 'fold_seq'", cancellationToken);
+        var maxSeq = await connection.ScalarAsync<long?>("SELECT MAX(seq) FROM pending_events", cancellationToken) ?? 0;
+        var changes = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM entity_changes", cancellationToken);
+        var expired = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events WHERE received < $1", cancellationToken, expireBefore);
+        if (maxSeq <= lastSeq && changes == 0 && expired == 0)
+        {
+            return (FoldResult.None, false);
+        }
+
+        var upTo = Math.Min(maxSeq, lastSeq + options.MaxEventsPerFold);
+        await connection.ExecuteAsync("DROP TABLE IF EXISTS fold_params", cancellationToken);
+        await connection.ExecuteAsync("CREATE TEMP TABLE fold_params (last_seq BIGINT, max_seq BIGINT, expire_before TIMESTAMPTZ)", cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO fold_params VALUES ($1, $2, $3)", cancellationToken, lastSeq, Math.Max(upTo, lastSeq), expireBefore);
+
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_collect.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "analyze_fold.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_finish.sql"), cancellationToken);
+
+        var read = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM fold_batch", cancellationToken);
+        var created = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM fold_new", cancellationToken);
+        var deadLettered = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM fold_expired", cancellationToken);
+        var stillPending = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (new FoldResult(read, created, stillPending, deadLettered), upTo < maxSeq);
+    }
+
+    /// <summary>Rebuilds every analytics row in <paramref name="scope"/> from the raw store, in one transaction.</summary>
+    public async Task RecomputeAsync(RecomputeScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (scope.From is { } from && scope.To is { } to && from >= to)
+        {
+            throw new AnalyticsException($"The recompute range is empty: --from {from:yyyy-MM-dd} must be before --to {to:yyyy-MM-dd} (to is exclusive).");
+        }
+
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
+
+        if (scope.TenantId is { } tenant
+            && await connection.ScalarAsync<long>("SELECT COUNT(*) FROM tenants WHERE id = $1", cancellationToken, tenant) == 0)
+        {
+            throw new AnalyticsException($"Unknown tenant '{tenant}': nothing to recompute.");
+        }
+        await connection.ExecuteAsync("DROP TABLE IF EXISTS recompute_params", cancellationToken);
+        await connection.ExecuteAsync("CREATE TEMP TABLE recompute_params (tenant_id TEXT, from_day DATE, to_day DATE)", cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO recompute_params VALUES ($1, $2, $3)", cancellationToken,
+            scope.TenantId, scope.From ?? new DateOnly(1970, 1, 1), scope.To ?? new DateOnly(9999, 1, 1));
+
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_collect.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

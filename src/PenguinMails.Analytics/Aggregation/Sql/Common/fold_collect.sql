@@ -1,0 +1,96 @@
+-- Incremental fold, step 1: take the pending events up to fold_params.max_seq (new ones and
+-- those still waiting for their email.sent), apply them to the raw store, and leave in
+-- fold_changes each touched email with its first-occurrence transitions as 0/1 deltas.
+DROP TABLE IF EXISTS fold_batch;
+CREATE TEMP TABLE fold_batch AS
+SELECT p.*
+FROM pending_events p
+WHERE p.seq <= (SELECT max_seq FROM fold_params);
+
+-- New emails: the first email.sent of an email id not yet in the raw store.
+DROP TABLE IF EXISTS fold_new;
+CREATE TEMP TABLE fold_new AS
+SELECT x.email_id, x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key,
+       x.is_warmup, x.occurred_at AS sent_at
+FROM (
+    SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.email_id ORDER BY b.seq) AS rn
+    FROM fold_batch b
+    WHERE b.kind = 0
+) x
+WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email_id);
+
+INSERT INTO emails (email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at)
+SELECT email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at
+FROM fold_new;
+
+-- Each email's earliest event of each kind in this batch (only for emails that now exist).
+-- bounce_type: hard wins over soft ('hard' < 'soft').
+DROP TABLE IF EXISTS fold_events;
+CREATE TEMP TABLE fold_events AS
+SELECT b.email_id,
+       MIN(CASE WHEN b.kind = 1 THEN b.occurred_at END) AS delivered_at,
+       MIN(CASE WHEN b.kind = 2 THEN b.occurred_at END) AS opened_at,
+       MIN(CASE WHEN b.kind = 3 THEN b.occurred_at END) AS clicked_at,
+       MIN(CASE WHEN b.kind = 4 THEN b.occurred_at END) AS replied_at,
+       MIN(CASE WHEN b.kind = 5 THEN b.occurred_at END) AS bounced_at,
+       MIN(CASE WHEN b.kind = 5 THEN b.bounce_type END) AS bounce_type,
+       MIN(CASE WHEN b.kind = 6 THEN b.occurred_at END) AS unsubscribed_at,
+       MIN(CASE WHEN b.kind = 7 THEN b.occurred_at END) AS complained_at
+FROM fold_batch b
+WHERE b.kind BETWEEN 1 AND 7
+  AND EXISTS (SELECT 1 FROM emails e WHERE e.email_id = b.email_id)
+GROUP BY b.email_id;
+
+-- Transitions: a counter moves only when an email gets its first event of that kind.
+DROP TABLE IF EXISTS fold_changes;
+CREATE TEMP TABLE fold_changes AS
+SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.mailbox_key, e.lead_key,
+       e.is_warmup, e.sent_at,
+       CASE WHEN n.email_id IS NULL THEN 0 ELSE 1 END AS sent,
+       CASE WHEN e.delivered_at IS NULL AND ev.delivered_at IS NOT NULL THEN 1 ELSE 0 END AS delivered,
+       CASE WHEN e.opened_at IS NULL AND ev.opened_at IS NOT NULL THEN 1 ELSE 0 END AS opened,
+       CASE WHEN e.clicked_at IS NULL AND ev.clicked_at IS NOT NULL THEN 1 ELSE 0 END AS clicked,
+       CASE WHEN e.replied_at IS NULL AND ev.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
+       CASE WHEN e.bounced_at IS NULL AND ev.bounced_at IS NOT NULL THEN 1 ELSE 0 END AS bounced,
+       CASE WHEN e.unsubscribed_at IS NULL AND ev.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END AS unsubscribed,
+       CASE WHEN e.complained_at IS NULL AND ev.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained
+FROM emails e
+LEFT JOIN fold_new n ON n.email_id = e.email_id
+LEFT JOIN fold_events ev ON ev.email_id = e.email_id
+WHERE e.email_id IN (SELECT email_id FROM fold_new UNION ALL SELECT email_id FROM fold_events);
+
+UPDATE emails SET
+    delivered_at = LEAST(emails.delivered_at, ev.delivered_at),
+    opened_at = LEAST(emails.opened_at, ev.opened_at),
+    clicked_at = LEAST(emails.clicked_at, ev.clicked_at),
+    replied_at = LEAST(emails.replied_at, ev.replied_at),
+    bounced_at = LEAST(emails.bounced_at, ev.bounced_at),
+    bounce_type = CASE WHEN ev.bounce_type IS NULL THEN emails.bounce_type
+                       WHEN emails.bounce_type IS NULL THEN ev.bounce_type
+                       ELSE LEAST(emails.bounce_type, ev.bounce_type) END,
+    unsubscribed_at = LEAST(emails.unsubscribed_at, ev.unsubscribed_at),
+    complained_at = LEAST(emails.complained_at, ev.complained_at)
+FROM fold_events ev
+WHERE emails.email_id = ev.email_id;
+
+-- mailbox.health snapshots, once per event id.
+DROP TABLE IF EXISTS fold_snapshots;
+CREATE TEMP TABLE fold_snapshots AS
+SELECT x.event_id, x.tenant_key, m.company_id, m.id AS mailbox_id, x.occurred_at,
+       x.health_score, x.progress_percentage, x.warmup_status
+FROM (
+    SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.event_id ORDER BY b.seq) AS rn
+    FROM fold_batch b
+    WHERE b.kind = 8
+) x
+JOIN mailboxes m ON m.mailbox_key = x.mailbox_key
+WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM mailbox_health_snapshots s WHERE s.event_id = x.event_id);
+
+INSERT INTO mailbox_health_snapshots (event_id, mailbox_id, company_id, occurred_at, health_score, progress_percentage, warmup_status)
+SELECT event_id, mailbox_id, company_id, occurred_at, health_score, progress_percentage, warmup_status
+FROM fold_snapshots;
+
+-- Entities upserted since the last fold: their attributes are copied into analytics rows.
+DROP TABLE IF EXISTS fold_entities;
+CREATE TEMP TABLE fold_entities AS
+SELECT seq, entity_type, entity_id FROM entity_changes;

@@ -1,0 +1,37 @@
+-- Incremental fold, step 3: forget what was applied, dead-letter what waited too long, and move
+-- the watermark. Pending events are deleted by the sequence numbers this fold read (never by a
+-- range), so an ingest that commits late is picked up by the next fold.
+DELETE FROM pending_events
+WHERE seq IN (
+    SELECT b.seq FROM fold_batch b
+    WHERE b.kind IN (0, 8) OR EXISTS (SELECT 1 FROM emails e WHERE e.email_id = b.email_id));
+
+DELETE FROM entity_changes WHERE seq IN (SELECT seq FROM fold_entities);
+
+DROP TABLE IF EXISTS fold_expired;
+CREATE TEMP TABLE fold_expired AS
+SELECT p.*
+FROM pending_events p
+WHERE p.seq <= (SELECT max_seq FROM fold_params)
+  AND p.received < (SELECT expire_before FROM fold_params);
+
+INSERT INTO dead_letter_events (event_id, event_type, email_id, occurred_at, bounce_type, reason, received)
+SELECT event_id,
+       CASE kind WHEN 1 THEN 'email.delivered' WHEN 2 THEN 'email.opened' WHEN 3 THEN 'email.clicked'
+                 WHEN 4 THEN 'email.replied' WHEN 5 THEN 'email.bounced' WHEN 6 THEN 'email.unsubscribed'
+                 WHEN 7 THEN 'email.spam_complaint' ELSE 'unknown' END,
+       email_id, occurred_at, bounce_type,
+       'no email.sent arrived for this email_id within the pending window', received
+FROM fold_expired;
+
+DELETE FROM pending_events WHERE seq IN (SELECT seq FROM fold_expired);
+
+INSERT INTO admin_system_events (event_type, severity, message, timestamp)
+SELECT 'pending_events_dead_lettered', 'warning',
+       CAST(COUNT(*) AS TEXT) || ' pending email event(s) expired without their email.sent and were moved to dead_letter_events',
+       CAST(EXTRACT(EPOCH FROM NOW()) * 1000 AS BIGINT)
+FROM fold_expired
+HAVING COUNT(*) > 0;
+
+UPDATE pipeline_state SET value = GREATEST(value, (SELECT max_seq FROM fold_params)), updated = NOW()
+WHERE name = 'fold_seq';

@@ -1,0 +1,68 @@
+-- Recompute, step 1: widen the requested scope (recompute_params: tenant, days) to whole billing
+-- periods, delete every analytics row in it, and present all of its raw emails as deltas from
+-- zero in fold_changes, so that apply.sql rebuilds the rows exactly as the fold builds them.
+DROP TABLE IF EXISTS recompute_scope;
+CREATE TEMP TABLE recompute_scope AS
+SELECT t.tenant_key, t.id AS tenant_id,
+       penguin_utc_ts(penguin_period_start(p.from_day, t.billing_cycle_day)) AS from_ts,
+       penguin_utc_ts(penguin_period_start(p.to_day - 1, t.billing_cycle_day)) + INTERVAL '1 month' AS to_ts
+FROM tenants t
+CROSS JOIN recompute_params p
+WHERE p.tenant_id IS NULL OR t.id = p.tenant_id;
+
+DELETE FROM daily_campaign_stats WHERE EXISTS (
+    SELECT 1 FROM recompute_scope s
+    WHERE s.tenant_id = daily_campaign_stats.tenant_id
+      AND daily_campaign_stats.day >= penguin_utc_day(s.from_ts) AND daily_campaign_stats.day < penguin_utc_day(s.to_ts));
+DELETE FROM daily_step_stats WHERE EXISTS (
+    SELECT 1 FROM recompute_scope s
+    WHERE s.tenant_id = daily_step_stats.tenant_id
+      AND daily_step_stats.day >= penguin_utc_day(s.from_ts) AND daily_step_stats.day < penguin_utc_day(s.to_ts));
+DELETE FROM daily_mailbox_stats WHERE EXISTS (
+    SELECT 1 FROM recompute_scope s
+    WHERE s.tenant_id = daily_mailbox_stats.tenant_id
+      AND daily_mailbox_stats.day >= penguin_utc_day(s.from_ts) AND daily_mailbox_stats.day < penguin_utc_day(s.to_ts));
+DELETE FROM daily_tenant_stats WHERE EXISTS (
+    SELECT 1 FROM recompute_scope s
+    WHERE s.tenant_id = daily_tenant_stats.tenant_id
+      AND daily_tenant_stats.day >= penguin_utc_day(s.from_ts) AND daily_tenant_stats.day < penguin_utc_day(s.to_ts));
+
+DROP TABLE IF EXISTS recompute_billing;
+CREATE TEMP TABLE recompute_billing AS
+SELECT b.id
+FROM billing_analytics b
+JOIN recompute_scope s ON s.tenant_id = b.tenant_id AND b.period_start >= s.from_ts AND b.period_start < s.to_ts;
+
+DELETE FROM campaign_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
+DELETE FROM sequence_step_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
+DELETE FROM mailbox_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
+DELETE FROM lead_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
+DELETE FROM warmup_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
+DELETE FROM billing_analytics WHERE id IN (SELECT id FROM recompute_billing);
+
+DROP VIEW IF EXISTS fold_changes;
+CREATE TEMP VIEW fold_changes AS
+SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.mailbox_key, e.lead_key,
+       e.is_warmup, e.sent_at,
+       1 AS sent,
+       CASE WHEN e.delivered_at IS NOT NULL THEN 1 ELSE 0 END AS delivered,
+       CASE WHEN e.opened_at IS NOT NULL THEN 1 ELSE 0 END AS opened,
+       CASE WHEN e.clicked_at IS NOT NULL THEN 1 ELSE 0 END AS clicked,
+       CASE WHEN e.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
+       CASE WHEN e.bounced_at IS NOT NULL THEN 1 ELSE 0 END AS bounced,
+       CASE WHEN e.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END AS unsubscribed,
+       CASE WHEN e.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained
+FROM emails e
+JOIN recompute_scope s ON s.tenant_key = e.tenant_key AND e.sent_at >= s.from_ts AND e.sent_at < s.to_ts;
+
+DROP TABLE IF EXISTS fold_snapshots;
+CREATE TEMP TABLE fold_snapshots AS
+SELECT h.event_id, s.tenant_key, h.company_id, h.mailbox_id, h.occurred_at,
+       h.health_score, h.progress_percentage, h.warmup_status
+FROM mailbox_health_snapshots h
+JOIN companies c ON c.id = h.company_id
+JOIN recompute_scope s ON s.tenant_id = c.tenant_id AND h.occurred_at >= s.from_ts AND h.occurred_at < s.to_ts;
+
+DROP TABLE IF EXISTS fold_entities;
+CREATE TEMP TABLE fold_entities AS
+SELECT seq, entity_type, entity_id FROM entity_changes WHERE 1 = 0;

@@ -1,0 +1,1 @@
+-- DuckDB plans from the data itself: nothing to do.

@@ -1,0 +1,124 @@
+using PenguinMails.Analytics.Ingestion.Records;
+
+namespace PenguinMails.Analytics.Ingestion;
+
+/// <summary>
+/// The parsed records of one batch, ready to stage: entity upserts merged per id (later non-null
+/// values win, as the contract says), email events in input order with repeated event ids dropped.
+/// </summary>
+internal sealed class IngestBatch
+{
+    private readonly Dictionary<(string Type, string Id), MergedEntity> entityIndex = [];
+    private readonly HashSet<string> eventIds = new(StringComparer.Ordinal);
+
+    public List<MergedEntity> Entities { get; } = [];
+
+    public List<EmailEventRecord> Events { get; } = [];
+
+    /// <summary>Lines in the batch that parsed (accepted unless the database rejects them).</summary>
+    public long ParsedLines { get; private set; }
+
+    public bool IsEmpty => ParsedLines == 0;
+
+    /// <summary>Adds a parsed record; returns a rejection when it contradicts an earlier line of the batch.</summary>
+    public Rejection? Add(object record)
+    {
+        ParsedLines++;
+        switch (record)
+        {
+            case EmailEventRecord e:
+                // A repeated event id is a no-op (DESIGN.md): accepted, applied once.
+                if (eventIds.Add(e.EventId))
+                {
+                    Events.Add(e);
+                }
+                return null;
+            case TenantRecord t:
+                return Merge("tenant", t.Id, null, t.Line, m => m with { Name = t.Name ?? m.Name, Number = t.BillingCycleDay ?? m.Number });
+            case CompanyRecord c:
+                return Merge("company", c.Id, c.TenantId, c.Line, m => m with { Name = c.Name ?? m.Name });
+            case CampaignRecord c:
+                return Merge("campaign", c.Id, c.CompanyId, c.Line, m => m with
+                {
+                    Name = c.Name ?? m.Name, Status = c.Status ?? m.Status,
+                    StartedAt = c.StartedAt ?? m.StartedAt, CompletedAt = c.CompletedAt ?? m.CompletedAt,
+                });
+            case SequenceStepRecord s:
+                return Merge("sequence_step", s.Id, s.CampaignId, s.Line, m => m with { Number = s.StepNumber ?? m.Number, Variant = s.Variant ?? m.Variant });
+            case MailboxRecord b:
+                return Merge("mailbox", b.Id, b.CompanyId, b.Line, m => m with
+                {
+                    Address = b.Address ?? m.Address, Domain = b.Domain ?? m.Domain,
+                    WarmupStatus = b.WarmupStatus ?? m.WarmupStatus, Number = b.CurrentVolume ?? m.Number,
+                });
+            case LeadRecord l:
+                return Merge("lead", l.Id, l.CompanyId, l.Line, m => m with { Address = l.Address ?? m.Address, Status = l.Status ?? m.Status });
+            default:
+                throw new ArgumentException($"Unexpected record {record.GetType().Name}.", nameof(record));
+        }
+    }
+
+    private Rejection? Merge(string type, string id, string? parentId, long line, Func<EntityFields, EntityFields> apply)
+    {
+        if (!entityIndex.TryGetValue((type, id), out var merged))
+        {
+            merged = new MergedEntity(type, id, parentId, Entities.Count);
+            entityIndex.Add((type, id), merged);
+            Entities.Add(merged);
+        }
+        else if (!string.Equals(merged.ParentId, parentId, StringComparison.Ordinal))
+        {
+            ParsedLines--;
+            return new Rejection(line, ParentField(type), $"{type} '{id}' was given parent '{merged.ParentId}' on line {merged.Lines[0]}; an entity cannot move");
+        }
+        merged.Lines.Add(line);
+        merged.Fields = apply(merged.Fields);
+        return null;
+    }
+
+    private static string ParentField(string type) => type switch
+    {
+        "company" => "tenant_id",
+        "sequence_step" => "campaign_id",
+        _ => "company_id",
+    };
+}
+
+/// <summary>All lines of one entity in a batch, merged.</summary>
+internal sealed class MergedEntity(string type, string id, string? parentId, int index)
+{
+    public string Type { get; } = type;
+
+    public string Id { get; } = id;
+
+    public string? ParentId { get; } = parentId;
+
+    /// <summary>The position in the batch: the staged row's <c>line</c>, mapped back to <see cref="Lines"/>.</summary>
+    public int Index { get; } = index;
+
+    public List<long> Lines { get; } = [];
+
+    public EntityFields Fields { get; set; } = new();
+}
+
+/// <summary>The optional fields of any entity type; each type uses some of them.</summary>
+internal sealed record EntityFields
+{
+    public string? Name { get; init; }
+
+    public string? Status { get; init; }
+
+    public string? Address { get; init; }
+
+    public string? Domain { get; init; }
+
+    public string? WarmupStatus { get; init; }
+
+    public int? Number { get; init; }
+
+    public DateTime? StartedAt { get; init; }
+
+    public DateTime? CompletedAt { get; init; }
+
+    public string? Variant { get; init; }
+}

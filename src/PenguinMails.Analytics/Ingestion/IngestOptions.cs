@@ -1,0 +1,17 @@
+namespace PenguinMails.Analytics.Ingestion;
+
+/// <summary>Limits and batch sizes for ingestion; the defaults suit both the CLI and HTTP.</summary>
+public sealed class IngestOptions
+{
+    /// <summary>A line longer than this (in UTF-8 bytes) is rejected without being parsed.</summary>
+    public int MaxLineBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Lines per transaction. Larger batches amortize the set-based SQL; each batch is durable on its own.</summary>
+    public int BatchLines { get; set; } = 200_000;
+
+    /// <summary>At most this many rejections are kept for the report; all are counted.</summary>
+    public int MaxReportedErrors { get; set; } = 1_000;
+
+    /// <summary>The longest identifier accepted (ids, event ids, email ids).</summary>
+    public int MaxIdLength { get; set; } = 200;
+}

@@ -1,0 +1,152 @@
+using PenguinMails.Analytics.Ingestion.Records;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Ingestion;
+
+/// <summary>
+/// Ingests the NDJSON data contract (DESIGN.md, "Data contract"): the one code path behind
+/// <c>penguin-analytics ingest</c> and <c>POST /v1/ingest</c>. Each batch is one transaction that
+/// stages the records with the engine's bulk path, applies entity upserts, rejects records whose
+/// references are unknown, and puts the accepted events into <c>pending_events</c> together with a
+/// fold job (an outbox): when the call returns, every accepted record is durable.
+/// </summary>
+public sealed class Ingestor
+{
+    private const string SqlFolder = "Ingestion/Sql";
+
+    private static readonly string[] EntityColumns =
+        ["line", "entity_type", "id", "parent_id", "name", "status", "address", "domain", "warmup_status", "number", "started_at", "completed_at", "variant"];
+
+    private static readonly string[] EventColumns =
+        ["line", "kind", "event_id", "email_id", "occurred_at", "bounce_type", "campaign_id", "step_id", "mailbox_id", "lead_id",
+         "is_warmup", "health_score", "progress_percentage", "warmup_status"];
+
+    private readonly AnalyticsDatabase database;
+    private readonly IngestOptions options;
+
+    public Ingestor(AnalyticsDatabase database, IngestOptions? options = null)
+    {
+        this.database = database ?? throw new ArgumentNullException(nameof(database));
+        this.options = options ?? new IngestOptions();
+    }
+
+    /// <summary>Reads NDJSON from <paramref name="input"/> to its end and ingests it batch by batch.</summary>
+    public async Task<IngestResult> IngestAsync(Stream input, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var reader = new NdjsonLineReader(input, options.MaxLineBytes);
+        var parser = new RecordParser(options.MaxIdLength);
+        var report = new RejectionReport(options.MaxReportedErrors);
+        long accepted = 0;
+        long lines = 0;
+        var batch = new IngestBatch();
+        var batchLines = 0;
+
+        while (true)
+        {
+            var (read, lineNumber, tooLong) = await reader.ReadAsync(cancellationToken);
+            if (!read)
+            {
+                break;
+            }
+            lines = lineNumber;
+            if (tooLong)
+            {
+                report.Add(new Rejection(lineNumber, Rejection.WholeLine, $"the line is longer than the limit of {options.MaxLineBytes} bytes"));
+                continue;
+            }
+            if (IsBlank(reader.Current.Span))
+            {
+                continue;
+            }
+            var record = parser.Parse(reader.Current.Span, lineNumber, out var rejection);
+            if (record is not null)
+            {
+                rejection = batch.Add(record);
+            }
+            if (rejection is not null)
+            {
+                report.Add(rejection);
+            }
+            if (++batchLines >= options.BatchLines)
+            {
+                accepted += await WriteBatchAsync(batch, report, cancellationToken);
+                progress?.Report(new IngestProgress(lines, reader.BytesRead, accepted, report.Count));
+                batch = new IngestBatch();
+                batchLines = 0;
+            }
+        }
+        if (!batch.IsEmpty)
+        {
+            accepted += await WriteBatchAsync(batch, report, cancellationToken);
+        }
+        progress?.Report(new IngestProgress(lines, reader.BytesRead, accepted, report.Count));
+        return new IngestResult(accepted, report.Count, report.Sorted());
+    }
+
+    /// <summary>Writes one batch in one transaction; returns how many of its records were accepted.</summary>
+    private async Task<long> WriteBatchAsync(IngestBatch batch, RejectionReport report, CancellationToken cancellationToken)
+    {
+        if (batch.IsEmpty)
+        {
+            return 0;
+        }
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "stage.sql"), cancellationToken);
+        await database.BulkInsertAsync(connection, "stage_entities", EntityColumns, batch.Entities.Select(EntityRow), cancellationToken);
+        await database.BulkInsertAsync(connection, "stage_events", EventColumns, batch.Events.Select(EventRow), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_batch.sql"), cancellationToken);
+
+        long rejected = 0;
+        await using (var command = connection.CreateCommand("SELECT source, line, field, reason FROM stage_rejections ORDER BY source, line"))
+        await using (var rows = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                var field = rows.GetString(2);
+                var reason = rows.GetString(3);
+                if (rows.GetString(0) == "entity")
+                {
+                    // A merged entity stands for all of its lines: each is rejected with the reason.
+                    foreach (var line in batch.Entities[(int)rows.GetInt64(1)].Lines)
+                    {
+                        report.Add(new Rejection(line, field, reason));
+                        rejected++;
+                    }
+                }
+                else
+                {
+                    report.Add(new Rejection(rows.GetInt64(1), field, reason));
+                    rejected++;
+                }
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return batch.ParsedLines - rejected;
+    }
+
+    private static object?[] EntityRow(MergedEntity e) =>
+    [
+        (long)e.Index, e.Type, e.Id, e.ParentId, e.Fields.Name, e.Fields.Status, e.Fields.Address, e.Fields.Domain,
+        e.Fields.WarmupStatus, e.Fields.Number, e.Fields.StartedAt, e.Fields.CompletedAt, e.Fields.Variant,
+    ];
+
+    private static object?[] EventRow(EmailEventRecord e) =>
+    [
+        e.Line, (short)e.Kind, e.EventId, e.EmailId, e.OccurredAt, e.BounceType, e.CampaignId, e.StepId, e.MailboxId, e.LeadId,
+        e.Warmup, (short?)e.HealthScore, (short?)e.ProgressPercentage, e.WarmupStatus,
+    ];
+
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

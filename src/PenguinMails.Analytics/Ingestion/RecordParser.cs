@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PenguinMails.Analytics.Ingestion.Records;
+
+namespace PenguinMails.Analytics.Ingestion;
+
+/// <summary>
+/// Parses and validates one NDJSON line of the data contract (DESIGN.md, "Data contract") into a
+/// typed record, or says precisely why not: which field, and what is wrong with it. Unknown fields
+/// are ignored so that producers can add fields before this tier knows them. Not thread-safe: one
+/// parser per ingest stream (it reuses its field buffers).
+/// </summary>
+internal sealed class RecordParser
+{
+    private static readonly string[] RecordTypes =
+    [
+        "tenant", "company", "campaign", "sequence_step", "mailbox", "lead",
+        "email.sent", "email.delivered", "email.opened", "email.clicked", "email.replied",
+        "email.bounced", "email.unsubscribed", "email.spam_complaint", "mailbox.health",
+    ];
+
+    private readonly Dictionary<string, JsonField> fields = new(StringComparer.Ordinal);
+    private readonly int maxIdLength;
+    private long line;
+
+    public RecordParser(int maxIdLength) => this.maxIdLength = maxIdLength;
+
+    /// <summary>Parses <paramref name="utf8"/>; returns the record, or null with <paramref name="rejection"/> set.</summary>
+    public object? Parse(ReadOnlySpan<byte> utf8, long lineNumber, out Rejection? rejection)
+    {
+        line = lineNumber;
+        rejection = null;
+        try
+        {
+            ReadFields(utf8);
+            return Build();
+        }
+        catch (JsonException e)
+        {
+            rejection = new Rejection(line, Rejection.WholeLine, $"not valid JSON: {FirstSentence(e.Message)}");
+        }
+        catch (InvalidRecordException e)
+        {
+            rejection = new Rejection(line, e.Field, e.Message);
+        }
+        return null;
+    }
+
+    private void ReadFields(ReadOnlySpan<byte> utf8)
+    {
+        fields.Clear();
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new InvalidRecordException(Rejection.WholeLine, "expected a JSON object");
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            fields[name] = reader.TokenType switch
+            {
+                JsonTokenType.String => new JsonField(JsonValueKind.String, reader.GetString()),
+                JsonTokenType.Number => new JsonField(JsonValueKind.Number, Encoding.UTF8.GetString(reader.ValueSpan)),
+                JsonTokenType.True => new JsonField(JsonValueKind.True, null),
+                JsonTokenType.False => new JsonField(JsonValueKind.False, null),
+                JsonTokenType.Null => new JsonField(JsonValueKind.Null, null),
+                _ => Skip(ref reader),
+            };
+        }
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            throw new JsonException("unexpected token after the object's properties");
+        }
+        // Anything after the object (a second object on the same line) is an error.
+        if (reader.Read())
+        {
+            throw new InvalidRecordException(Rejection.WholeLine, "more than one JSON value on the line");
+        }
+    }
+
+    private static JsonField Skip(ref Utf8JsonReader reader)
+    {
+        var kind = reader.TokenType == JsonTokenType.StartArray ? JsonValueKind.Array : JsonValueKind.Object;
+        reader.Skip();
+        return new JsonField(kind, null);
+    }
+
+    private object Build()
+    {
+        var type = RequiredString("type", isId: false);
+        return type switch
+        {
+            "tenant" => new TenantRecord(line, Id("id"), OptionalString("name"), OptionalInt("billing_cycle_day", 1, 28)),
+            "company" => new CompanyRecord(line, Id("id"), Id("tenant_id"), OptionalString("name")),
+            "campaign" => new CampaignRecord(line, Id("id"), Id("company_id"), OptionalString("name"), OptionalString("status"),
+                OptionalTimestamp("started_at"), OptionalTimestamp("completed_at")),
+            "sequence_step" => new SequenceStepRecord(line, Id("id"), Id("campaign_id"), OptionalInt("step_number", 0, 10_000), OptionalString("variant")),
+            "mailbox" => new MailboxRecord(line, Id("id"), Id("company_id"), OptionalString("address"), OptionalString("domain"),
+                OptionalString("warmup_status"), OptionalInt("current_volume", 0, int.MaxValue)),
+            "lead" => new LeadRecord(line, Id("id"), Id("company_id"), OptionalString("address"), OptionalString("status")),
+            "email.sent" => Sent(),
+            "email.delivered" => EmailEvent(EmailEventKind.Delivered),
+            "email.opened" => EmailEvent(EmailEventKind.Opened),
+            "email.clicked" => EmailEvent(EmailEventKind.Clicked),
+            "email.replied" => EmailEvent(EmailEventKind.Replied),
+            "email.unsubscribed" => EmailEvent(EmailEventKind.Unsubscribed),
+            "email.spam_complaint" => EmailEvent(EmailEventKind.SpamComplaint),
+            "email.bounced" => EmailEvent(EmailEventKind.Bounced) with { BounceType = BounceType() },
+            "mailbox.health" => new EmailEventRecord(line, EmailEventKind.MailboxHealth, Id("event_id"), null, Timestamp("occurred_at"),
+                MailboxId: Id("mailbox_id"), HealthScore: OptionalInt("health_score", 0, 100),
+                ProgressPercentage: OptionalInt("progress_percentage", 0, 100), WarmupStatus: OptionalString("warmup_status")),
+            _ => throw new InvalidRecordException("type", $"unknown record type '{type}'; expected one of {string.Join(", ", RecordTypes)}"),
+        };
+    }
+
+    private EmailEventRecord EmailEvent(EmailEventKind kind) =>
+        new(line, kind, Id("event_id"), Id("email_id"), Timestamp("occurred_at"));
+
+    private EmailEventRecord Sent()
+    {
+        var warmup = OptionalBool("warmup") ?? false;
+        var sent = EmailEvent(EmailEventKind.Sent) with { Warmup = warmup, MailboxId = Id("mailbox_id") };
+        if (warmup)
+        {
+            foreach (var field in new[] { "campaign_id", "step_id", "lead_id" })
+            {
+                if (fields.TryGetValue(field, out var value) && value.Kind != JsonValueKind.Null)
+                {
+                    throw new InvalidRecordException(field, "warmup traffic has no campaign, step or lead");
+                }
+            }
+            return sent;
+        }
+        return sent with { CampaignId = Id("campaign_id"), StepId = Id("step_id"), LeadId = Id("lead_id") };
+    }
+
+    private string BounceType()
+    {
+        var value = RequiredString("bounce_type", isId: false);
+        return value is "hard" or "soft" ? value : throw new InvalidRecordException("bounce_type", $"must be \"hard\" or \"soft\", got \"{value}\"");
+    }
+
+    private string Id(string name) => RequiredString(name, isId: true);
+
+    private string RequiredString(string name, bool isId)
+    {
+        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        {
+            throw new InvalidRecordException(name, "is required");
+        }
+        if (field.Kind != JsonValueKind.String)
+        {
+            throw new InvalidRecordException(name, $"must be a string, got {Describe(field.Kind)}");
+        }
+        var value = field.Text!;
+        if (value.Length == 0 || string.IsNullOrWhiteSpace(value))
+        {
+            throw new InvalidRecordException(name, "must not be empty");
+        }
+        if (isId && value.Length > maxIdLength)
+        {
+            throw new InvalidRecordException(name, $"is longer than {maxIdLength} characters");
+        }
+        return value;
+    }
+
+    private string? OptionalString(string name)
+    {
+        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (field.Kind != JsonValueKind.String)
+        {
+            throw new InvalidRecordException(name, $"must be a string, got {Describe(field.Kind)}");
+        }
+        if (field.Text!.Length > 1_000)
+        {
+            throw new InvalidRecordException(name, "is longer than 1000 characters");
+        }
+        return field.Text;
+    }
+
+    private bool? OptionalBool(string name)
+    {
+        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return field.Kind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new InvalidRecordException(name, $"must be true or false, got {Describe(field.Kind)}"),
+        };
+    }
+
+    private int? OptionalInt(string name, int min, int max)
+    {
+        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (field.Kind != JsonValueKind.Number)
+        {
+            throw new InvalidRecordException(name, $"must be a number, got {Describe(field.Kind)}");
+        }
+        if (!long.TryParse(field.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new InvalidRecordException(name, $"must be a whole number, got {field.Text}");
+        }
+        if (value < min || value > max)
+        {
+            throw new InvalidRecordException(name, $"must be between {min} and {max}, got {value}");
+        }
+        return (int)value;
+    }
+
+    private DateTime Timestamp(string name) =>
+        OptionalTimestamp(name) ?? throw new InvalidRecordException(name, "is required");
+
+    private DateTime? OptionalTimestamp(string name)
+    {
+        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (field.Kind != JsonValueKind.String)
+        {
+            throw new InvalidRecordException(name, $"must be an RFC 3339 timestamp string, got {Describe(field.Kind)}");
+        }
+        return Rfc3339.TryParse(field.Text!, out var utc)
+            ? utc
+            : throw new InvalidRecordException(name, $"is not an RFC 3339 timestamp with offset (like 2026-03-04T05:06:07Z): \"{Truncate(field.Text!)}\"");
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
+
+    private static string Truncate(string value) => value.Length <= 60 ? value : value[..60] + "...";
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message.TrimEnd('.') : message[..end];
+    }
+
+    private readonly record struct JsonField(JsonValueKind Kind, string? Text);
+
+    private sealed class InvalidRecordException(string field, string message) : Exception(message)
+    {
+        public string Field { get; } = field;
+    }
+}

@@ -1,0 +1,22 @@
+namespace PenguinMails.Analytics.Ingestion.Records;
+
+/// <summary>
+/// An <c>email.*</c> event or a <c>mailbox.health</c> snapshot. References are only set for
+/// <c>email.sent</c> (campaign, step, mailbox, lead, or mailbox alone for warmup) and for
+/// <c>mailbox.health</c> (mailbox); health fields only for the latter.
+/// </summary>
+internal sealed record EmailEventRecord(
+    long Line,
+    EmailEventKind Kind,
+    string EventId,
+    string? EmailId,
+    DateTime OccurredAt,
+    string? BounceType = null,
+    string? CampaignId = null,
+    string? StepId = null,
+    string? MailboxId = null,
+    string? LeadId = null,
+    bool Warmup = false,
+    int? HealthScore = null,
+    int? ProgressPercentage = null,
+    string? WarmupStatus = null);

@@ -1,0 +1,200 @@
+-- Applies one staged ingest batch: entity upserts in parent order, reference checks, and the
+-- accepted events into pending_events, with a fold job enqueued in the same transaction.
+-- A record whose parent is unknown (or that would move to another parent) is rejected here
+-- with its line; everything else of the batch lands.
+
+-- Tenants have no parent.
+UPDATE tenants SET
+    name = COALESCE(s.name, tenants.name),
+    billing_cycle_day = COALESCE(s.number, tenants.billing_cycle_day),
+    updated = NOW()
+FROM stage_entities s
+WHERE s.entity_type = 'tenant' AND s.id = tenants.id;
+
+INSERT INTO tenants (id, name, billing_cycle_day)
+SELECT s.id, s.name, COALESCE(s.number, 1)
+FROM stage_entities s
+WHERE s.entity_type = 'tenant' AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = s.id);
+
+-- Companies belong to a tenant.
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'entity', s.line, 'tenant_id',
+       CASE WHEN t.id IS NULL THEN 'unknown tenant ''' || s.parent_id || ''''
+            ELSE 'company ''' || s.id || ''' belongs to tenant ''' || c.tenant_id || '''; it cannot move to another tenant' END
+FROM stage_entities s
+LEFT JOIN tenants t ON t.id = s.parent_id
+LEFT JOIN companies c ON c.id = s.id
+WHERE s.entity_type = 'company' AND (t.id IS NULL OR c.tenant_id <> s.parent_id);
+
+UPDATE companies SET name = COALESCE(s.name, companies.name), updated = NOW()
+FROM stage_entities s
+WHERE s.entity_type = 'company' AND s.id = companies.id
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+INSERT INTO companies (id, tenant_id, name)
+SELECT s.id, s.parent_id, s.name
+FROM stage_entities s
+WHERE s.entity_type = 'company'
+  AND NOT EXISTS (SELECT 1 FROM companies c WHERE c.id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+-- Campaigns, mailboxes and leads belong to a company.
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'entity', s.line, 'company_id',
+       CASE WHEN co.id IS NULL THEN 'unknown company ''' || s.parent_id || ''''
+            ELSE s.entity_type || ' ''' || s.id || ''' belongs to company ''' || COALESCE(c.company_id, m.company_id, l.company_id) || '''; it cannot move to another company' END
+FROM stage_entities s
+LEFT JOIN companies co ON co.id = s.parent_id
+LEFT JOIN campaigns c ON s.entity_type = 'campaign' AND c.id = s.id
+LEFT JOIN mailboxes m ON s.entity_type = 'mailbox' AND m.id = s.id
+LEFT JOIN leads l ON s.entity_type = 'lead' AND l.id = s.id
+WHERE s.entity_type IN ('campaign', 'mailbox', 'lead')
+  AND (co.id IS NULL OR COALESCE(c.company_id, m.company_id, l.company_id) <> s.parent_id);
+
+UPDATE campaigns SET
+    name = COALESCE(s.name, campaigns.name),
+    status = COALESCE(s.status, campaigns.status),
+    started_at = COALESCE(s.started_at, campaigns.started_at),
+    completed_at = COALESCE(s.completed_at, campaigns.completed_at),
+    updated = NOW()
+FROM stage_entities s
+WHERE s.entity_type = 'campaign' AND s.id = campaigns.id
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+INSERT INTO campaigns (id, company_id, name, status, started_at, completed_at)
+SELECT s.id, s.parent_id, s.name, s.status, s.started_at, s.completed_at
+FROM stage_entities s
+WHERE s.entity_type = 'campaign'
+  AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+UPDATE mailboxes SET
+    address = COALESCE(s.address, mailboxes.address),
+    domain = COALESCE(s.domain, mailboxes.domain),
+    warmup_status = COALESCE(s.warmup_status, mailboxes.warmup_status),
+    current_volume = COALESCE(s.number, mailboxes.current_volume),
+    updated = NOW()
+FROM stage_entities s
+WHERE s.entity_type = 'mailbox' AND s.id = mailboxes.id
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+INSERT INTO mailboxes (id, company_id, address, domain, warmup_status, current_volume)
+SELECT s.id, s.parent_id, s.address, s.domain, s.warmup_status, s.number
+FROM stage_entities s
+WHERE s.entity_type = 'mailbox'
+  AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m.id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+UPDATE leads SET
+    address = COALESCE(s.address, leads.address),
+    status = COALESCE(s.status, leads.status),
+    updated = NOW()
+FROM stage_entities s
+WHERE s.entity_type = 'lead' AND s.id = leads.id
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+INSERT INTO leads (id, company_id, address, status)
+SELECT s.id, s.parent_id, s.address, s.status
+FROM stage_entities s
+WHERE s.entity_type = 'lead'
+  AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+-- Sequence steps belong to a campaign (and so to its company).
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'entity', s.line, 'campaign_id',
+       CASE WHEN c.id IS NULL THEN 'unknown campaign ''' || s.parent_id || ''''
+            ELSE 'sequence step ''' || s.id || ''' belongs to campaign ''' || st.campaign_id || '''; it cannot move to another campaign' END
+FROM stage_entities s
+LEFT JOIN campaigns c ON c.id = s.parent_id
+LEFT JOIN sequence_steps st ON st.id = s.id
+WHERE s.entity_type = 'sequence_step' AND (c.id IS NULL OR st.campaign_id <> s.parent_id);
+
+UPDATE sequence_steps SET
+    step_number = COALESCE(s.number, sequence_steps.step_number),
+    variant = COALESCE(s.variant, sequence_steps.variant),
+    updated = NOW()
+FROM stage_entities s
+WHERE s.entity_type = 'sequence_step' AND s.id = sequence_steps.id
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+INSERT INTO sequence_steps (id, campaign_id, company_id, step_number, variant)
+SELECT s.id, s.parent_id, c.company_id, s.number, s.variant
+FROM stage_entities s
+JOIN campaigns c ON c.id = s.parent_id
+WHERE s.entity_type = 'sequence_step'
+  AND NOT EXISTS (SELECT 1 FROM sequence_steps st WHERE st.id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+-- The fold refreshes the analytics attributes these entities carry.
+INSERT INTO entity_changes (entity_type, entity_id)
+SELECT s.entity_type, s.id
+FROM stage_entities s
+WHERE s.entity_type IN ('campaign', 'mailbox', 'lead')
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
+-- A tenant whose billing cycle day changed has new billing periods: recompute it.
+INSERT INTO analytics_jobs (job_type, tenant_id)
+SELECT DISTINCT 'recompute', s.id
+FROM stage_entities s
+JOIN billing_analytics b ON b.tenant_id = s.id
+WHERE s.entity_type = 'tenant' AND s.number IS NOT NULL
+  AND CAST(EXTRACT(DAY FROM b.period_start AT TIME ZONE 'UTC') AS INTEGER) <> s.number;
+
+-- email.sent to a campaign: campaign, step of that campaign, mailbox and lead of its company.
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'event', x.line, x.field, x.reason
+FROM (
+    SELECT s.line,
+           CASE WHEN c.id IS NULL THEN 'campaign_id'
+                WHEN st.id IS NULL OR st.campaign_id <> c.id THEN 'step_id'
+                WHEN m.id IS NULL OR m.company_id <> c.company_id THEN 'mailbox_id'
+                WHEN l.id IS NULL OR l.company_id <> c.company_id THEN 'lead_id'
+           END AS field,
+           CASE WHEN c.id IS NULL THEN 'unknown campaign ''' || s.campaign_id || ''''
+                WHEN st.id IS NULL THEN 'unknown sequence step ''' || s.step_id || ''''
+                WHEN st.campaign_id <> c.id THEN 'sequence step ''' || s.step_id || ''' belongs to campaign ''' || st.campaign_id || ''', not ''' || c.id || ''''
+                WHEN m.id IS NULL THEN 'unknown mailbox ''' || s.mailbox_id || ''''
+                WHEN m.company_id <> c.company_id THEN 'mailbox ''' || s.mailbox_id || ''' belongs to another company than the campaign'
+                WHEN l.id IS NULL THEN 'unknown lead ''' || s.lead_id || ''''
+                WHEN l.company_id <> c.company_id THEN 'lead ''' || s.lead_id || ''' belongs to another company than the campaign'
+           END AS reason
+    FROM stage_events s
+    LEFT JOIN campaigns c ON c.id = s.campaign_id
+    LEFT JOIN sequence_steps st ON st.id = s.step_id
+    LEFT JOIN mailboxes m ON m.id = s.mailbox_id
+    LEFT JOIN leads l ON l.id = s.lead_id
+    WHERE s.kind = 0 AND NOT s.is_warmup
+) x
+WHERE x.field IS NOT NULL;
+
+-- Warmup email.sent and mailbox.health need a known mailbox.
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'event', s.line, 'mailbox_id', 'unknown mailbox ''' || s.mailbox_id || ''''
+FROM stage_events s
+WHERE (s.kind = 8 OR (s.kind = 0 AND s.is_warmup))
+  AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m.id = s.mailbox_id);
+
+-- Accepted events, references resolved to surrogate keys, in input order.
+INSERT INTO pending_events (
+    kind, event_id, email_id, occurred_at, bounce_type,
+    tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup,
+    health_score, progress_percentage, warmup_status)
+SELECT s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
+       t.tenant_key, co.company_key, c.campaign_key, st.step_key, m.mailbox_key, l.lead_key, s.is_warmup,
+       s.health_score, s.progress_percentage, s.warmup_status
+FROM stage_events s
+LEFT JOIN mailboxes m ON m.id = s.mailbox_id
+LEFT JOIN companies co ON co.id = m.company_id
+LEFT JOIN tenants t ON t.id = co.tenant_id
+LEFT JOIN campaigns c ON c.id = s.campaign_id
+LEFT JOIN sequence_steps st ON st.id = s.step_id
+LEFT JOIN leads l ON l.id = s.lead_id
+WHERE NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line)
+ORDER BY s.line;
+
+-- One queued fold is enough however many batches arrive before it runs.
+INSERT INTO analytics_jobs (job_type)
+SELECT 'fold'
+WHERE NOT EXISTS (SELECT 1 FROM analytics_jobs WHERE job_type = 'fold' AND status = 'queued')
+  AND (EXISTS (SELECT 1 FROM stage_events) OR EXISTS (SELECT 1 FROM stage_entities));

@@ -1,0 +1,42 @@
+-- Staging tables for one ingest batch, filled by binary COPY (PostgreSQL) or the appender (DuckDB).
+-- Entities arrive merged per id (later non-null values win); `line` is the merged group's index.
+DROP TABLE IF EXISTS stage_entities;
+CREATE TEMP TABLE stage_entities (
+    line BIGINT NOT NULL,
+    entity_type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    parent_id TEXT,
+    name TEXT,
+    status TEXT,
+    address TEXT,
+    domain TEXT,
+    warmup_status TEXT,
+    number INTEGER,
+    started_at TIMESTAMPTZ,
+    completed_at TIMESTAMPTZ,
+    variant TEXT
+);
+DROP TABLE IF EXISTS stage_events;
+CREATE TEMP TABLE stage_events (
+    line BIGINT NOT NULL,
+    kind SMALLINT NOT NULL,
+    event_id TEXT NOT NULL,
+    email_id TEXT,
+    occurred_at TIMESTAMPTZ NOT NULL,
+    bounce_type TEXT,
+    campaign_id TEXT,
+    step_id TEXT,
+    mailbox_id TEXT,
+    lead_id TEXT,
+    is_warmup BOOLEAN NOT NULL,
+    health_score SMALLINT,
+    progress_percentage SMALLINT,
+    warmup_status TEXT
+);
+DROP TABLE IF EXISTS stage_rejections;
+CREATE TEMP TABLE stage_rejections (
+    source TEXT NOT NULL,
+    line BIGINT NOT NULL,
+    field TEXT NOT NULL,
+    reason TEXT NOT NULL
+);

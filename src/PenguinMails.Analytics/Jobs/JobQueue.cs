@@ -1,0 +1,114 @@
+using System.Data.Common;
+using System.Globalization;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Jobs;
+
+/// <summary>
+/// The durable job queue in <c>analytics_jobs</c> (DESIGN.md, "Pipeline"): at-least-once, with
+/// leases that expire when a worker dies, retries with exponential backoff, and a dead state
+/// that raises an <c>admin_system_events</c> row. Jobs must therefore be idempotent; all of ours are.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue, of jobs.")]
+public sealed class JobQueue
+{
+    private const string SqlFolder = "Jobs/Sql";
+
+    private readonly AnalyticsDatabase database;
+    private readonly JobOptions options;
+
+    public JobQueue(AnalyticsDatabase database, JobOptions? options = null)
+    {
+        this.database = database ?? throw new ArgumentNullException(nameof(database));
+        this.options = options ?? new JobOptions();
+    }
+
+    /// <summary>Enqueues a job; with <paramref name="connection"/>, inside the caller's transaction (an outbox).</summary>
+    public async Task EnqueueAsync(string type, string? tenantId, string payloadJson = "{}", DbConnection? connection = null, CancellationToken cancellationToken = default)
+    {
+        var sql = database.Sql.Get(SqlFolder, "enqueue.sql");
+        if (connection is not null)
+        {
+            await connection.ExecuteAsync(sql, cancellationToken, type, tenantId, payloadJson, options.MaxAttempts);
+            return;
+        }
+        await using var own = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await own.ExecuteAsync(sql, cancellationToken, type, tenantId, payloadJson, options.MaxAttempts);
+    }
+
+    /// <summary>Claims the next runnable job for <paramref name="owner"/>, or returns null when none is due.</summary>
+    public async Task<Job?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var gate = await ClaimLockAsync(connection, cancellationToken);
+        Job? job = null;
+        await using (var command = connection.CreateCommand(database.Sql.Get(SqlFolder, "claim.sql"), owner, Milliseconds(options.Lease)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                job = new Job(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.IsDBNull(3) ? "{}" : reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5));
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return job;
+    }
+
+    /// <summary>Marks the job done (only if <paramref name="owner"/> still holds its lease).</summary>
+    public async Task CompleteAsync(Job job, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(database.Sql.Get(SqlFolder, "complete.sql"), cancellationToken, job.Id, owner);
+    }
+
+    /// <summary>Records a failed attempt: retry after a backoff, or dead with an alert when attempts are used up.</summary>
+    public async Task<bool> FailAsync(Job job, string owner, string error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var backoff = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.RetryBaseDelay.Ticks << Math.Min(job.Attempt - 1, 20)));
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var status = await connection.ScalarAsync<string>(database.Sql.Get(SqlFolder, "fail.sql"), cancellationToken, job.Id, owner, Milliseconds(backoff), error);
+        var dead = status == "dead";
+        if (dead)
+        {
+            await connection.ExecuteAsync(database.Sql.Get(SqlFolder, "dead_letter_event.sql"), cancellationToken,
+                job.Id, job.Type, job.TenantId, job.Attempt, error);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return dead;
+    }
+
+    /// <summary>Extends the lease of a job that is still being worked on.</summary>
+    public async Task ExtendLeaseAsync(Job job, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(database.Sql.Get(SqlFolder, "extend_lease.sql"), cancellationToken, job.Id, owner, Milliseconds(options.Lease));
+    }
+
+    /// <summary>Jobs queued or running (including those waiting for a retry or a lease to expire).</summary>
+    public async Task<long> OutstandingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        return await connection.ScalarAsync<long>(database.Sql.Get(SqlFolder, "outstanding.sql"), cancellationToken);
+    }
+
+    // PostgreSQL claims with SKIP LOCKED; DuckDB has one writer process, so an in-process lock suffices.
+    private Task<IAsyncDisposable> ClaimLockAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        database.Engine == StorageEngine.DuckDb
+            ? database.LockAsync(connection, "job-claim", cancellationToken)
+            : Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
+    private static string Milliseconds(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
