@@ -21,6 +21,7 @@ public static class CliApplication
             SqlCommand.Create(),
             IngestCommand.Create(),
             AggregateCommand.Create(),
+            GenerateCommand.Create(),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -62,7 +62,6 @@ public sealed class Aggregator
         await connection.ExecuteAsync("INSERT INTO fold_params VALUES ($1, $2, $3)", cancellationToken, lastSeq, Math.Max(upTo, lastSeq), expireBefore);
 
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_collect.sql"), cancellationToken);
-        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "analyze_fold.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_finish.sql"), cancellationToken);
 

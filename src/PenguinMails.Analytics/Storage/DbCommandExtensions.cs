@@ -59,7 +59,12 @@ public static class DbCommandExtensions
         {
             try
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 await connection.ExecuteAsync(statement, cancellationToken);
+                if (TraceStatements)
+                {
+                    Console.Error.WriteLine($"[sql {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,8:0.0} ms] {FirstLine(statement)}");
+                }
             }
             catch (DbException e)
             {
@@ -67,6 +72,9 @@ public static class DbCommandExtensions
             }
         }
     }
+
+    // PENGUIN_ANALYTICS_TRACE_SQL=1 prints each script statement's duration: the first tool when tuning.
+    private static readonly bool TraceStatements = Environment.GetEnvironmentVariable("PENGUIN_ANALYTICS_TRACE_SQL") == "1";
 
     private static string FirstLine(string statement)
     {

@@ -22,6 +22,13 @@ public sealed class PostgresDatabase : AnalyticsDatabase
     {
         var builder = new NpgsqlDataSourceBuilder(target.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "penguin-analytics";
+        // Statement time limits are set per workload on the server (statement_timeout); the
+        // pipeline's statements over big batches legitimately take longer than Npgsql's 30 s default.
+        if (!target.ConnectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase)
+            && !target.ConnectionString.Contains("CommandTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.CommandTimeout = 0;
+        }
         var dataSource = builder.Build();
         var database = new PostgresDatabase(target, dataSource);
         try
@@ -73,7 +80,10 @@ public sealed class PostgresDatabase : AnalyticsDatabase
     {
         var connection = await OpenConnectionAsync(cancellationToken);
         // Session-level: Npgsql resets session state when the connection goes back to the pool.
-        await connection.ExecuteAsync("SELECT set_config('app.user_role', 'admin', false), set_config('TimeZone', 'UTC', false)", cancellationToken);
+        // work_mem: the fold's hash joins and aggregates over large batches stay in memory.
+        await connection.ExecuteAsync(
+            "SELECT set_config('app.user_role', 'admin', false), set_config('TimeZone', 'UTC', false), set_config('work_mem', '256MB', false)",
+            cancellationToken);
         return connection;
     }
 

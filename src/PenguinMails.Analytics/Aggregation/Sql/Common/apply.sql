@@ -47,150 +47,266 @@ SELECT d.tenant_id, sn.company_id, NULL, NULL, sn.mailbox_id, NULL,
 FROM fold_snapshots sn
 JOIN agg_days d ON d.tenant_key = sn.tenant_key AND d.day = penguin_utc_day(sn.occurred_at);
 
--- Daily rollups (campaign traffic only).
-INSERT INTO daily_campaign_stats (campaign_id, company_id, tenant_id, day, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT campaign_id, company_id, tenant_id, day,
-       SUM(sent), SUM(delivered), SUM(opened), SUM(clicked), SUM(replied), SUM(bounced), SUM(unsubscribed), SUM(complained)
+-- Daily rollups (campaign traffic only). Each table: the batch's deltas grouped by the
+-- table's key, added to rows that exist, inserted as rows that do not. (Not ON CONFLICT: DuckDB's
+-- unique indexes make deletes in a recompute very slow, so DuckDB keeps these keys unique by
+-- having one writer, under the aggregate lock; PostgreSQL also has the constraints.)
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT campaign_id, day, company_id, tenant_id,
+       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
 FROM agg WHERE NOT is_warmup
-GROUP BY campaign_id, company_id, tenant_id, day
-ON CONFLICT (campaign_id, day) DO UPDATE SET
-    sent = daily_campaign_stats.sent + excluded.sent, delivered = daily_campaign_stats.delivered + excluded.delivered,
-    opened_tracked = daily_campaign_stats.opened_tracked + excluded.opened_tracked, clicked_tracked = daily_campaign_stats.clicked_tracked + excluded.clicked_tracked,
-    replied = daily_campaign_stats.replied + excluded.replied, bounced = daily_campaign_stats.bounced + excluded.bounced,
-    unsubscribed = daily_campaign_stats.unsubscribed + excluded.unsubscribed, spam_complaints = daily_campaign_stats.spam_complaints + excluded.spam_complaints,
-    updated = NOW();
+GROUP BY campaign_id, day, company_id, tenant_id;
 
-INSERT INTO daily_step_stats (step_id, campaign_id, company_id, tenant_id, day, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT step_id, campaign_id, company_id, tenant_id, day,
-       SUM(sent), SUM(delivered), SUM(opened), SUM(clicked), SUM(replied), SUM(bounced), SUM(unsubscribed), SUM(complained)
-FROM agg WHERE NOT is_warmup
-GROUP BY step_id, campaign_id, company_id, tenant_id, day
-ON CONFLICT (step_id, day) DO UPDATE SET
-    sent = daily_step_stats.sent + excluded.sent, delivered = daily_step_stats.delivered + excluded.delivered,
-    opened_tracked = daily_step_stats.opened_tracked + excluded.opened_tracked, clicked_tracked = daily_step_stats.clicked_tracked + excluded.clicked_tracked,
-    replied = daily_step_stats.replied + excluded.replied, bounced = daily_step_stats.bounced + excluded.bounced,
-    unsubscribed = daily_step_stats.unsubscribed + excluded.unsubscribed, spam_complaints = daily_step_stats.spam_complaints + excluded.spam_complaints,
-    updated = NOW();
+UPDATE daily_campaign_stats SET
+    sent = daily_campaign_stats.sent + d.sent,
+    delivered = daily_campaign_stats.delivered + d.delivered,
+    opened_tracked = daily_campaign_stats.opened_tracked + d.opened_tracked,
+    clicked_tracked = daily_campaign_stats.clicked_tracked + d.clicked_tracked,
+    replied = daily_campaign_stats.replied + d.replied,
+    bounced = daily_campaign_stats.bounced + d.bounced,
+    unsubscribed = daily_campaign_stats.unsubscribed + d.unsubscribed,
+    spam_complaints = daily_campaign_stats.spam_complaints + d.spam_complaints,
+    updated = NOW()
+FROM delta d
+WHERE daily_campaign_stats.campaign_id = d.campaign_id AND daily_campaign_stats.day = d.day;
 
-INSERT INTO daily_mailbox_stats (mailbox_id, company_id, tenant_id, day, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT mailbox_id, company_id, tenant_id, day,
-       SUM(sent), SUM(delivered), SUM(opened), SUM(clicked), SUM(replied), SUM(bounced), SUM(unsubscribed), SUM(complained)
+INSERT INTO daily_campaign_stats (campaign_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+SELECT d.campaign_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
+FROM delta d
+WHERE NOT EXISTS (SELECT 1 FROM daily_campaign_stats t WHERE t.campaign_id = d.campaign_id AND t.day = d.day);
+
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT step_id, day, campaign_id, company_id, tenant_id,
+       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
 FROM agg WHERE NOT is_warmup
-GROUP BY mailbox_id, company_id, tenant_id, day
-ON CONFLICT (mailbox_id, day) DO UPDATE SET
-    sent = daily_mailbox_stats.sent + excluded.sent, delivered = daily_mailbox_stats.delivered + excluded.delivered,
-    opened_tracked = daily_mailbox_stats.opened_tracked + excluded.opened_tracked, clicked_tracked = daily_mailbox_stats.clicked_tracked + excluded.clicked_tracked,
-    replied = daily_mailbox_stats.replied + excluded.replied, bounced = daily_mailbox_stats.bounced + excluded.bounced,
-    unsubscribed = daily_mailbox_stats.unsubscribed + excluded.unsubscribed, spam_complaints = daily_mailbox_stats.spam_complaints + excluded.spam_complaints,
-    updated = NOW();
+GROUP BY step_id, day, campaign_id, company_id, tenant_id;
+
+UPDATE daily_step_stats SET
+    sent = daily_step_stats.sent + d.sent,
+    delivered = daily_step_stats.delivered + d.delivered,
+    opened_tracked = daily_step_stats.opened_tracked + d.opened_tracked,
+    clicked_tracked = daily_step_stats.clicked_tracked + d.clicked_tracked,
+    replied = daily_step_stats.replied + d.replied,
+    bounced = daily_step_stats.bounced + d.bounced,
+    unsubscribed = daily_step_stats.unsubscribed + d.unsubscribed,
+    spam_complaints = daily_step_stats.spam_complaints + d.spam_complaints,
+    updated = NOW()
+FROM delta d
+WHERE daily_step_stats.step_id = d.step_id AND daily_step_stats.day = d.day;
+
+INSERT INTO daily_step_stats (step_id, day, campaign_id, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+SELECT d.step_id, d.day, d.campaign_id, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
+FROM delta d
+WHERE NOT EXISTS (SELECT 1 FROM daily_step_stats t WHERE t.step_id = d.step_id AND t.day = d.day);
+
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT mailbox_id, day, company_id, tenant_id,
+       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+FROM agg WHERE NOT is_warmup
+GROUP BY mailbox_id, day, company_id, tenant_id;
+
+UPDATE daily_mailbox_stats SET
+    sent = daily_mailbox_stats.sent + d.sent,
+    delivered = daily_mailbox_stats.delivered + d.delivered,
+    opened_tracked = daily_mailbox_stats.opened_tracked + d.opened_tracked,
+    clicked_tracked = daily_mailbox_stats.clicked_tracked + d.clicked_tracked,
+    replied = daily_mailbox_stats.replied + d.replied,
+    bounced = daily_mailbox_stats.bounced + d.bounced,
+    unsubscribed = daily_mailbox_stats.unsubscribed + d.unsubscribed,
+    spam_complaints = daily_mailbox_stats.spam_complaints + d.spam_complaints,
+    updated = NOW()
+FROM delta d
+WHERE daily_mailbox_stats.mailbox_id = d.mailbox_id AND daily_mailbox_stats.day = d.day;
+
+INSERT INTO daily_mailbox_stats (mailbox_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+SELECT d.mailbox_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
+FROM delta d
+WHERE NOT EXISTS (SELECT 1 FROM daily_mailbox_stats t WHERE t.mailbox_id = d.mailbox_id AND t.day = d.day);
+
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT tenant_id, day,
+       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+FROM agg WHERE NOT is_warmup
+GROUP BY tenant_id, day;
+
+UPDATE daily_tenant_stats SET
+    sent = daily_tenant_stats.sent + d.sent,
+    delivered = daily_tenant_stats.delivered + d.delivered,
+    opened_tracked = daily_tenant_stats.opened_tracked + d.opened_tracked,
+    clicked_tracked = daily_tenant_stats.clicked_tracked + d.clicked_tracked,
+    replied = daily_tenant_stats.replied + d.replied,
+    bounced = daily_tenant_stats.bounced + d.bounced,
+    unsubscribed = daily_tenant_stats.unsubscribed + d.unsubscribed,
+    spam_complaints = daily_tenant_stats.spam_complaints + d.spam_complaints,
+    updated = NOW()
+FROM delta d
+WHERE daily_tenant_stats.tenant_id = d.tenant_id AND daily_tenant_stats.day = d.day;
 
 INSERT INTO daily_tenant_stats (tenant_id, day, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT tenant_id, day,
-       SUM(sent), SUM(delivered), SUM(opened), SUM(clicked), SUM(replied), SUM(bounced), SUM(unsubscribed), SUM(complained)
-FROM agg WHERE NOT is_warmup
-GROUP BY tenant_id, day
-ON CONFLICT (tenant_id, day) DO UPDATE SET
-    sent = daily_tenant_stats.sent + excluded.sent, delivered = daily_tenant_stats.delivered + excluded.delivered,
-    opened_tracked = daily_tenant_stats.opened_tracked + excluded.opened_tracked, clicked_tracked = daily_tenant_stats.clicked_tracked + excluded.clicked_tracked,
-    replied = daily_tenant_stats.replied + excluded.replied, bounced = daily_tenant_stats.bounced + excluded.bounced,
-    unsubscribed = daily_tenant_stats.unsubscribed + excluded.unsubscribed, spam_complaints = daily_tenant_stats.spam_complaints + excluded.spam_complaints,
-    updated = NOW();
+SELECT d.tenant_id, d.day, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
+FROM delta d
+WHERE NOT EXISTS (SELECT 1 FROM daily_tenant_stats t WHERE t.tenant_id = d.tenant_id AND t.day = d.day);
 
--- Period-to-date analytics per billing period.
-INSERT INTO campaign_analytics (campaign_id, company_id, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT campaign_id, company_id, billing_id,
-       SUM(sent), SUM(delivered), SUM(opened), SUM(clicked), SUM(replied), SUM(bounced), SUM(unsubscribed), SUM(complained)
+-- Period-to-date analytics per billing period; new rows take their attributes at once.
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT campaign_id, billing_id, company_id,
+       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
 FROM agg WHERE NOT is_warmup
-GROUP BY campaign_id, company_id, billing_id
-ON CONFLICT (campaign_id, billing_id) DO UPDATE SET
-    sent = campaign_analytics.sent + excluded.sent, delivered = campaign_analytics.delivered + excluded.delivered,
-    opened_tracked = campaign_analytics.opened_tracked + excluded.opened_tracked, clicked_tracked = campaign_analytics.clicked_tracked + excluded.clicked_tracked,
-    replied = campaign_analytics.replied + excluded.replied, bounced = campaign_analytics.bounced + excluded.bounced,
-    unsubscribed = campaign_analytics.unsubscribed + excluded.unsubscribed, spam_complaints = campaign_analytics.spam_complaints + excluded.spam_complaints,
-    updated = NOW();
+GROUP BY campaign_id, billing_id, company_id;
 
-INSERT INTO sequence_step_analytics (step_id, campaign_id, company_id, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT step_id, campaign_id, company_id, billing_id,
-       SUM(sent), SUM(delivered), SUM(opened), SUM(clicked), SUM(replied), SUM(bounced), SUM(unsubscribed), SUM(complained)
-FROM agg WHERE NOT is_warmup
-GROUP BY step_id, campaign_id, company_id, billing_id
-ON CONFLICT (step_id, billing_id) DO UPDATE SET
-    sent = sequence_step_analytics.sent + excluded.sent, delivered = sequence_step_analytics.delivered + excluded.delivered,
-    opened_tracked = sequence_step_analytics.opened_tracked + excluded.opened_tracked, clicked_tracked = sequence_step_analytics.clicked_tracked + excluded.clicked_tracked,
-    replied = sequence_step_analytics.replied + excluded.replied, bounced = sequence_step_analytics.bounced + excluded.bounced,
-    unsubscribed = sequence_step_analytics.unsubscribed + excluded.unsubscribed, spam_complaints = sequence_step_analytics.spam_complaints + excluded.spam_complaints,
-    updated = NOW();
+UPDATE campaign_analytics SET
+    sent = campaign_analytics.sent + d.sent,
+    delivered = campaign_analytics.delivered + d.delivered,
+    opened_tracked = campaign_analytics.opened_tracked + d.opened_tracked,
+    clicked_tracked = campaign_analytics.clicked_tracked + d.clicked_tracked,
+    replied = campaign_analytics.replied + d.replied,
+    bounced = campaign_analytics.bounced + d.bounced,
+    unsubscribed = campaign_analytics.unsubscribed + d.unsubscribed,
+    spam_complaints = campaign_analytics.spam_complaints + d.spam_complaints,
+    updated = NOW()
+FROM delta d
+WHERE campaign_analytics.campaign_id = d.campaign_id AND campaign_analytics.billing_id = d.billing_id;
 
-INSERT INTO lead_analytics (lead_id, campaign_id, company_id, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT lead_id, campaign_id, company_id, billing_id,
-       SUM(sent), SUM(delivered), SUM(opened), SUM(clicked), SUM(replied), SUM(bounced), SUM(unsubscribed), SUM(complained)
+INSERT INTO campaign_analytics (campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
+SELECT d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, c.status
+FROM delta d
+JOIN campaigns c ON c.id = d.campaign_id
+WHERE NOT EXISTS (SELECT 1 FROM campaign_analytics t WHERE t.campaign_id = d.campaign_id AND t.billing_id = d.billing_id);
+
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT step_id, billing_id, campaign_id, company_id,
+       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
 FROM agg WHERE NOT is_warmup
-GROUP BY lead_id, campaign_id, company_id, billing_id
-ON CONFLICT (lead_id, campaign_id, billing_id) DO UPDATE SET
-    sent = lead_analytics.sent + excluded.sent, delivered = lead_analytics.delivered + excluded.delivered,
-    opened_tracked = lead_analytics.opened_tracked + excluded.opened_tracked, clicked_tracked = lead_analytics.clicked_tracked + excluded.clicked_tracked,
-    replied = lead_analytics.replied + excluded.replied, bounced = lead_analytics.bounced + excluded.bounced,
-    unsubscribed = lead_analytics.unsubscribed + excluded.unsubscribed, spam_complaints = lead_analytics.spam_complaints + excluded.spam_complaints,
-    updated = NOW();
+GROUP BY step_id, billing_id, campaign_id, company_id;
+
+UPDATE sequence_step_analytics SET
+    sent = sequence_step_analytics.sent + d.sent,
+    delivered = sequence_step_analytics.delivered + d.delivered,
+    opened_tracked = sequence_step_analytics.opened_tracked + d.opened_tracked,
+    clicked_tracked = sequence_step_analytics.clicked_tracked + d.clicked_tracked,
+    replied = sequence_step_analytics.replied + d.replied,
+    bounced = sequence_step_analytics.bounced + d.bounced,
+    unsubscribed = sequence_step_analytics.unsubscribed + d.unsubscribed,
+    spam_complaints = sequence_step_analytics.spam_complaints + d.spam_complaints,
+    updated = NOW()
+FROM delta d
+WHERE sequence_step_analytics.step_id = d.step_id AND sequence_step_analytics.billing_id = d.billing_id;
+
+INSERT INTO sequence_step_analytics (step_id, billing_id, campaign_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+SELECT d.step_id, d.billing_id, d.campaign_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
+FROM delta d
+WHERE NOT EXISTS (SELECT 1 FROM sequence_step_analytics t WHERE t.step_id = d.step_id AND t.billing_id = d.billing_id);
+
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT lead_id, campaign_id, billing_id, company_id,
+       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+FROM agg WHERE NOT is_warmup
+GROUP BY lead_id, campaign_id, billing_id, company_id;
+
+UPDATE lead_analytics SET
+    sent = lead_analytics.sent + d.sent,
+    delivered = lead_analytics.delivered + d.delivered,
+    opened_tracked = lead_analytics.opened_tracked + d.opened_tracked,
+    clicked_tracked = lead_analytics.clicked_tracked + d.clicked_tracked,
+    replied = lead_analytics.replied + d.replied,
+    bounced = lead_analytics.bounced + d.bounced,
+    unsubscribed = lead_analytics.unsubscribed + d.unsubscribed,
+    spam_complaints = lead_analytics.spam_complaints + d.spam_complaints,
+    updated = NOW()
+FROM delta d
+WHERE lead_analytics.lead_id = d.lead_id AND lead_analytics.campaign_id = d.campaign_id AND lead_analytics.billing_id = d.billing_id;
+
+INSERT INTO lead_analytics (lead_id, campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
+SELECT d.lead_id, d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, l.status
+FROM delta d
+JOIN leads l ON l.id = d.lead_id
+WHERE NOT EXISTS (SELECT 1 FROM lead_analytics t WHERE t.lead_id = d.lead_id AND t.campaign_id = d.campaign_id AND t.billing_id = d.billing_id);
 
 -- Mailboxes also remember the campaign they last sent for in the period (latest sent_at, then
 -- the greatest campaign id), which decides their campaign_status.
-INSERT INTO mailbox_analytics (mailbox_id, company_id, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, last_sent_at, last_campaign_id)
-SELECT g.mailbox_id, g.company_id, g.billing_id,
-       g.sent, g.delivered, g.opened, g.clicked, g.replied, g.bounced, g.unsubscribed, g.complained, g.last_sent_at, lc.campaign_id
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT mailbox_id, billing_id, company_id,
+       MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at,
+       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+FROM agg WHERE NOT is_warmup
+GROUP BY mailbox_id, billing_id, company_id;
+
+DROP TABLE IF EXISTS delta_last;
+CREATE TEMP TABLE delta_last AS
+SELECT x.mailbox_id, x.billing_id, x.campaign_id
 FROM (
-    SELECT mailbox_id, company_id, billing_id,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened, SUM(clicked) AS clicked, SUM(replied) AS replied,
-           SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS complained,
-           MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at
-    FROM agg WHERE NOT is_warmup
-    GROUP BY mailbox_id, company_id, billing_id
-) g
-LEFT JOIN (
-    SELECT x.mailbox_id, x.billing_id, x.campaign_id
-    FROM (
-        SELECT mailbox_id, billing_id, campaign_id,
-               ROW_NUMBER() OVER (PARTITION BY mailbox_id, billing_id ORDER BY sent_at DESC, campaign_id DESC) AS rn
-        FROM agg WHERE NOT is_warmup AND sent = 1
-    ) x
-    WHERE x.rn = 1
-) lc ON lc.mailbox_id = g.mailbox_id AND lc.billing_id = g.billing_id
-ON CONFLICT (mailbox_id, billing_id) DO UPDATE SET
-    sent = mailbox_analytics.sent + excluded.sent, delivered = mailbox_analytics.delivered + excluded.delivered,
-    opened_tracked = mailbox_analytics.opened_tracked + excluded.opened_tracked, clicked_tracked = mailbox_analytics.clicked_tracked + excluded.clicked_tracked,
-    replied = mailbox_analytics.replied + excluded.replied, bounced = mailbox_analytics.bounced + excluded.bounced,
-    unsubscribed = mailbox_analytics.unsubscribed + excluded.unsubscribed, spam_complaints = mailbox_analytics.spam_complaints + excluded.spam_complaints,
+    SELECT mailbox_id, billing_id, campaign_id,
+           ROW_NUMBER() OVER (PARTITION BY mailbox_id, billing_id ORDER BY sent_at DESC, campaign_id DESC) AS rn
+    FROM agg WHERE NOT is_warmup AND sent = 1
+) x
+WHERE x.rn = 1;
+
+UPDATE mailbox_analytics SET
+    sent = mailbox_analytics.sent + d.sent,
+    delivered = mailbox_analytics.delivered + d.delivered,
+    opened_tracked = mailbox_analytics.opened_tracked + d.opened_tracked,
+    clicked_tracked = mailbox_analytics.clicked_tracked + d.clicked_tracked,
+    replied = mailbox_analytics.replied + d.replied,
+    bounced = mailbox_analytics.bounced + d.bounced,
+    unsubscribed = mailbox_analytics.unsubscribed + d.unsubscribed,
+    spam_complaints = mailbox_analytics.spam_complaints + d.spam_complaints,
     last_campaign_id = CASE
-        WHEN excluded.last_sent_at IS NULL THEN mailbox_analytics.last_campaign_id
-        WHEN mailbox_analytics.last_sent_at IS NULL OR excluded.last_sent_at > mailbox_analytics.last_sent_at THEN excluded.last_campaign_id
-        WHEN excluded.last_sent_at = mailbox_analytics.last_sent_at THEN GREATEST(excluded.last_campaign_id, mailbox_analytics.last_campaign_id)
+        WHEN d.last_sent_at IS NULL THEN mailbox_analytics.last_campaign_id
+        WHEN mailbox_analytics.last_sent_at IS NULL OR d.last_sent_at > mailbox_analytics.last_sent_at THEN lc.campaign_id
+        WHEN d.last_sent_at = mailbox_analytics.last_sent_at THEN GREATEST(lc.campaign_id, mailbox_analytics.last_campaign_id)
         ELSE mailbox_analytics.last_campaign_id END,
-    last_sent_at = GREATEST(mailbox_analytics.last_sent_at, excluded.last_sent_at),
-    updated = NOW();
+    last_sent_at = GREATEST(mailbox_analytics.last_sent_at, d.last_sent_at),
+    updated = NOW()
+FROM delta d
+LEFT JOIN delta_last lc ON lc.mailbox_id = d.mailbox_id AND lc.billing_id = d.billing_id
+WHERE mailbox_analytics.mailbox_id = d.mailbox_id AND mailbox_analytics.billing_id = d.billing_id;
+
+INSERT INTO mailbox_analytics (mailbox_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, last_sent_at, last_campaign_id, warmup_status, current_volume)
+SELECT d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.last_sent_at, lc.campaign_id, m.warmup_status, COALESCE(m.current_volume, 0)
+FROM delta d
+JOIN mailboxes m ON m.id = d.mailbox_id
+LEFT JOIN delta_last lc ON lc.mailbox_id = d.mailbox_id AND lc.billing_id = d.billing_id
+WHERE NOT EXISTS (SELECT 1 FROM mailbox_analytics t WHERE t.mailbox_id = d.mailbox_id AND t.billing_id = d.billing_id);
 
 -- Warmup traffic: one row per mailbox per day.
-INSERT INTO warmup_analytics (mailbox_id, company_id, snapshot_date, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT mailbox_id, company_id, day, billing_id,
-       SUM(sent), SUM(delivered), SUM(opened), SUM(clicked), SUM(replied), SUM(bounced), SUM(unsubscribed), SUM(complained)
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT mailbox_id, day AS snapshot_date, company_id, billing_id,
+       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
 FROM agg WHERE is_warmup
-GROUP BY mailbox_id, company_id, day, billing_id
-ON CONFLICT (mailbox_id, snapshot_date) DO UPDATE SET
-    sent = warmup_analytics.sent + excluded.sent, delivered = warmup_analytics.delivered + excluded.delivered,
-    opened_tracked = warmup_analytics.opened_tracked + excluded.opened_tracked, clicked_tracked = warmup_analytics.clicked_tracked + excluded.clicked_tracked,
-    replied = warmup_analytics.replied + excluded.replied, bounced = warmup_analytics.bounced + excluded.bounced,
-    unsubscribed = warmup_analytics.unsubscribed + excluded.unsubscribed, spam_complaints = warmup_analytics.spam_complaints + excluded.spam_complaints,
-    updated = NOW();
+GROUP BY mailbox_id, day, company_id, billing_id;
+
+UPDATE warmup_analytics SET
+    sent = warmup_analytics.sent + d.sent,
+    delivered = warmup_analytics.delivered + d.delivered,
+    opened_tracked = warmup_analytics.opened_tracked + d.opened_tracked,
+    clicked_tracked = warmup_analytics.clicked_tracked + d.clicked_tracked,
+    replied = warmup_analytics.replied + d.replied,
+    bounced = warmup_analytics.bounced + d.bounced,
+    unsubscribed = warmup_analytics.unsubscribed + d.unsubscribed,
+    spam_complaints = warmup_analytics.spam_complaints + d.spam_complaints,
+    updated = NOW()
+FROM delta d
+WHERE warmup_analytics.mailbox_id = d.mailbox_id AND warmup_analytics.snapshot_date = d.snapshot_date;
+
+INSERT INTO warmup_analytics (mailbox_id, snapshot_date, company_id, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+SELECT d.mailbox_id, d.snapshot_date, d.company_id, d.billing_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
+FROM delta d
+WHERE NOT EXISTS (SELECT 1 FROM warmup_analytics t WHERE t.mailbox_id = d.mailbox_id AND t.snapshot_date = d.snapshot_date);
 
 -- What was touched: entities with new deltas, and entities upserted since the last fold.
 DROP TABLE IF EXISTS touched_campaigns;
 CREATE TEMP TABLE touched_campaigns AS
 SELECT DISTINCT campaign_id AS id FROM agg WHERE campaign_id IS NOT NULL
 UNION SELECT entity_id FROM fold_entities WHERE entity_type = 'campaign';
-
-DROP TABLE IF EXISTS touched_leads;
-CREATE TEMP TABLE touched_leads AS
-SELECT DISTINCT lead_id AS id FROM agg WHERE lead_id IS NOT NULL
-UNION SELECT entity_id FROM fold_entities WHERE entity_type = 'lead';
 
 DROP TABLE IF EXISTS touched_mailboxes;
 CREATE TEMP TABLE touched_mailboxes AS
@@ -215,11 +331,13 @@ WHERE ca.campaign_id IN (SELECT id FROM touched_campaigns);
 
 UPDATE campaign_analytics SET status = a.status, completed_leads = a.completed_leads, updated = NOW()
 FROM attr_campaigns a
-WHERE campaign_analytics.id = a.id;
+WHERE campaign_analytics.id = a.id
+  AND (campaign_analytics.status IS DISTINCT FROM a.status OR campaign_analytics.completed_leads IS DISTINCT FROM a.completed_leads);
 
 UPDATE lead_analytics SET status = l.status, updated = NOW()
 FROM leads l
-WHERE l.id = lead_analytics.lead_id AND lead_analytics.lead_id IN (SELECT id FROM touched_leads);
+WHERE l.id = lead_analytics.lead_id AND lead_analytics.status IS DISTINCT FROM l.status
+  AND lead_analytics.lead_id IN (SELECT entity_id FROM fold_entities WHERE entity_type = 'lead');
 
 -- Mailbox attributes. health_score: the latest mailbox.health snapshot inside the period, else
 -- penguin_health_score over the 14 days ending on the mailbox's last sending day in the period.
@@ -258,7 +376,9 @@ UPDATE mailbox_analytics SET
     warmup_status = a.warmup_status, current_volume = a.current_volume,
     campaign_status = a.campaign_status, health_score = a.health_score, updated = NOW()
 FROM attr_mailboxes a
-WHERE mailbox_analytics.id = a.id;
+WHERE mailbox_analytics.id = a.id
+  AND (mailbox_analytics.warmup_status IS DISTINCT FROM a.warmup_status OR mailbox_analytics.current_volume IS DISTINCT FROM a.current_volume
+       OR mailbox_analytics.campaign_status IS DISTINCT FROM a.campaign_status OR mailbox_analytics.health_score IS DISTINCT FROM a.health_score);
 
 -- Warmup attributes per day: the latest snapshot values up to the end of that day (carried
 -- forward), else the day's own warmup counters through penguin_health_score.
@@ -296,7 +416,8 @@ WHERE w.mailbox_id IN (SELECT id FROM touched_mailboxes);
 
 UPDATE warmup_analytics SET health_score = a.health_score, progress_percentage = a.progress_percentage, updated = NOW()
 FROM attr_warmup a
-WHERE warmup_analytics.id = a.id;
+WHERE warmup_analytics.id = a.id
+  AND (warmup_analytics.health_score IS DISTINCT FROM a.health_score OR warmup_analytics.progress_percentage IS DISTINCT FROM a.progress_percentage);
 
 -- Billing usage (DESIGN.md, decision 5), recounted for every touched period from the period
 -- tables: campaign emails sent, distinct mailboxes, domains, campaigns and leads with campaign

@@ -7,6 +7,8 @@ SELECT p.*
 FROM pending_events p
 WHERE p.seq <= (SELECT max_seq FROM fold_params);
 
+ANALYZE fold_batch;
+
 -- New emails: the first email.sent of an email id not yet in the raw store.
 DROP TABLE IF EXISTS fold_new;
 CREATE TEMP TABLE fold_new AS
@@ -19,15 +21,14 @@ FROM (
 ) x
 WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email_id);
 
-INSERT INTO emails (email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at)
-SELECT email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at
-FROM fold_new;
+ANALYZE fold_new;
 
--- Each email's earliest event of each kind in this batch (only for emails that now exist).
--- bounce_type: hard wins over soft ('hard' < 'soft').
+-- Each email's earliest event of each kind in this batch, for emails that exist or are new
+-- (is_new). bounce_type: hard wins over soft ('hard' < 'soft').
 DROP TABLE IF EXISTS fold_events;
 CREATE TEMP TABLE fold_events AS
 SELECT b.email_id,
+       MAX(b.is_new) AS is_new,
        MIN(CASE WHEN b.kind = 1 THEN b.occurred_at END) AS delivered_at,
        MIN(CASE WHEN b.kind = 2 THEN b.occurred_at END) AS opened_at,
        MIN(CASE WHEN b.kind = 3 THEN b.occurred_at END) AS clicked_at,
@@ -36,28 +37,57 @@ SELECT b.email_id,
        MIN(CASE WHEN b.kind = 5 THEN b.bounce_type END) AS bounce_type,
        MIN(CASE WHEN b.kind = 6 THEN b.occurred_at END) AS unsubscribed_at,
        MIN(CASE WHEN b.kind = 7 THEN b.occurred_at END) AS complained_at
-FROM fold_batch b
-WHERE b.kind BETWEEN 1 AND 7
-  AND EXISTS (SELECT 1 FROM emails e WHERE e.email_id = b.email_id)
+FROM (
+    -- Two plain joins rather than an OR, so that PostgreSQL plans semi-joins, not sub-plans.
+    SELECT b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new
+    FROM fold_batch b JOIN fold_new n ON n.email_id = b.email_id
+    WHERE b.kind BETWEEN 1 AND 7
+    UNION ALL
+    SELECT b.email_id, b.kind, b.occurred_at, b.bounce_type, 0
+    FROM fold_batch b
+    WHERE b.kind BETWEEN 1 AND 7 AND EXISTS (SELECT 1 FROM emails e WHERE e.email_id = b.email_id)
+) b
 GROUP BY b.email_id;
 
--- Transitions: a counter moves only when an email gets its first event of that kind.
+ANALYZE fold_events;
+
+-- Transitions: a counter moves only when an email gets its first event of that kind. New
+-- emails count as sent, with whatever events came along; known emails by what is new to them.
 DROP TABLE IF EXISTS fold_changes;
 CREATE TEMP TABLE fold_changes AS
+SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.mailbox_key, n.lead_key,
+       n.is_warmup, n.sent_at,
+       1 AS sent,
+       CASE WHEN ev.delivered_at IS NOT NULL THEN 1 ELSE 0 END AS delivered,
+       CASE WHEN ev.opened_at IS NOT NULL THEN 1 ELSE 0 END AS opened,
+       CASE WHEN ev.clicked_at IS NOT NULL THEN 1 ELSE 0 END AS clicked,
+       CASE WHEN ev.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
+       CASE WHEN ev.bounced_at IS NOT NULL THEN 1 ELSE 0 END AS bounced,
+       CASE WHEN ev.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END AS unsubscribed,
+       CASE WHEN ev.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained
+FROM fold_new n
+LEFT JOIN fold_events ev ON ev.email_id = n.email_id
+UNION ALL
 SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.mailbox_key, e.lead_key,
        e.is_warmup, e.sent_at,
-       CASE WHEN n.email_id IS NULL THEN 0 ELSE 1 END AS sent,
-       CASE WHEN e.delivered_at IS NULL AND ev.delivered_at IS NOT NULL THEN 1 ELSE 0 END AS delivered,
-       CASE WHEN e.opened_at IS NULL AND ev.opened_at IS NOT NULL THEN 1 ELSE 0 END AS opened,
-       CASE WHEN e.clicked_at IS NULL AND ev.clicked_at IS NOT NULL THEN 1 ELSE 0 END AS clicked,
-       CASE WHEN e.replied_at IS NULL AND ev.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
-       CASE WHEN e.bounced_at IS NULL AND ev.bounced_at IS NOT NULL THEN 1 ELSE 0 END AS bounced,
-       CASE WHEN e.unsubscribed_at IS NULL AND ev.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END AS unsubscribed,
-       CASE WHEN e.complained_at IS NULL AND ev.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained
+       0,
+       CASE WHEN e.delivered_at IS NULL AND ev.delivered_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN e.opened_at IS NULL AND ev.opened_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN e.clicked_at IS NULL AND ev.clicked_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN e.replied_at IS NULL AND ev.replied_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN e.bounced_at IS NULL AND ev.bounced_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN e.unsubscribed_at IS NULL AND ev.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN e.complained_at IS NULL AND ev.complained_at IS NOT NULL THEN 1 ELSE 0 END
 FROM emails e
-LEFT JOIN fold_new n ON n.email_id = e.email_id
-LEFT JOIN fold_events ev ON ev.email_id = e.email_id
-WHERE e.email_id IN (SELECT email_id FROM fold_new UNION ALL SELECT email_id FROM fold_events);
+JOIN fold_events ev ON ev.email_id = e.email_id AND ev.is_new = 0;
+
+-- New emails go in with their first events; known ones keep the earliest of old and new.
+INSERT INTO emails (email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at,
+                    delivered_at, opened_at, clicked_at, replied_at, bounced_at, bounce_type, unsubscribed_at, complained_at)
+SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.mailbox_key, n.lead_key, n.is_warmup, n.sent_at,
+       ev.delivered_at, ev.opened_at, ev.clicked_at, ev.replied_at, ev.bounced_at, ev.bounce_type, ev.unsubscribed_at, ev.complained_at
+FROM fold_new n
+LEFT JOIN fold_events ev ON ev.email_id = n.email_id;
 
 UPDATE emails SET
     delivered_at = LEAST(emails.delivered_at, ev.delivered_at),
@@ -71,7 +101,7 @@ UPDATE emails SET
     unsubscribed_at = LEAST(emails.unsubscribed_at, ev.unsubscribed_at),
     complained_at = LEAST(emails.complained_at, ev.complained_at)
 FROM fold_events ev
-WHERE emails.email_id = ev.email_id;
+WHERE emails.email_id = ev.email_id AND ev.is_new = 0;
 
 -- mailbox.health snapshots, once per event id.
 DROP TABLE IF EXISTS fold_snapshots;

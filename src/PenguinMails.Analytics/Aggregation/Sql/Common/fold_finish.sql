@@ -1,10 +1,17 @@
 -- Incremental fold, step 3: forget what was applied, dead-letter what waited too long, and move
 -- the watermark. Pending events are deleted by the sequence numbers this fold read (never by a
 -- range), so an ingest that commits late is picked up by the next fold.
-DELETE FROM pending_events
-WHERE seq IN (
-    SELECT b.seq FROM fold_batch b
-    WHERE b.kind IN (0, 8) OR EXISTS (SELECT 1 FROM emails e WHERE e.email_id = b.email_id));
+DROP TABLE IF EXISTS fold_applied;
+CREATE TEMP TABLE fold_applied AS
+SELECT b.seq FROM fold_batch b
+WHERE b.kind IN (0, 8)
+UNION ALL
+SELECT b.seq FROM fold_batch b JOIN fold_events ev ON ev.email_id = b.email_id
+WHERE b.kind BETWEEN 1 AND 7;
+
+ANALYZE fold_applied;
+
+DELETE FROM pending_events WHERE seq IN (SELECT seq FROM fold_applied);
 
 DELETE FROM entity_changes WHERE seq IN (SELECT seq FROM fold_entities);
 

@@ -38,18 +38,33 @@ WHERE s.entity_type = 'company'
   AND NOT EXISTS (SELECT 1 FROM companies c WHERE c.id = s.id)
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
--- Campaigns, mailboxes and leads belong to a company.
+-- Campaigns, mailboxes and leads belong to a company (one statement per type keeps every join an equi-join).
 INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'entity', s.line, 'company_id',
        CASE WHEN co.id IS NULL THEN 'unknown company ''' || s.parent_id || ''''
-            ELSE s.entity_type || ' ''' || s.id || ''' belongs to company ''' || COALESCE(c.company_id, m.company_id, l.company_id) || '''; it cannot move to another company' END
+            ELSE 'campaign ''' || s.id || ''' belongs to company ''' || e.company_id || '''; it cannot move to another company' END
 FROM stage_entities s
 LEFT JOIN companies co ON co.id = s.parent_id
-LEFT JOIN campaigns c ON s.entity_type = 'campaign' AND c.id = s.id
-LEFT JOIN mailboxes m ON s.entity_type = 'mailbox' AND m.id = s.id
-LEFT JOIN leads l ON s.entity_type = 'lead' AND l.id = s.id
-WHERE s.entity_type IN ('campaign', 'mailbox', 'lead')
-  AND (co.id IS NULL OR COALESCE(c.company_id, m.company_id, l.company_id) <> s.parent_id);
+LEFT JOIN campaigns e ON e.id = s.id
+WHERE s.entity_type = 'campaign' AND (co.id IS NULL OR e.company_id <> s.parent_id);
+
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'entity', s.line, 'company_id',
+       CASE WHEN co.id IS NULL THEN 'unknown company ''' || s.parent_id || ''''
+            ELSE 'mailbox ''' || s.id || ''' belongs to company ''' || e.company_id || '''; it cannot move to another company' END
+FROM stage_entities s
+LEFT JOIN companies co ON co.id = s.parent_id
+LEFT JOIN mailboxes e ON e.id = s.id
+WHERE s.entity_type = 'mailbox' AND (co.id IS NULL OR e.company_id <> s.parent_id);
+
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'entity', s.line, 'company_id',
+       CASE WHEN co.id IS NULL THEN 'unknown company ''' || s.parent_id || ''''
+            ELSE 'lead ''' || s.id || ''' belongs to company ''' || e.company_id || '''; it cannot move to another company' END
+FROM stage_entities s
+LEFT JOIN companies co ON co.id = s.parent_id
+LEFT JOIN leads e ON e.id = s.id
+WHERE s.entity_type = 'lead' AND (co.id IS NULL OR e.company_id <> s.parent_id);
 
 UPDATE campaigns SET
     name = COALESCE(s.name, campaigns.name),

@@ -197,7 +197,6 @@ CREATE TABLE pending_events (
     received TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
 CREATE INDEX idx_pending_events_received ON pending_events(received);
-CREATE INDEX idx_pending_events_email ON pending_events(email_id);
 
 -- Entities upserted since the last fold: the fold refreshes the attributes (status, warmup
 -- status, volume, domain) that analytics rows copy from them.

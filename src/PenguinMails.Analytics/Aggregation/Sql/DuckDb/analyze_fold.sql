@@ -1,1 +1,0 @@
--- DuckDB plans from the data itself: nothing to do.
