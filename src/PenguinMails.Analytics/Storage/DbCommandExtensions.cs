@@ -47,6 +47,10 @@ public static class DbCommandExtensions
         {
             return default;
         }
+        if (value is System.Numerics.BigInteger big)
+        {
+            value = (decimal)big; // DuckDB's SUM of integers is a HUGEINT
+        }
         var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
         return (T)Convert.ChangeType(value, target, System.Globalization.CultureInfo.InvariantCulture);
     }
