@@ -21,10 +21,11 @@ public static class AggregateCommand
         var from = new Option<string?>("--from") { Description = "Recompute from this UTC day (yyyy-MM-dd), widened to its billing period." };
         var to = new Option<string?>("--to") { Description = "Recompute up to this UTC day, exclusive (yyyy-MM-dd)." };
         var lease = new Option<int>("--lease-seconds") { Description = "How long a claimed job stays this process's if it dies.", DefaultValueFactory = _ => (int)new JobOptions().Lease.TotalSeconds };
+        var foldSize = new Option<int>("--max-events-per-fold") { Description = "New events per fold transaction.", DefaultValueFactory = _ => new AggregationOptions().MaxEventsPerFold };
         var workers = new Option<int>("--workers") { Description = "Jobs run in parallel.", DefaultValueFactory = _ => 1 };
         var command = new Command("aggregate", "Run queued aggregation work to completion; --recompute rebuilds from the raw store.")
         {
-            recompute, tenant, from, to, lease, workers,
+            recompute, tenant, from, to, lease, foldSize, workers,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
@@ -33,7 +34,10 @@ public static class AggregateCommand
             {
                 throw new AnalyticsException("--tenant, --from and --to choose what --recompute rebuilds; add --recompute.");
             }
-            var aggregator = new Aggregator(database);
+            // One line per committed fold transaction on stderr: progress for long runs.
+            var foldProgress = new SynchronousProgress<FoldResult>(f => Console.Error.WriteLine(
+                $"folded {f.EventsRead:N0} events ({f.NewEmails:N0} new emails, {f.StillPending:N0} waiting for their email.sent, {f.DeadLettered:N0} dead-lettered)"));
+            var aggregator = new Aggregator(database, new AggregationOptions { MaxEventsPerFold = Math.Max(1, parse.GetValue(foldSize)) }, progress: foldProgress);
             var jobOptions = new JobOptions { Lease = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(lease))) };
             var started = DateTime.UtcNow;
             var runners = Enumerable.Range(0, Math.Max(1, parse.GetValue(workers)))
@@ -59,4 +63,10 @@ public static class AggregateCommand
         text is null ? null
         : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
         : throw new AnalyticsException($"{option} must be a day like 2026-03-01, got \"{text}\"");
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread, in order (<see cref="Progress{T}"/> posts to the thread pool).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

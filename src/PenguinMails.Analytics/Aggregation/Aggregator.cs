@@ -17,12 +17,18 @@ public sealed class Aggregator
     private readonly AnalyticsDatabase database;
     private readonly AggregationOptions options;
     private readonly TimeProvider time;
+    private readonly IProgress<FoldResult>? progress;
 
-    public Aggregator(AnalyticsDatabase database, AggregationOptions? options = null, TimeProvider? time = null)
+    /// <param name="database">The database to aggregate.</param>
+    /// <param name="options">Fold sizes and the pending window.</param>
+    /// <param name="time">The clock (pending events expire by it).</param>
+    /// <param name="progress">Told after each committed fold transaction.</param>
+    public Aggregator(AnalyticsDatabase database, AggregationOptions? options = null, TimeProvider? time = null, IProgress<FoldResult>? progress = null)
     {
         this.database = database ?? throw new ArgumentNullException(nameof(database));
         this.options = options ?? new AggregationOptions();
         this.time = time ?? TimeProvider.System;
+        this.progress = progress;
     }
 
     /// <summary>Folds everything pending, in transactions of at most <see cref="AggregationOptions.MaxEventsPerFold"/> new events.</summary>
@@ -32,6 +38,10 @@ public sealed class Aggregator
         while (true)
         {
             var (result, more) = await FoldOnceAsync(cancellationToken);
+            if (result.EventsRead > 0 || result.DeadLettered > 0)
+            {
+                progress?.Report(result);
+            }
             total = total.Add(result);
             if (!more)
             {

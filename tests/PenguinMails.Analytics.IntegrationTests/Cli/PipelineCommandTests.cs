@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PenguinMails.Analytics.IntegrationTests.Infrastructure;
+using PenguinMails.Analytics.IntegrationTests.Pipeline;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.IntegrationTests.Cli;
+
+/// <summary>
+/// <c>generate</c>, <c>ingest</c> and <c>aggregate</c> as real processes on both engines, including
+/// processes killed (not disposed) in the middle of their work and then run again.
+/// </summary>
+public abstract class PipelineCommandTests : IAsyncLifetime
+{
+    private TestDatabase? testDatabase;
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "penguin-analytics-tests", Guid.NewGuid().ToString("N"));
+
+    protected abstract StorageEngine Engine { get; }
+
+    private string Db => testDatabase!.ConnectionString;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(directory);
+        testDatabase = await TestDatabase.CreateAsync(Engine);
+        var migrate = await CliProcess.RunAsync("migrate", "--db", Db);
+        Assert.True(migrate.ExitCode == 0, migrate.Stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (testDatabase is not null)
+        {
+            await testDatabase.DisposeAsync();
+        }
+        Directory.Delete(directory, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task ingest_exits_0_when_all_lines_land_and_2_with_line_field_and_reason_otherwise()
+    {
+        var good = Path.Combine(directory, "good.ndjson");
+        await File.WriteAllLinesAsync(good, [.. Lines.Entities, Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")], Ct);
+        var bad = Path.Combine(directory, "bad.ndjson");
+        await File.WriteAllLinesAsync(bad, [Lines.Sent("s2", "x2", "2026-03-02T10:00:00Z"), Lines.Sent("s3", "x3", "2026-03-02T10:00:00Z", lead: "ghost"), "[1,2]"], Ct);
+
+        var ok = await CliProcess.RunAsync("ingest", good, "--db", Db);
+        var partly = await CliProcess.RunAsync("ingest", bad, "--db", Db);
+        var json = await CliProcess.RunAsync("ingest", bad, "--db", Db, "--format", "json");
+
+        Assert.Equal((0, "accepted 7, rejected 0"), (ok.ExitCode, ok.Stdout.Trim()));
+        Assert.Equal((2, "accepted 1, rejected 2"), (partly.ExitCode, partly.Stdout.Trim()));
+        Assert.Equal(["line 2: lead_id: unknown lead 'ghost'", "line 3: (line): expected a JSON object"], partly.Stderr.Trim().Split('\n'));
+        Assert.Equal(2, json.ExitCode);
+        using var summary = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(1, summary.RootElement.GetProperty("accepted").GetInt64());
+        Assert.Equal(2, summary.RootElement.GetProperty("rejected").GetInt64());
+        var first = summary.RootElement.GetProperty("errors")[0];
+        Assert.Equal((2, "lead_id", "unknown lead 'ghost'"), (first.GetProperty("line").GetInt32(), first.GetProperty("field").GetString(), first.GetProperty("reason").GetString()));
+
+        var aggregate = await CliProcess.RunAsync("aggregate", "--db", Db);
+        Assert.True(aggregate.ExitCode == 0, aggregate.Stderr);
+        var sent = await CliProcess.RunAsync("sql", "SELECT sent FROM campaign_analytics", "--format", "csv", "--db", Db);
+        Assert.Equal("sent\n2", sent.Stdout.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task killed_ingest_and_aggregate_processes_rerun_to_the_same_numbers()
+    {
+        var file = Path.Combine(directory, "workload.ndjson");
+        var generate = await CliProcess.RunAsync("generate", "--tenants", "3", "--emails", "20000", "--seed", "5", "--days", "30", "--end", "2026-06-01", "--out", file);
+        Assert.True(generate.ExitCode == 0, generate.Stderr);
+        var lines = await File.ReadAllLinesAsync(file, Ct);
+
+        // A producer's ingest dies half-way (some batches committed), and it sends the file again.
+        await KillWhenAsync(CliProcess.Start("ingest", file, "--db", Db, "--batch-lines", "1000"), ProgressMade);
+        var partial = await CountAsync("SELECT COUNT(*) FROM pending_events");
+        Assert.InRange(partial, 1, lines.Length - 1);
+        var retry = await CliProcess.RunAsync("ingest", file, "--db", Db);
+        Assert.True(retry.ExitCode == 0, retry.Stderr);
+
+        // A worker dies in the middle of folding; the next one takes the job over when the lease expires.
+        await KillAfterFirstFoldAsync(CliProcess.Start("aggregate", "--db", Db, "--lease-seconds", "2", "--max-events-per-fold", "1500"));
+        Assert.True(1 == await CountAsync("SELECT COUNT(*) FROM analytics_jobs WHERE status = 'running'"),
+            (await CliProcess.RunAsync("sql", "SELECT id, job_type, status, attempts, lease_expires, last_error FROM analytics_jobs", "--db", Db)).Stdout
+            + await CountAsync("SELECT COUNT(*) FROM pending_events"));
+        var restart = await CliProcess.RunAsync("aggregate", "--db", Db, "--lease-seconds", "2");
+        Assert.True(restart.ExitCode == 0, restart.Stderr);
+
+        await using var database = await testDatabase!.OpenAsync();
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM pending_events"));
+        AnalyticsSnapshot.AssertEqual(ReferenceModel.FromLines(lines).Expected(), await AnalyticsSnapshot.CountersOnly(database), "after crashes vs reference");
+    }
+
+    // DuckDB allows one process per file, so while the child runs the test watches the write-ahead
+    // log grow (batches are committing); PostgreSQL is asked directly.
+    private async Task<bool> ProgressMade() => Engine == StorageEngine.DuckDb
+        ? new FileInfo(Db + ".wal") is { Exists: true, Length: > 200_000 }
+        : await CountAsync("SELECT COUNT(*) FROM pending_events") > 0;
+
+    // The aggregate command prints a line per committed fold transaction: kill right after the first.
+    private static async Task KillAfterFirstFoldAsync(Process process)
+    {
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+            string? line;
+            while ((line = await process.StandardError.ReadLineAsync(Ct)) is not null && !line.StartsWith("folded ", StringComparison.Ordinal))
+            {
+            }
+            Assert.False(line is null || process.HasExited, "the aggregate process ended before it could be killed");
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Ct);
+            await stdout;
+        }
+    }
+
+    private static async Task KillWhenAsync(Process process, Func<Task<bool>> condition)
+    {
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+            var stderr = process.StandardError.ReadToEndAsync(Ct);
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!process.HasExited && !await condition() && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5, Ct);
+            }
+            Assert.False(process.HasExited, $"the process finished before it could be killed: {await stderr}");
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Ct);
+            await stdout;
+        }
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var database = await testDatabase!.OpenAsync();
+        await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+        return await connection.ScalarAsync<long>(sql, Ct);
+    }
+}
+
+public sealed class DuckDbPipelineCommandTests : PipelineCommandTests
+{
+    protected override StorageEngine Engine => StorageEngine.DuckDb;
+}
+
+public sealed class PostgresPipelineCommandTests : PipelineCommandTests
+{
+    protected override StorageEngine Engine => StorageEngine.Postgres;
+}

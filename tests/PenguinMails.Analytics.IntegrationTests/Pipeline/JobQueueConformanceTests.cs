@@ -1,0 +1,114 @@
+using PenguinMails.Analytics.Jobs;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.IntegrationTests.Pipeline;
+
+/// <summary>The durable job queue on both engines: leases, retries, dead letters, parallel workers.</summary>
+public abstract class JobQueueConformanceTests : IAsyncLifetime
+{
+    private PipelineFixture? fixture;
+
+    protected abstract StorageEngine Engine { get; }
+
+    private PipelineFixture Pipeline => fixture ?? throw new InvalidOperationException("not initialized");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static JobOptions FastRetries => new()
+    {
+        Lease = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.FromMilliseconds(50), PollInterval = TimeSpan.FromMilliseconds(20), MaxAttempts = 3,
+    };
+
+    public async ValueTask InitializeAsync() => fixture = await PipelineFixture.CreateAsync(Engine);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (fixture is not null)
+        {
+            await fixture.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task ingest_enqueues_one_fold_in_its_transaction_and_the_runner_folds()
+    {
+        await Pipeline.IngestAsync(Lines.Entities);
+        await Pipeline.IngestAsync([Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM analytics_jobs WHERE job_type = 'fold' AND status = 'queued'"));
+
+        var summary = await new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries).RunUntilIdleAsync(Ct);
+
+        Assert.Equal(new JobRunSummary(1, 0, 0), summary);
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT sent FROM campaign_analytics"));
+    }
+
+    [Fact]
+    public async Task a_job_whose_worker_died_is_taken_over_when_its_lease_expires()
+    {
+        await Pipeline.IngestAsync([.. Lines.Entities, Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);
+        var queue = new JobQueue(Pipeline.Database, FastRetries);
+        var claimed = await queue.ClaimAsync("worker-that-dies", Ct);
+        Assert.NotNull(claimed);
+        Assert.Null(await queue.ClaimAsync("another-worker", Ct)); // leased: nobody else takes it
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
+        var summary = await new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries, owner: "survivor").RunUntilIdleAsync(Ct);
+
+        Assert.Equal(1, summary.Succeeded);
+        Assert.Equal("succeeded|2", await Pipeline.ScalarAsync<string>(
+            $"SELECT status || '|' || CAST(attempts AS TEXT) FROM analytics_jobs WHERE id = {claimed.Id}"));
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT sent FROM campaign_analytics"));
+        // The dead worker, should it wake up, can no longer fail (or finish) what it lost.
+        Assert.False(await queue.FailAsync(claimed, "worker-that-dies", "woke up late", Ct));
+        Assert.Equal("succeeded|", await Pipeline.ScalarAsync<string>(
+            $"SELECT status || '|' || COALESCE(last_error, '') FROM analytics_jobs WHERE id = {claimed.Id}"));
+    }
+
+    [Fact]
+    public async Task a_job_that_always_fails_backs_off_then_is_dead_lettered_with_a_system_event()
+    {
+        var queue = new JobQueue(Pipeline.Database, FastRetries);
+        await queue.EnqueueAsync(JobTypes.DailyAggregate, "ghost", """{"date":"2026-03-02","tenant_id":"ghost"}""", cancellationToken: Ct);
+
+        var summary = await new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries).RunUntilIdleAsync(Ct);
+
+        Assert.Equal(new JobRunSummary(0, 2, 1), summary);
+        Assert.Equal("dead|3", await Pipeline.ScalarAsync<string>("SELECT status || '|' || CAST(attempts AS TEXT) FROM analytics_jobs"));
+        Assert.Contains("Unknown tenant 'ghost'", await Pipeline.ScalarAsync<string>("SELECT last_error FROM analytics_jobs"), StringComparison.Ordinal);
+        var alert = await Pipeline.ScalarAsync<string>("SELECT severity || '|' || tenant_id || '|' || message FROM admin_system_events WHERE event_type = 'job_dead_lettered'");
+        Assert.StartsWith("error|ghost|job ", alert, StringComparison.Ordinal);
+        Assert.Contains("failed 3 times", alert, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task parallel_workers_run_each_job_exactly_once()
+    {
+        await Pipeline.IngestAsync([.. Lines.Entities, Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);
+        var queue = new JobQueue(Pipeline.Database, FastRetries);
+        for (var day = 1; day <= 12; day++)
+        {
+            await queue.EnqueueAsync(JobTypes.DailyAggregate, "t1", $$"""{"date":"2026-03-{{day:00}}","tenant_id":"t1"}""", cancellationToken: Ct);
+        }
+        await queue.EnqueueAsync(JobTypes.CampaignAggregate, "t1", """{"date":"2026-03-02","campaign_id":"k1"}""", cancellationToken: Ct);
+        await queue.EnqueueAsync(JobTypes.BillingCalculate, "t1", """{"tenant_id":"t1","period_start":"2026-03-01T00:00:00Z","period_end":"2026-04-01T00:00:00Z"}""", cancellationToken: Ct);
+
+        var runners = Enumerable.Range(0, 4).Select(i => new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries, owner: $"w{i}").RunUntilIdleAsync(Ct));
+        var summaries = await Task.WhenAll(runners);
+
+        Assert.Equal(15, summaries.Sum(s => s.Succeeded)); // 12 + 1 + 1 + the ingest's fold
+        Assert.Equal(0, summaries.Sum(s => s.Retried + s.Dead));
+        Assert.Equal(0L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM analytics_jobs WHERE attempts <> 1 OR status <> 'succeeded'"));
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT sent FROM campaign_analytics"));
+    }
+}
+
+public sealed class DuckDbJobQueueTests : JobQueueConformanceTests
+{
+    protected override StorageEngine Engine => StorageEngine.DuckDb;
+}
+
+public sealed class PostgresJobQueueTests : JobQueueConformanceTests
+{
+    protected override StorageEngine Engine => StorageEngine.Postgres;
+}
