@@ -73,11 +73,8 @@ internal sealed class RecordParser
         {
             throw new JsonException("unexpected token after the object's properties");
         }
-        // Anything after the object (a second object on the same line) is an error.
-        if (reader.Read())
-        {
-            throw new InvalidRecordException(Rejection.WholeLine, "more than one JSON value on the line");
-        }
+        // Anything after the object (a second object on the same line) makes the reader throw.
+        reader.Read();
     }
 
     private static JsonField Skip(ref Utf8JsonReader reader)

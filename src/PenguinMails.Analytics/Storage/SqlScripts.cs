@@ -50,7 +50,10 @@ public sealed class SqlScripts
     public string Get(string folder, string file)
     {
         var own = $"{folder.TrimEnd('/')}/{EngineFolder}/{file}";
-        return Exists(own) ? Read(own) : Read($"{folder.TrimEnd('/')}/Common/{file}");
+        var shared = $"{folder.TrimEnd('/')}/Common/{file}";
+        return Exists(own) ? Read(own)
+            : Exists(shared) ? Read(shared)
+            : throw new InvalidOperationException($"The embedded SQL file '{own}' (or '{shared}') is missing from {Assembly.GetName().Name}.");
     }
 
     /// <summary>

@@ -24,4 +24,24 @@ public sealed class SqlScriptsTests
 
         Assert.Contains("Storage/DuckDb/nope.sql", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void scripts_split_into_statements_at_line_ending_semicolons_without_leading_comments()
+    {
+        var statements = SqlScripts.Split("-- header\n\nSELECT 'a;b'\nFROM t;\n-- about the next one\nUPDATE t SET x = 1\n  WHERE y = 2;\nSELECT 3");
+
+        Assert.Equal(["SELECT 'a;b'\nFROM t", "-- about the next one\nUPDATE t SET x = 1\n  WHERE y = 2".Split('\n', 2)[1], "SELECT 3"], statements);
+    }
+
+    [Fact]
+    public void a_shared_script_is_found_for_both_engines_and_an_engine_file_wins()
+    {
+        var postgres = new SqlScripts(StorageEngine.Postgres);
+        var duckdb = new SqlScripts(StorageEngine.DuckDb);
+
+        Assert.Equal(postgres.Get("Aggregation/Sql", "apply.sql"), duckdb.Get("Aggregation/Sql", "apply.sql"));
+        Assert.Contains("FOR UPDATE SKIP LOCKED", postgres.Get("Jobs/Sql", "claim.sql"), StringComparison.Ordinal);
+        Assert.DoesNotContain("SKIP LOCKED", duckdb.Get("Jobs/Sql", "claim.sql").Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)), StringComparer.Ordinal);
+        Assert.True(postgres.Statements("Aggregation/Sql", "apply.sql").Count > 20);
+    }
 }
