@@ -16,7 +16,8 @@ public sealed class PostgresTenantIsolationTests : IAsyncLifetime
     private static readonly string[] Tenants = ["A", "B"];
 
     // Tables that have tenant data but are internal to the pipeline: the app role has no grant on them.
-    private static readonly string[] Internal = ["analytics_jobs"];
+    // The pipeline's own tables: no tenant reads them, and the application role has no grant on them.
+    private static readonly string[] Internal = ["analytics_jobs", "pending_events", "entity_changes", "pipeline_state", "dead_letter_events"];
 
     private TestDatabase? testDatabase;
     private readonly string adminLogin = $"pa_admin_{Guid.NewGuid():N}"[..20];

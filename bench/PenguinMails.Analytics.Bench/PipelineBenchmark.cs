@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using PenguinMails.Analytics.Aggregation;
+using PenguinMails.Analytics.Generation;
+using PenguinMails.Analytics.Ingestion;
+using PenguinMails.Analytics.Storage;
+using PenguinMails.Analytics.Storage.Migrations;
+
+namespace PenguinMails.Analytics.Bench;
+
+/// <summary>
+/// The whole pipeline at scale on one engine: generate, ingest (rows/s and peak memory), fold,
+/// recompute, and the freshness of a small batch folded into the large database.
+/// </summary>
+internal static class PipelineBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var emails = long.Parse(Option(args, "--emails") ?? "1000000", CultureInfo.InvariantCulture);
+        var tenants = int.Parse(Option(args, "--tenants") ?? "20", CultureInfo.InvariantCulture);
+        var pg = Option(args, "--pg");
+        var directory = Path.Combine(Path.GetTempPath(), $"penguin-bench-{Environment.ProcessId}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var file = Path.Combine(directory, "workload.ndjson");
+            var generate = Stopwatch.StartNew();
+            WorkloadGenerator.Summary summary;
+            await using (var output = File.Create(file))
+            {
+                summary = await new WorkloadGenerator(new WorkloadOptions { Emails = emails, Tenants = tenants, Seed = 42, End = new DateOnly(2026, 11, 1) }).WriteAsync(output);
+            }
+            generate.Stop();
+            Report("generate", generate.Elapsed, summary.Lines, $"{new FileInfo(file).Length / 1e6:N0} MB, {summary.CampaignEmails + summary.WarmupEmails:N0} emails");
+
+            var target = pg is null ? DatabaseTarget.DuckDb(Path.Combine(directory, "bench.duckdb")) : DatabaseTarget.Postgres(pg);
+            await using var database = await AnalyticsDatabase.OpenAsync(target);
+            await new SchemaMigrator(database).MigrateAsync();
+            Console.WriteLine($"engine: {database.Engine}");
+
+            using var memory = new PeakMemory();
+            var ingest = Stopwatch.StartNew();
+            IngestResult result;
+            await using (var input = File.OpenRead(file))
+            {
+                result = await new Ingestor(database).IngestAsync(input);
+            }
+            ingest.Stop();
+            Report("ingest", ingest.Elapsed, result.Accepted, $"peak working set {memory.PeakMegabytes:N0} MB, rejected {result.Rejected}");
+
+            var aggregator = new Aggregator(database);
+            var fold = Stopwatch.StartNew();
+            var folded = await aggregator.FoldAsync();
+            fold.Stop();
+            Report("fold (incremental)", fold.Elapsed, folded.EventsRead, $"{folded.NewEmails:N0} emails");
+
+            var recompute = Stopwatch.StartNew();
+            await aggregator.RecomputeAsync(RecomputeScope.All);
+            recompute.Stop();
+            Report("recompute (all)", recompute.Elapsed, summary.CampaignEmails + summary.WarmupEmails, "emails");
+
+            // Freshness: a batch of 1,000 events arriving at the full database, ingested and folded.
+            var fresh = new StringBuilder();
+            for (var i = 0; i < 250; i++)
+            {
+                var email = $"fresh-{i}";
+                fresh.Append(CultureInfo.InvariantCulture, $$"""{"type":"email.sent","event_id":"f{{i}}s","email_id":"{{email}}","occurred_at":"2026-10-30T10:00:00Z","campaign_id":"t1-c1-k1","step_id":"t1-c1-k1-s1A","mailbox_id":"t1-c1-m1","lead_id":"t1-c1-l1"}""").Append('\n');
+                foreach (var type in new[] { "delivered", "opened", "clicked" })
+                {
+                    fresh.Append(CultureInfo.InvariantCulture, $$"""{"type":"email.{{type}}","event_id":"f{{i}}{{type}}","email_id":"{{email}}","occurred_at":"2026-10-30T11:00:00Z"}""").Append('\n');
+                }
+            }
+            var latency = Stopwatch.StartNew();
+            await new Ingestor(database).IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(fresh.ToString())));
+            var ingested = latency.Elapsed;
+            await aggregator.FoldAsync();
+            latency.Stop();
+            Console.WriteLine($"{"freshness (1,000 events)",-24} ingest {ingested.TotalMilliseconds:N0} ms + fold {(latency.Elapsed - ingested).TotalMilliseconds:N0} ms = {latency.Elapsed.TotalMilliseconds:N0} ms");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static void Report(string step, TimeSpan elapsed, long rows, string note) =>
+        Console.WriteLine($"{step,-24} {elapsed.TotalSeconds,8:N1} s {rows / Math.Max(0.001, elapsed.TotalSeconds),12:N0} rows/s   {note}");
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    /// <summary>Samples the process's working set while it lives (DuckDB's memory is native, so GC figures would miss it).</summary>
+    private sealed class PeakMemory : IDisposable
+    {
+        private readonly Timer timer;
+        private long peak;
+
+        public PeakMemory() => timer = new Timer(_ => Sample(), null, 0, 100);
+
+        public double PeakMegabytes
+        {
+            get
+            {
+                Sample();
+                return Interlocked.Read(ref peak) / 1e6;
+            }
+        }
+
+        private void Sample()
+        {
+            using var process = Process.GetCurrentProcess();
+            var current = process.WorkingSet64;
+            long seen;
+            while ((seen = Interlocked.Read(ref peak)) < current && Interlocked.CompareExchange(ref peak, current, seen) != seen)
+            {
+            }
+        }
+
+        public void Dispose() => timer.Dispose();
+    }
+}
