@@ -20,6 +20,12 @@ internal sealed class IngestBatch
 
     public bool IsEmpty => ParsedLines == 0;
 
+    /// <summary>The input line the batch ends at, and the bytes read up to it (for progress).</summary>
+    public long LastLine { get; set; }
+
+    /// <inheritdoc cref="LastLine"/>
+    public long BytesRead { get; set; }
+
     /// <summary>Adds a parsed record; returns a rejection when it contradicts an earlier line of the batch.</summary>
     public Rejection? Add(object record)
     {

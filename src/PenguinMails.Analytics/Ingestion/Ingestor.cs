@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using PenguinMails.Analytics.Ingestion.Records;
 using PenguinMails.Analytics.Storage;
 
@@ -30,18 +31,57 @@ public sealed class Ingestor
         this.options = options ?? new IngestOptions();
     }
 
-    /// <summary>Reads NDJSON from <paramref name="input"/> to its end and ingests it batch by batch.</summary>
+    /// <summary>
+    /// Reads NDJSON from <paramref name="input"/> to its end and ingests it batch by batch. Parsing
+    /// the next batch overlaps with writing the previous one (at most three batches in memory).
+    /// </summary>
     public async Task<IngestResult> IngestAsync(Stream input, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var report = new RejectionReport(options.MaxReportedErrors);
+        var batches = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        long accepted = 0;
+
+        var writing = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
+                {
+                    accepted += await WriteBatchAsync(batch, report, stop.Token);
+                    progress?.Report(new IngestProgress(batch.LastLine, batch.BytesRead, accepted, report.Count));
+                }
+            }
+            catch
+            {
+                await stop.CancelAsync(); // the reader stops too
+                throw;
+            }
+        }, stop.Token);
+
+        try
+        {
+            await ReadBatchesAsync(input, batches.Writer, report, stop.Token);
+            batches.Writer.Complete();
+        }
+        catch (Exception e)
+        {
+            batches.Writer.TryComplete(e);
+            // A failed write is the cause; the reader only saw the cancellation it caused.
+            await writing;
+            throw;
+        }
+        await writing;
+        return new IngestResult(accepted, report.Count, report.Sorted());
+    }
+
+    private async Task ReadBatchesAsync(Stream input, ChannelWriter<IngestBatch> batches, RejectionReport report, CancellationToken cancellationToken)
+    {
         var reader = new NdjsonLineReader(input, options.MaxLineBytes);
         var parser = new RecordParser(options.MaxIdLength);
-        var report = new RejectionReport(options.MaxReportedErrors);
-        long accepted = 0;
-        long lines = 0;
         var batch = new IngestBatch();
         var batchLines = 0;
-
         while (true)
         {
             var (read, lineNumber, tooLong) = await reader.ReadAsync(cancellationToken);
@@ -49,7 +89,8 @@ public sealed class Ingestor
             {
                 break;
             }
-            lines = lineNumber;
+            batch.LastLine = lineNumber;
+            batch.BytesRead = reader.BytesRead;
             if (tooLong)
             {
                 report.Add(new Rejection(lineNumber, Rejection.WholeLine, $"the line is longer than the limit of {options.MaxLineBytes} bytes"));
@@ -70,18 +111,12 @@ public sealed class Ingestor
             }
             if (++batchLines >= options.BatchLines)
             {
-                accepted += await WriteBatchAsync(batch, report, cancellationToken);
-                progress?.Report(new IngestProgress(lines, reader.BytesRead, accepted, report.Count));
+                await batches.WriteAsync(batch, cancellationToken);
                 batch = new IngestBatch();
                 batchLines = 0;
             }
         }
-        if (!batch.IsEmpty)
-        {
-            accepted += await WriteBatchAsync(batch, report, cancellationToken);
-        }
-        progress?.Report(new IngestProgress(lines, reader.BytesRead, accepted, report.Count));
-        return new IngestResult(accepted, report.Count, report.Sorted());
+        await batches.WriteAsync(batch, cancellationToken);
     }
 
     /// <summary>Writes one batch in one transaction; returns how many of its records were accepted.</summary>

@@ -1,20 +1,34 @@
 namespace PenguinMails.Analytics.Ingestion;
 
-/// <summary>Counts every rejection and keeps the first ones, so a file of bad lines cannot exhaust memory.</summary>
+/// <summary>
+/// Counts every rejection and keeps the first ones, so a file of bad lines cannot exhaust memory.
+/// Thread-safe: the parser and the batch writer report into it at the same time.
+/// </summary>
 internal sealed class RejectionReport(int limit)
 {
     private readonly List<Rejection> kept = [];
+    private readonly Lock gate = new();
+    private long count;
 
-    public long Count { get; private set; }
+    public long Count => Interlocked.Read(ref count);
 
     public void Add(Rejection rejection)
     {
-        Count++;
-        if (kept.Count < limit)
+        lock (gate)
         {
-            kept.Add(rejection);
+            count++;
+            if (kept.Count < limit)
+            {
+                kept.Add(rejection);
+            }
         }
     }
 
-    public IReadOnlyList<Rejection> Sorted() => kept.OrderBy(r => r.Line).ToList();
+    public IReadOnlyList<Rejection> Sorted()
+    {
+        lock (gate)
+        {
+            return kept.OrderBy(r => r.Line).ToList();
+        }
+    }
 }
