@@ -12,6 +12,12 @@ public sealed class IngestOptions
     /// <summary>At most this many rejections are kept for the report; all are counted.</summary>
     public int MaxReportedErrors { get; set; } = 1_000;
 
+    /// <summary>
+    /// The tenant a producer's API key belongs to: records about other tenants' entities are
+    /// rejected, and events apply only to this tenant's emails. Null for the platform (CLI, admin keys).
+    /// </summary>
+    public string? TenantId { get; set; }
+
     /// <summary>The longest identifier accepted (ids, event ids, email ids).</summary>
     public int MaxIdLength { get; set; } = 200;
 }

@@ -129,6 +129,10 @@ public sealed class Ingestor
         await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "stage.sql"), cancellationToken);
+        if (options.TenantId is not null)
+        {
+            await connection.ExecuteAsync("INSERT INTO ingest_scope VALUES ($1)", cancellationToken, options.TenantId);
+        }
         await database.BulkInsertAsync(connection, "stage_entities", EntityColumns, batch.Entities.Select(EntityRow), cancellationToken);
         await database.BulkInsertAsync(connection, "stage_events", EventColumns, batch.Events.Select(EventRow), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_batch.sql"), cancellationToken);

@@ -74,6 +74,12 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     /// </summary>
     internal abstract Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Begins the read-only transaction a tenant read runs in, with a statement timeout; on
+    /// PostgreSQL as the application (or admin) role with the tenant context set for the transaction.
+    /// </summary>
+    internal abstract Task<DbTransaction> BeginScopedReadAsync(DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Turns an engine error into a message for people, or returns null when it is not one.</summary>
     internal abstract string? DescribeError(Exception exception);
 

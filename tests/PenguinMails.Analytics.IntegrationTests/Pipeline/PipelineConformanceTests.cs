@@ -227,6 +227,31 @@ public abstract class PipelineConformanceTests : IAsyncLifetime
         Assert.Equal("1|1", await Pipeline.ScalarAsync<string>("SELECT CAST(sent AS TEXT) || '|' || CAST(opened_tracked AS TEXT) FROM warmup_analytics"));
     }
 
+    [Fact]
+    public async Task a_tenant_scoped_producer_cannot_touch_another_tenants_data()
+    {
+        await Pipeline.IngestAsync([.. Lines.Entities, """{"type":"tenant","id":"t2"}""", """{"type":"company","id":"c2","tenant_id":"t2"}""",
+            """{"type":"mailbox","id":"m2","company_id":"c2"}""", Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);
+        var scoped = new Ingestor(Pipeline.Database, new IngestOptions { TenantId = "t2" });
+
+        var result = await scoped.IngestAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n',
+        [
+            """{"type":"company","id":"c3","tenant_id":"t1"}""",
+            """{"type":"campaign","id":"k9","company_id":"c1"}""",
+            """{"type":"email.sent","event_id":"s2","email_id":"x2","occurred_at":"2026-03-02T10:00:00Z","warmup":true,"mailbox_id":"m1"}""",
+            Lines.Event("opened", "o1", "x1", "2026-03-02T11:00:00Z"),
+            """{"type":"email.sent","event_id":"s3","email_id":"x3","occurred_at":"2026-03-02T10:00:00Z","warmup":true,"mailbox_id":"m2"}""",
+        ]))), null, TestContext.Current.CancellationToken);
+        await Pipeline.FoldAsync();
+
+        Assert.Equal([(1L, "tenant_id"), (2L, "company_id"), (3L, "mailbox_id")], result.Errors.Select(e => (e.Line, e.Field)));
+        Assert.All(result.Errors, e => Assert.Contains("tenant of this API key", e.Reason, StringComparison.Ordinal));
+        // The open of tenant t1's email, sent with t2's key, is not applied: it waits, then dead-letters.
+        Assert.Equal(0L, await Pipeline.ScalarAsync<long>("SELECT opened_tracked FROM campaign_analytics WHERE campaign_id = 'k1'"));
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events WHERE event_id = 'o1'"));
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT sent FROM warmup_analytics WHERE mailbox_id = 'm2'"));
+    }
+
     private static bool IsEvent(string line) =>
         line.Contains("\"email.", StringComparison.Ordinal) || line.Contains("\"mailbox.health\"", StringComparison.Ordinal);
 

@@ -125,6 +125,13 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
         return Task.CompletedTask;
     }
 
+    internal override async Task<DbTransaction> BeginScopedReadAsync(DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // No row-level security here: the query's own tenant predicates are the wall (DESIGN.md).
+        // The timeout is applied by the caller's cancellation token.
+        return await connection.BeginTransactionAsync(cancellationToken);
+    }
+
     internal override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken)
     {
         // One process owns the file, so an in-process lock per name serializes all writers.

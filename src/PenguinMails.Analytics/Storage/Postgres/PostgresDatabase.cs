@@ -114,6 +114,18 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         await writer.CompleteAsync(cancellationToken);
     }
 
+    internal override async Task<DbTransaction> BeginScopedReadAsync(DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The role switch makes row-level security apply even to an owner or superuser connection.
+        var role = scope.IsAdmin ? "penguin_analytics_admin" : "penguin_analytics_app";
+        await connection.ExecuteAsync($"SET TRANSACTION READ ONLY; SET LOCAL ROLE {role}", cancellationToken);
+        await connection.ExecuteAsync(
+            "SELECT set_config('app.current_tenant_id', $1, true), set_config('app.user_role', $2, true), set_config('statement_timeout', $3, true)",
+            cancellationToken, scope.TenantId, scope.IsAdmin ? "admin" : "tenant", ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        return transaction;
+    }
+
     internal override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext($1))", cancellationToken, "penguin-analytics:" + name);

@@ -24,11 +24,13 @@ WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email
 ANALYZE fold_new;
 
 -- Each email's earliest event of each kind in this batch, for emails that exist or are new
--- (is_new). bounce_type: hard wins over soft ('hard' < 'soft').
+-- (is_new). An event sent with a producer's tenant-scoped key applies only to that tenant's
+-- emails (tenant_key set); others wait, and expire into dead letters. bounce_type: hard wins over soft ('hard' < 'soft').
 DROP TABLE IF EXISTS fold_events;
 CREATE TEMP TABLE fold_events AS
 SELECT b.email_id,
        MAX(b.is_new) AS is_new,
+       MAX(b.tenant_key) AS tenant_key,
        MIN(CASE WHEN b.kind = 1 THEN b.occurred_at END) AS delivered_at,
        MIN(CASE WHEN b.kind = 2 THEN b.occurred_at END) AS opened_at,
        MIN(CASE WHEN b.kind = 3 THEN b.occurred_at END) AS clicked_at,
@@ -39,13 +41,14 @@ SELECT b.email_id,
        MIN(CASE WHEN b.kind = 7 THEN b.occurred_at END) AS complained_at
 FROM (
     -- Two plain joins rather than an OR, so that PostgreSQL plans semi-joins, not sub-plans.
-    SELECT b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new
+    SELECT b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new, n.tenant_key
     FROM fold_batch b JOIN fold_new n ON n.email_id = b.email_id
-    WHERE b.kind BETWEEN 1 AND 7
+    WHERE b.kind BETWEEN 1 AND 7 AND (b.tenant_key IS NULL OR b.tenant_key = n.tenant_key)
     UNION ALL
-    SELECT b.email_id, b.kind, b.occurred_at, b.bounce_type, 0
+    SELECT b.email_id, b.kind, b.occurred_at, b.bounce_type, 0, e.tenant_key
     FROM fold_batch b
-    WHERE b.kind BETWEEN 1 AND 7 AND EXISTS (SELECT 1 FROM emails e WHERE e.email_id = b.email_id)
+    JOIN emails e ON e.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = e.tenant_key)
+    WHERE b.kind BETWEEN 1 AND 7
 ) b
 GROUP BY b.email_id;
 

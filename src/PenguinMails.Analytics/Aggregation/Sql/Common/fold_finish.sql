@@ -6,7 +6,8 @@ CREATE TEMP TABLE fold_applied AS
 SELECT b.seq FROM fold_batch b
 WHERE b.kind IN (0, 8)
 UNION ALL
-SELECT b.seq FROM fold_batch b JOIN fold_events ev ON ev.email_id = b.email_id
+SELECT b.seq FROM fold_batch b
+JOIN fold_events ev ON ev.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = ev.tenant_key)
 WHERE b.kind BETWEEN 1 AND 7;
 
 ANALYZE fold_applied;

@@ -3,20 +3,34 @@
 -- A record whose parent is unknown (or that would move to another parent) is rejected here
 -- with its line; everything else of the batch lands.
 
+-- A producer's key belongs to one tenant (ingest_scope holds it; empty for the platform admin):
+-- records about another tenant's entities are rejected, level by level before each upsert.
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'entity', s.line, 'id', 'tenant ''' || s.id || ''' is not the tenant of this API key'
+FROM stage_entities s, ingest_scope k
+WHERE s.entity_type = 'tenant' AND s.id <> k.tenant_id;
+
 -- Tenants have no parent.
 UPDATE tenants SET
     name = COALESCE(s.name, tenants.name),
     billing_cycle_day = COALESCE(s.number, tenants.billing_cycle_day),
     updated = NOW()
 FROM stage_entities s
-WHERE s.entity_type = 'tenant' AND s.id = tenants.id;
+WHERE s.entity_type = 'tenant' AND s.id = tenants.id
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 INSERT INTO tenants (id, name, billing_cycle_day)
 SELECT s.id, s.name, COALESCE(s.number, 1)
 FROM stage_entities s
-WHERE s.entity_type = 'tenant' AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = s.id);
+WHERE s.entity_type = 'tenant' AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 -- Companies belong to a tenant.
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'entity', s.line, 'tenant_id', 'tenant ''' || s.parent_id || ''' is not the tenant of this API key'
+FROM stage_entities s, ingest_scope k
+WHERE s.entity_type = 'company' AND s.parent_id <> k.tenant_id;
+
 INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'entity', s.line, 'tenant_id',
        CASE WHEN t.id IS NULL THEN 'unknown tenant ''' || s.parent_id || ''''
@@ -39,6 +53,13 @@ WHERE s.entity_type = 'company'
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 -- Campaigns, mailboxes and leads belong to a company (one statement per type keeps every join an equi-join).
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'entity', s.line, 'company_id', 'company ''' || s.parent_id || ''' is not of the tenant of this API key'
+FROM stage_entities s
+JOIN companies co ON co.id = s.parent_id
+CROSS JOIN ingest_scope k
+WHERE s.entity_type IN ('campaign', 'mailbox', 'lead') AND co.tenant_id <> k.tenant_id;
+
 INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'entity', s.line, 'company_id',
        CASE WHEN co.id IS NULL THEN 'unknown company ''' || s.parent_id || ''''
@@ -117,6 +138,14 @@ WHERE s.entity_type = 'lead'
 
 -- Sequence steps belong to a campaign (and so to its company).
 INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'entity', s.line, 'campaign_id', 'campaign ''' || s.parent_id || ''' is not of the tenant of this API key'
+FROM stage_entities s
+JOIN campaigns c ON c.id = s.parent_id
+JOIN companies co ON co.id = c.company_id
+CROSS JOIN ingest_scope k
+WHERE s.entity_type = 'sequence_step' AND co.tenant_id <> k.tenant_id;
+
+INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'entity', s.line, 'campaign_id',
        CASE WHEN c.id IS NULL THEN 'unknown campaign ''' || s.parent_id || ''''
             ELSE 'sequence step ''' || s.id || ''' belongs to campaign ''' || st.campaign_id || '''; it cannot move to another campaign' END
@@ -183,6 +212,16 @@ FROM (
 ) x
 WHERE x.field IS NOT NULL;
 
+-- email.sent and mailbox.health name a mailbox: it must be of the key's tenant.
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'event', s.line, 'mailbox_id', 'mailbox ''' || s.mailbox_id || ''' is not of the tenant of this API key'
+FROM stage_events s
+JOIN mailboxes m ON m.id = s.mailbox_id
+JOIN companies co ON co.id = m.company_id
+CROSS JOIN ingest_scope k
+WHERE s.kind IN (0, 8) AND co.tenant_id <> k.tenant_id
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line);
+
 -- Warmup email.sent and mailbox.health need a known mailbox.
 INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'event', s.line, 'mailbox_id', 'unknown mailbox ''' || s.mailbox_id || ''''
@@ -196,7 +235,9 @@ INSERT INTO pending_events (
     tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup,
     health_score, progress_percentage, warmup_status)
 SELECT s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
-       t.tenant_key, co.company_key, c.campaign_key, st.step_key, m.mailbox_key, l.lead_key, s.is_warmup,
+       -- Other events carry the key's tenant (if any): the fold applies them to that tenant's emails only.
+       COALESCE(t.tenant_key, (SELECT kt.tenant_key FROM ingest_scope k JOIN tenants kt ON kt.id = k.tenant_id)),
+       co.company_key, c.campaign_key, st.step_key, m.mailbox_key, l.lead_key, s.is_warmup,
        s.health_score, s.progress_percentage, s.warmup_status
 FROM stage_events s
 LEFT JOIN mailboxes m ON m.id = s.mailbox_id

@@ -40,3 +40,7 @@ CREATE TEMP TABLE stage_rejections (
     field TEXT NOT NULL,
     reason TEXT NOT NULL
 );
+DROP TABLE IF EXISTS ingest_scope;
+CREATE TEMP TABLE ingest_scope (
+    tenant_id TEXT NOT NULL
+);

@@ -1,0 +1,45 @@
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Queries;
+
+/// <summary>
+/// Runs one of the product's named read queries (<c>Queries/Sql/*/NAME.sql</c>) under a
+/// <see cref="TenantScope"/>, with a statement timeout. The SQL files filter by tenant themselves
+/// (parameter <c>$1</c>); on PostgreSQL row-level security checks it again.
+/// </summary>
+public sealed class ScopedQuery(AnalyticsDatabase database)
+{
+    private const string SqlFolder = "Queries/Sql";
+
+    public async Task<ScopedRows> ReadAsync(TenantScope scope, string name, TimeSpan timeout, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout + TimeSpan.FromSeconds(1)); // the server's statement_timeout fires first where there is one
+        await using var connection = await database.OpenConnectionAsync(timeoutSource.Token);
+        await using var transaction = await database.BeginScopedReadAsync(connection, scope, timeout, timeoutSource.Token);
+        await using var command = connection.CreateCommand(database.Sql.Get(SqlFolder, name + ".sql"), [scope.FilterTenantId, .. parameters]);
+        await using var reader = await command.ExecuteReaderAsync(timeoutSource.Token);
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(timeoutSource.Token))
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : Normalize(reader.GetValue(i), reader.GetDataTypeName(i));
+            }
+            rows.Add(row);
+        }
+        return new ScopedRows(columns, rows);
+    }
+
+    // DuckDB returns timestamptz as an unspecified DateTime holding UTC, and sums as HUGEINT.
+    private static object Normalize(object value, string typeName) => value switch
+    {
+        DateTime time when typeName.Equals("TimestampTz", StringComparison.OrdinalIgnoreCase) || time.Kind == DateTimeKind.Unspecified && typeName.Contains("tz", StringComparison.OrdinalIgnoreCase)
+            => DateTime.SpecifyKind(time, DateTimeKind.Utc),
+        System.Numerics.BigInteger big => (long)big,
+        _ => value,
+    };
+}

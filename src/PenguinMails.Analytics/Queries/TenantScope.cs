@@ -1,0 +1,13 @@
+namespace PenguinMails.Analytics.Queries;
+
+/// <summary>
+/// Whose data a read may see: one tenant, or every tenant for the platform admin. Every tenant
+/// read runs under a scope (DESIGN.md, "Query layer"): the query's own predicates are the first
+/// wall; on PostgreSQL the transaction also runs as the application role with
+/// <c>app.current_tenant_id</c> set, so row-level security is the second.
+/// </summary>
+public sealed record TenantScope(string TenantId, bool IsAdmin)
+{
+    /// <summary>The tenant to filter by in SQL: null for the admin, who sees all.</summary>
+    public string? FilterTenantId => IsAdmin ? null : TenantId;
+}

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Security;
+
+/// <summary>
+/// Mints, lists, revokes and checks API keys. A key reads <c>pma_{id}_{secret}</c>: the id finds
+/// the row, the secret (32 random bytes) is checked against its SHA-256 in constant time. A slow
+/// password hash is not needed: the secret is random, not chosen by a person.
+/// </summary>
+public sealed class ApiKeyStore(AnalyticsDatabase database)
+{
+    private const string Prefix = "pma_";
+
+    /// <summary>Creates a key; the returned token is shown once and never stored.</summary>
+    public async Task<(ApiKey Key, string Token)> CreateAsync(string tenantId, ApiKeyRole role, string? name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "INSERT INTO api_keys (id, key_hash, tenant_id, role, name) VALUES ($1, $2, $3, $4, $5)",
+            cancellationToken, id, Hash(secret), tenantId, role.ToName(), name);
+        var key = await FindAsync(connection, id, cancellationToken) ?? throw new InvalidOperationException("the key just created is missing");
+        return (key, $"{Prefix}{id}_{secret}");
+    }
+
+    /// <summary>Keys of one tenant, or of all tenants, newest first.</summary>
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(string? tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+            "SELECT id, tenant_id, role, name, created, revoked, last_used FROM api_keys WHERE CAST($1 AS TEXT) IS NULL OR tenant_id = CAST($1 AS TEXT) ORDER BY created DESC, id",
+            tenantId);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>Revokes a key; false when there is no such key or it was already revoked.</summary>
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync("UPDATE api_keys SET revoked = NOW() WHERE id = $1 AND revoked IS NULL", cancellationToken, id) == 1;
+    }
+
+    /// <summary>The active key a bearer token stands for, or null.</summary>
+    public async Task<ApiKey?> AuthenticateAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        if (token is null || !token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 200)
+        {
+            return null;
+        }
+        var parts = token[Prefix.Length..].Split('_', 2);
+        if (parts.Length != 2)
+        {
+            return null;
+        }
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        var stored = await connection.ScalarAsync<string>("SELECT key_hash FROM api_keys WHERE id = $1 AND revoked IS NULL", cancellationToken, parts[0]);
+        if (stored is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(Hash(parts[1]))))
+        {
+            return null;
+        }
+        return await FindAsync(connection, parts[0], cancellationToken);
+    }
+
+    private static async Task<ApiKey?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(
+            "SELECT id, tenant_id, role, name, created, revoked, last_used FROM api_keys WHERE id = $1", id);
+        return (await ReadAsync(command, cancellationToken)).FirstOrDefault();
+    }
+
+    private static async Task<List<ApiKey>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var keys = new List<ApiKey>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new ApiKey(reader.GetString(0), reader.GetString(1), ApiKeyRoles.Parse(reader.GetString(2)),
+                reader.IsDBNull(3) ? null : reader.GetString(3), Utc(reader.GetDateTime(4)),
+                reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5)), reader.IsDBNull(6) ? null : Utc(reader.GetDateTime(6))));
+        }
+        return keys;
+    }
+
+    private static DateTime Utc(DateTime value) => value.Kind == DateTimeKind.Utc ? value : DateTime.SpecifyKind(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value, DateTimeKind.Utc);
+
+    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
