@@ -22,6 +22,8 @@ public static class CliApplication
             IngestCommand.Create(),
             AggregateCommand.Create(),
             GenerateCommand.Create(),
+            ServeCommand.Create(),
+            KeysCommand.Create(),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

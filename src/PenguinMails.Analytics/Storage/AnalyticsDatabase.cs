@@ -81,7 +81,7 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     internal abstract Task<DbTransaction> BeginScopedReadAsync(DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Turns an engine error into a message for people, or returns null when it is not one.</summary>
-    internal abstract string? DescribeError(Exception exception);
+    public abstract string? DescribeError(Exception exception);
 
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();

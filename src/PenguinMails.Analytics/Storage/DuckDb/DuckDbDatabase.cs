@@ -157,7 +157,8 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
     internal override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask; // DuckDB's file lock already makes this process the only writer.
 
-    internal override string? DescribeError(Exception exception) => exception switch
+    /// <inheritdoc />
+    public override string? DescribeError(Exception exception) => exception switch
     {
         DuckDBException duck => OneLine(duck.Message),
         OperationCanceledException => "the statement was cancelled (statement timeout)",

@@ -144,7 +144,8 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, MigrationLockKey);
     }
 
-    internal override string? DescribeError(Exception exception) => exception switch
+    /// <inheritdoc />
+    public override string? DescribeError(Exception exception) => exception switch
     {
         PostgresException pg when pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction =>
             $"only reading statements are allowed here ({pg.MessageText})",

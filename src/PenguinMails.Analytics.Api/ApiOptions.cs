@@ -1,0 +1,20 @@
+namespace PenguinMails.Analytics.Api;
+
+/// <summary>How <c>serve</c> runs.</summary>
+public sealed class ApiOptions
+{
+    /// <summary>Where Kestrel listens (<c>http://127.0.0.1:0</c> picks a free port).</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>API, workers, or both.</summary>
+    public ServeRole Role { get; set; } = ServeRole.All;
+
+    /// <summary>The largest request body <c>POST /v1/ingest</c> accepts, as sent (compressed or not).</summary>
+    public long MaxIngestBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The largest body after gzip decompression (a small body must not inflate without bound).</summary>
+    public long MaxDecompressedIngestBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Statement timeout of dashboard reads when the pool table gives none.</summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

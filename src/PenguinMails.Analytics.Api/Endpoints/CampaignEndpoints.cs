@@ -1,0 +1,56 @@
+using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Queries;
+using PenguinMails.Analytics.Security;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Api.Endpoints;
+
+/// <summary>
+/// <c>GET /v1/campaigns</c> (the guide's campaign performance dashboard: counters, rates and ranks
+/// over a date range, from the daily rollups) and <c>GET /v1/campaigns/{id}</c>.
+/// </summary>
+public static class CampaignEndpoints
+{
+    private static readonly ApiKeyRole[] Readers = [ApiKeyRole.Viewer, ApiKeyRole.TenantAdmin];
+
+    public static void Map(IEndpointRouteBuilder app, ApiOptions options)
+    {
+        app.MapGet("/v1/campaigns", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? company_id) =>
+        {
+            if (!ReadParameters.TryParse(http.Request, time, out var read, out var error))
+            {
+                return BadRequest(error!);
+            }
+            var caller = Caller.Of(http);
+            var rows = await new ScopedQuery(database).ReadAsync(caller.Scope, "campaign_dashboard", options.ReadTimeout, http.RequestAborted,
+                read.From, read.To, company_id, null, read.Limit, read.Offset);
+            return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted), read.Limit, read.Offset);
+        })
+        .RequireApiKey(Readers)
+        .WithSummary("Campaign performance over a date range: counters, delivery/open/click/reply/bounce rates and ranks.");
+
+        app.MapGet("/v1/campaigns/{id}", async (string id, HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
+        {
+            if (!ReadParameters.TryParse(http.Request, time, out var read, out var error))
+            {
+                return BadRequest(error!);
+            }
+            var caller = Caller.Of(http);
+            var query = new ScopedQuery(database);
+            // Not found, whether it does not exist or belongs to another tenant: existence does not leak.
+            var campaign = await query.ReadAsync(caller.Scope, "campaign_lookup", options.ReadTimeout, http.RequestAborted, id);
+            if (campaign.Rows.Count == 0)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No campaign '{id}'.");
+            }
+            var rows = await query.ReadAsync(caller.Scope, "campaign_dashboard", options.ReadTimeout, http.RequestAborted,
+                read.From, read.To, null, id, 1, 0);
+            return new DataResult(rows.Rows.Count > 0 ? rows : campaign, await AsOf.ReadAsync(database, http.RequestAborted));
+        })
+        .RequireApiKey(Readers)
+        .WithSummary("One campaign's performance over a date range (404 for another tenant's campaign).");
+    }
+
+    internal static IResult BadRequest(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+}

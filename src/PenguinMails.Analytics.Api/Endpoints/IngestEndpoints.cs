@@ -1,0 +1,111 @@
+using System.IO.Compression;
+using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Ingestion;
+using PenguinMails.Analytics.Security;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Api.Endpoints;
+
+/// <summary>
+/// <c>POST /v1/ingest</c>: an NDJSON body (gzip accepted), the same code path as
+/// <c>penguin-analytics ingest</c>. 202 with <c>{accepted, rejected, errors: [{line, field, reason}]}</c>;
+/// 413 over the size limit. A producer's key writes only its own tenant's records.
+/// </summary>
+public static class IngestEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, ApiOptions options)
+    {
+        app.MapPost("/v1/ingest", async (HttpContext http, AnalyticsDatabase database) =>
+        {
+            var caller = Caller.Of(http);
+            if (http.Request.ContentLength > options.MaxIngestBytes)
+            {
+                return TooLarge(options.MaxIngestBytes);
+            }
+            Stream body = http.Request.Body;
+            var gzip = http.Request.Headers.ContentEncoding.ToString().Equals("gzip", StringComparison.OrdinalIgnoreCase);
+            if (gzip)
+            {
+                body = new LimitedStream(new GZipStream(body, CompressionMode.Decompress), options.MaxDecompressedIngestBytes);
+            }
+            try
+            {
+                // The body is spooled to a temporary file first: a body over the limit is refused
+                // before anything of it is stored, and memory stays flat whatever the size.
+                await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+                await body.CopyToAsync(spool, http.RequestAborted);
+                spool.Position = 0;
+                var ingestor = new Ingestor(database, new IngestOptions { TenantId = caller.Key.IsAdmin ? null : caller.Key.TenantId });
+                var result = await ingestor.IngestAsync(spool, null, http.RequestAborted);
+                return Results.Json(new
+                {
+                    accepted = result.Accepted,
+                    rejected = result.Rejected,
+                    errors = result.Errors.Select(e => new { line = e.Line, field = e.Field, reason = e.Reason }),
+                }, statusCode: StatusCodes.Status202Accepted);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return TooLarge(options.MaxIngestBytes);
+            }
+            catch (LimitedStream.LimitExceededException)
+            {
+                return TooLarge(options.MaxDecompressedIngestBytes, "after gzip decompression");
+            }
+            catch (InvalidDataException e) when (gzip)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad gzip body", detail: e.Message);
+            }
+        })
+        .RequireApiKey(ApiKeyRole.Ingest)
+        .WithSummary("Ingest NDJSON entity upserts and email events (gzip accepted).");
+    }
+
+    private static IResult TooLarge(long limit, string? what = null) => Results.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+        detail: $"The body is larger than the limit of {limit:N0} bytes{(what is null ? "" : " " + what)}: send it in several requests.");
+
+    /// <summary>Stops reading past a limit, so a small compressed body cannot inflate without bound.</summary>
+    private sealed class LimitedStream(Stream inner, long limit) : Stream
+    {
+        private long read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => read; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken);
+            read += n;
+            return read > limit ? throw new LimitExceededException() : n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush() => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        public sealed class LimitExceededException : Exception;
+    }
+}

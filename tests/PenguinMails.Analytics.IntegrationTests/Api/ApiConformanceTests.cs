@@ -1,0 +1,224 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using PenguinMails.Analytics.Api;
+using PenguinMails.Analytics.IntegrationTests.Pipeline;
+using PenguinMails.Analytics.Security;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.IntegrationTests.Api;
+
+/// <summary>
+/// The HTTP API through real Kestrel on a loopback port, on both engines: health, keys and roles,
+/// ingest (gzip, limits), the campaign dashboard, and tenant isolation.
+/// </summary>
+public abstract class ApiConformanceTests : IAsyncLifetime
+{
+    private PipelineFixture? fixture;
+    private WebApplication? app;
+    private HttpClient? client;
+    private readonly Dictionary<string, string> keys = [];
+
+    protected abstract StorageEngine Engine { get; }
+
+    private PipelineFixture Pipeline => fixture!;
+
+    private HttpClient Http => client!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        fixture = await PipelineFixture.CreateAsync(Engine);
+        app = ApiServer.Build(Pipeline.Database, new ApiOptions { Urls = "http://127.0.0.1:0", MaxIngestBytes = 200_000, MaxDecompressedIngestBytes = 400_000 });
+        await app.StartAsync(Ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        client = new HttpClient { BaseAddress = new Uri(address) };
+        var store = new ApiKeyStore(Pipeline.Database);
+        foreach (var (name, tenant, role) in new[] { ("a-viewer", "t1", ApiKeyRole.Viewer), ("b-viewer", "t2", ApiKeyRole.Viewer), ("a-ingest", "t1", ApiKeyRole.Ingest), ("admin", "t1", ApiKeyRole.Admin) })
+        {
+            keys[name] = (await store.CreateAsync(tenant, role, name, Ct)).Token;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        client?.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+        if (fixture is not null)
+        {
+            await fixture.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task health_readiness_and_the_openapi_document_are_served()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/healthz", Ct)).StatusCode);
+        using var ready = JsonDocument.Parse(await Http.GetStringAsync("/readyz", Ct));
+        Assert.Equal("ready", ready.RootElement.GetProperty("status").GetString());
+        Assert.Equal(2, ready.RootElement.GetProperty("schema_version").GetInt32());
+        using var openApi = JsonDocument.Parse(await Http.GetStringAsync("/openapi/v1.json", Ct));
+        var paths = openApi.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/v1/campaigns", out _));
+        Assert.True(paths.TryGetProperty("/v1/ingest", out _));
+    }
+
+    [Fact]
+    public async Task keys_decide_who_may_do_what()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/v1/campaigns", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/v1/campaigns", "pma_000000000000_forged")).StatusCode);
+        var forbidden = await SendAsync(HttpMethod.Post, "/v1/ingest", keys["a-viewer"], Lines.Tenant);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("viewer key may not use this endpoint", await forbidden.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["a-ingest"])).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["admin"])).StatusCode);
+
+        var id = keys["a-viewer"].Split('_')[1];
+        Assert.True(await new ApiKeyStore(Pipeline.Database).RevokeAsync(id, Ct));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["a-viewer"])).StatusCode);
+    }
+
+    [Fact]
+    public async Task ingested_records_are_folded_by_the_worker_and_served_by_the_dashboard()
+    {
+        var lines = PipelineFixture.Workload(21, tenants: 2, emails: 400, days: 20);
+        var response = await SendAsync(HttpMethod.Post, "/v1/ingest", keys["admin"], string.Join('\n', lines.Append("{\"type\":\"email.sent\"}")));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var summary = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(lines.Count, summary.RootElement.GetProperty("accepted").GetInt64());
+        Assert.Equal(1, summary.RootElement.GetProperty("rejected").GetInt64());
+        Assert.Equal("event_id", summary.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+
+        // Fresh within moments: the background worker folds the batch the ingest enqueued.
+        var expected = ReferenceModel.FromLines(lines).Expected()["daily_campaign_stats"]
+            .Select(r => r.Split('|')).Where(r => r[1].CompareTo("2026-05-01") >= 0)
+            .GroupBy(r => r[0]).ToDictionary(g => g.Key, g => (Sent: g.Sum(r => long.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)), Replied: g.Sum(r => long.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture))));
+        JsonElement data = default;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var page = JsonDocument.Parse(await (await SendAsync(HttpMethod.Get, "/v1/campaigns?from=2026-05-01&to=2026-08-01&limit=1000", keys["admin"])).Content.ReadAsStringAsync(Ct));
+            data = page.RootElement.GetProperty("data").Clone();
+            if (data.EnumerateArray().Sum(r => r.GetProperty("sent").GetInt64()) == expected.Values.Sum(v => v.Sent))
+            {
+                break;
+            }
+            await Task.Delay(100, Ct);
+        }
+        Assert.Equal(expected.Count, data.GetArrayLength());
+        foreach (var row in data.EnumerateArray())
+        {
+            var (sent, replied) = expected[row.GetProperty("campaign_id").GetString()!];
+            Assert.Equal(sent, row.GetProperty("sent").GetInt64());
+            Assert.Equal(replied, row.GetProperty("replied").GetInt64());
+            var delivered = row.GetProperty("delivered").GetInt64();
+            Assert.Equal(Math.Round(100.0 * delivered / sent, 2), row.GetProperty("delivery_rate").GetDouble(), 2);
+        }
+        var ranks = data.EnumerateArray().Select(r => (Rank: r.GetProperty("rank_by_volume").GetInt32(), Sent: r.GetProperty("sent").GetInt64())).ToList();
+        Assert.Equal(ranks.OrderByDescending(r => r.Sent).Select(r => r.Sent), ranks.OrderBy(r => r.Rank).Select(r => r.Sent));
+    }
+
+    [Fact]
+    public async Task a_tenant_never_sees_another_tenants_campaigns()
+    {
+        await Pipeline.IngestAsync([.. Lines.Entities, """{"type":"tenant","id":"t2"}""", """{"type":"company","id":"c2","tenant_id":"t2"}""",
+            """{"type":"campaign","id":"k2","company_id":"c2","name":"Secret campaign of B"}""", """{"type":"sequence_step","id":"s2","campaign_id":"k2"}""",
+            """{"type":"mailbox","id":"m2","company_id":"c2"}""", """{"type":"lead","id":"l2","company_id":"c2"}""",
+            Lines.Sent("x1", "e1", "2026-03-02T10:00:00Z"),
+            """{"type":"email.sent","event_id":"x2","email_id":"e2","occurred_at":"2026-03-02T10:00:00Z","campaign_id":"k2","step_id":"s2","mailbox_id":"m2","lead_id":"l2"}"""]);
+        await Pipeline.FoldAsync();
+
+        var a = await (await SendAsync(HttpMethod.Get, "/v1/campaigns?from=2026-03-01&to=2026-04-01", keys["a-viewer"])).Content.ReadAsStringAsync(Ct);
+        var b = await (await SendAsync(HttpMethod.Get, "/v1/campaigns?from=2026-03-01&to=2026-04-01", keys["b-viewer"])).Content.ReadAsStringAsync(Ct);
+        var all = await (await SendAsync(HttpMethod.Get, "/v1/campaigns?from=2026-03-01&to=2026-04-01", keys["admin"])).Content.ReadAsStringAsync(Ct);
+
+        Assert.Contains("\"campaign_id\":\"k1\"", a, StringComparison.Ordinal);
+        Assert.DoesNotContain("k2", a, StringComparison.Ordinal);
+        Assert.DoesNotContain("Secret", a, StringComparison.Ordinal);
+        Assert.Contains("Secret campaign of B", b, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"k1\"", b, StringComparison.Ordinal);
+        Assert.Contains("\"k1\"", all, StringComparison.Ordinal);
+        Assert.Contains("\"k2\"", all, StringComparison.Ordinal);
+        // Another tenant's id is "not found", exactly like an id that does not exist.
+        var foreign = await SendAsync(HttpMethod.Get, "/v1/campaigns/k2", keys["a-viewer"]);
+        var missing = await SendAsync(HttpMethod.Get, "/v1/campaigns/nope", keys["a-viewer"]);
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (foreign.StatusCode, missing.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/v1/campaigns/k1?from=2026-03-01&to=2026-04-01", keys["a-viewer"])).StatusCode);
+    }
+
+    [Fact]
+    public async Task a_producer_key_writes_only_its_tenant_and_bodies_over_the_limit_are_refused()
+    {
+        await Pipeline.IngestAsync([.. Lines.Entities, """{"type":"tenant","id":"t2"}"""]);
+
+        using var scoped = JsonDocument.Parse(await (await SendAsync(HttpMethod.Post, "/v1/ingest", keys["a-ingest"],
+            """{"type":"company","id":"c9","tenant_id":"t2"}""" + "\n" + """{"type":"company","id":"c8","tenant_id":"t1"}""")).Content.ReadAsStringAsync(Ct));
+        Assert.Equal(1, scoped.RootElement.GetProperty("accepted").GetInt64());
+        Assert.Equal("tenant_id", scoped.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+
+        var big = string.Join('\n', Enumerable.Range(0, 3_000).Select(i => Lines.Event("opened", $"o{i}", $"x{i}", "2026-03-02T11:00:00Z")));
+        // As curl does for large bodies, the client waits for "100 Continue": the refusal comes before the upload.
+        var tooLarge = await SendAsync(HttpMethod.Post, "/v1/ingest", keys["a-ingest"], big, expectContinue: true);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Contains("200,000 bytes", await tooLarge.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(0L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events WHERE event_id = 'o1'"));
+
+        // gzip is accepted; a small compressed body that inflates past the limit is refused.
+        var gzipped = await SendAsync(HttpMethod.Post, "/v1/ingest", keys["a-ingest"], Gzip(string.Join('\n', big.Split('\n').Take(500))), gzip: true);
+        Assert.Equal(HttpStatusCode.Accepted, gzipped.StatusCode);
+        var bomb = await SendAsync(HttpMethod.Post, "/v1/ingest", keys["a-ingest"], Gzip(big + "\n" + big), gzip: true);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, bomb.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null, bool gzip = false, bool expectContinue = false)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.ExpectContinue = expectContinue;
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+        if (body is not null)
+        {
+            request.Content = body is byte[] bytes ? new ByteArrayContent(bytes) : new StringContent((string)body, Encoding.UTF8, "application/x-ndjson");
+            if (gzip)
+            {
+                request.Content.Headers.ContentEncoding.Add("gzip");
+            }
+        }
+        return await Http.SendAsync(request, Ct);
+    }
+
+    private static byte[] Gzip(string text)
+    {
+        using var output = new MemoryStream();
+        using (var zip = new GZipStream(output, CompressionLevel.Optimal))
+        {
+            zip.Write(Encoding.UTF8.GetBytes(text));
+        }
+        return output.ToArray();
+    }
+}
+
+public sealed class DuckDbApiTests : ApiConformanceTests
+{
+    protected override StorageEngine Engine => StorageEngine.DuckDb;
+}
+
+public sealed class PostgresApiTests : ApiConformanceTests
+{
+    protected override StorageEngine Engine => StorageEngine.Postgres;
+}
