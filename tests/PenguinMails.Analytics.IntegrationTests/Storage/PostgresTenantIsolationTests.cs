@@ -15,9 +15,8 @@ public sealed class PostgresTenantIsolationTests : IAsyncLifetime
     private const string AppRole = "penguin_analytics_app";
     private static readonly string[] Tenants = ["A", "B"];
 
-    // Tables that have tenant data but are internal to the pipeline: the app role has no grant on them.
     // The pipeline's own tables: no tenant reads them, and the application role has no grant on them.
-    private static readonly string[] Internal = ["analytics_jobs", "pending_events", "entity_changes", "pipeline_state", "dead_letter_events"];
+    private static readonly string[] Internal = ["analytics_jobs", "pending_events", "entity_changes", "pipeline_state", "dead_letter_events", "api_keys"];
 
     private TestDatabase? testDatabase;
     private readonly string adminLogin = $"pa_admin_{Guid.NewGuid():N}"[..20];
@@ -168,6 +167,17 @@ public sealed class PostgresTenantIsolationTests : IAsyncLifetime
         var partition = $"emails_{DateTime.UtcNow:yyyy_MM}";
         await AssertDeniedAsync(app, $"SELECT count(*) FROM {partition}");
         await AssertDeniedAsync(app, "SELECT count(*) FROM campaign_performance_summary");
+    }
+
+    [Fact]
+    public async Task the_application_role_cannot_read_the_pipelines_own_tables_or_the_api_keys()
+    {
+        await using var app = await OpenAsync(AppRole);
+
+        foreach (var table in Internal)
+        {
+            await AssertDeniedAsync(app, $"SELECT count(*) FROM {table}");
+        }
     }
 
     [Fact]
