@@ -42,6 +42,8 @@ public static class ApiServer
             app.MapOpenApi("/openapi/{documentName}.json");
             IngestEndpoints.Map(app, options);
             CampaignEndpoints.Map(app, options);
+            ReportEndpoints.Map(app, options);
+            CampaignEndpoints.MapSteps(app, options);
         }
         return app;
     }

@@ -51,6 +51,31 @@ public static class CampaignEndpoints
         .WithSummary("One campaign's performance over a date range (404 for another tenant's campaign).");
     }
 
+    /// <summary>
+    /// The step funnel and A/B comparison: each step and variant with its open and reply rates and
+    /// their 95 % Wilson intervals; per step number, each variant against the control (variant A,
+    /// else the first) by a two-sided two-proportion z-test, significant at p &lt; 0.05.
+    /// </summary>
+    public static void MapSteps(IEndpointRouteBuilder app, ApiOptions options)
+    {
+        app.MapGet("/v1/campaigns/{id}/steps", async (string id, HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
+        {
+            if (!ReadParameters.TryParse(http.Request, time, out var read, out var error))
+            {
+                return BadRequest(error!);
+            }
+            if (!await ReportEndpoints.VisibleAsync(http, database, options, "campaign", id))
+            {
+                return ReportEndpoints.NotFound("campaign", id);
+            }
+            var steps = await new ScopedQuery(database).ReadAsync(Caller.Of(http).Scope, "sequence_steps", options.ReadTimeout, http.RequestAborted, read.From, read.To, id);
+            var (rows, comparisons) = StepComparison.Compare(steps);
+            return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted)) { Extra = new Dictionary<string, object> { ["comparisons"] = comparisons } };
+        })
+        .RequireApiKey(Readers)
+        .WithSummary("Step funnel and A/B variant comparison with 95% Wilson intervals and two-proportion z-tests.");
+    }
+
     internal static IResult BadRequest(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 }

@@ -10,11 +10,26 @@ namespace PenguinMails.Analytics.Api.Endpoints;
 /// </summary>
 public sealed class DataResult(ScopedRows rows, DateTime? asOf, int? limit = null, int? offset = null) : IResult
 {
+    /// <summary>More top-level members after <c>data</c> (for example the A/B comparisons of a campaign's steps).</summary>
+    public IReadOnlyDictionary<string, object> Extra { get; init; } = new Dictionary<string, object>();
+
+    /// <summary>The same result with only the named columns (a time series of one metric).</summary>
+    public DataResult Only(params string[] columns)
+    {
+        var indexes = columns.Select(c => rows.Columns.ToList().IndexOf(c)).ToArray();
+        var narrowed = new ScopedRows(columns, rows.Rows.Select(r => indexes.Select(i => r[i]).ToArray()).ToList());
+        return new DataResult(narrowed, asOf, limit, offset) { Extra = Extra };
+    }
+
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         httpContext.Response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(httpContext.Response.Body);
+        // Over the response's PipeWriter the JSON writer never blocks on I/O; rows are flushed in chunks.
+        var body = httpContext.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(body);
         writer.WriteStartObject();
         writer.WriteStartArray("data");
         foreach (var row in rows.Rows)
@@ -26,8 +41,18 @@ public sealed class DataResult(ScopedRows rows, DateTime? asOf, int? limit = nul
                 TabularValue.Write(writer, row[i]);
             }
             writer.WriteEndObject();
+            if (writer.BytesPending > 32 * 1024)
+            {
+                writer.Flush();
+                await body.FlushAsync(httpContext.RequestAborted);
+            }
         }
         writer.WriteEndArray();
+        foreach (var (name, value) in Extra)
+        {
+            writer.WritePropertyName(name);
+            JsonSerializer.Serialize(writer, value, SnakeCase);
+        }
         writer.WritePropertyName("as_of");
         TabularValue.Write(writer, asOf);
         if (limit is not null)
@@ -42,6 +67,7 @@ public sealed class DataResult(ScopedRows rows, DateTime? asOf, int? limit = nul
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
-        await writer.FlushAsync(httpContext.RequestAborted);
+        writer.Flush();
+        await body.FlushAsync(httpContext.RequestAborted);
     }
 }

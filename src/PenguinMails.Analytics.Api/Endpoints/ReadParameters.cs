@@ -8,13 +8,13 @@ public sealed record ReadParameters(DateOnly From, DateOnly To, int Limit, int O
     public const int MaxLimit = 1000;
 
     /// <summary>Parses the query string, or says what is wrong with it.</summary>
-    public static bool TryParse(HttpRequest request, TimeProvider time, out ReadParameters parameters, out string? error)
+    public static bool TryParse(HttpRequest request, TimeProvider time, out ReadParameters parameters, out string? error, int defaultDays = 30)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(time);
         parameters = null!;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (!TryDate(request, "to", today.AddDays(1), out var to, out error) || !TryDate(request, "from", to.AddDays(-30), out var from, out error))
+        if (!TryDate(request, "to", today.AddDays(1), out var to, out error) || !TryDate(request, "from", to.AddDays(-defaultDays), out var from, out error))
         {
             return false;
         }

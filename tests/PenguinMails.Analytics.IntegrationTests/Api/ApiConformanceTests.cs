@@ -183,6 +183,70 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, bomb.StatusCode);
     }
 
+    [Fact]
+    public async Task every_read_endpoint_serves_the_workload_under_the_callers_scope()
+    {
+        var lines = PipelineFixture.Workload(31, tenants: 2, emails: 600, days: 40);
+        Assert.Equal(0, (await Pipeline.IngestAsync(lines)).Rejected);
+        await Pipeline.FoldAsync();
+        var reference = ReferenceModel.FromLines(lines).Expected();
+        const string range = "from=2026-01-01&to=2026-12-31&limit=1000";
+        static long Sum(JsonElement data, string column) => data.EnumerateArray().Sum(r => r.GetProperty(column).GetInt64());
+        long ReferenceSum(string table, string prefix, int column) =>
+            reference[table].Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).Sum(r => long.Parse(r.Split('|')[column], System.Globalization.CultureInfo.InvariantCulture));
+
+        var mailboxes = await DataAsync($"/v1/mailboxes?{range}", keys["a-viewer"]);
+        Assert.Equal(ReferenceSum("daily_mailbox_stats", "t1-", 2), Sum(mailboxes, "sent"));
+        var health = mailboxes.EnumerateArray().Select(r => r.GetProperty("health_score")).Where(h => h.ValueKind == JsonValueKind.Number).Select(h => h.GetInt32()).ToList();
+        Assert.NotEmpty(health);
+        Assert.Equal(health.Order(), health); // needing attention first
+        var mailbox = mailboxes[0].GetProperty("mailbox_id").GetString()!;
+        Assert.Equal(1, (await DataAsync($"/v1/mailboxes/{mailbox}?{range}", keys["a-viewer"])).GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, $"/v1/mailboxes/{mailbox}", keys["b-viewer"])).StatusCode);
+
+        var campaigns = await DataAsync($"/v1/campaigns?{range}", keys["a-viewer"]);
+        var campaign = campaigns[0].GetProperty("campaign_id").GetString()!;
+        var campaignSent = campaigns[0].GetProperty("sent").GetInt64();
+        var series = await DataAsync($"/v1/timeseries?entity=campaign&id={campaign}&metric=sent&{range}", keys["a-viewer"]);
+        Assert.Equal(campaignSent, Sum(series, "sent"));
+        Assert.Equal(["day", "sent"], series[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, $"/v1/timeseries?entity=campaign&id={campaign}", keys["b-viewer"])).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Get, "/v1/timeseries?entity=campaign&id=x&metric=DROP", keys["a-viewer"])).StatusCode);
+        Assert.Equal(campaignSent, Sum(await DataAsync($"/v1/leads?campaign_id={campaign}&{range}", keys["a-viewer"]), "sent"));
+
+        // Campaigns with an odd number A/B test their first two steps: variants are compared.
+        var abCampaign = campaigns.EnumerateArray().Select(c => c.GetProperty("campaign_id").GetString()!).First(c => c.EndsWith("-k1", StringComparison.Ordinal));
+        using var steps = JsonDocument.Parse(await (await SendAsync(HttpMethod.Get, $"/v1/campaigns/{abCampaign}/steps?{range}", keys["a-viewer"])).Content.ReadAsStringAsync(Ct));
+        var stepRows = steps.RootElement.GetProperty("data");
+        Assert.Contains(stepRows.EnumerateArray(), r => r.GetProperty("variant").GetString() == "B");
+        foreach (var row in stepRows.EnumerateArray().Where(r => r.GetProperty("delivered").GetInt64() > 0))
+        {
+            Assert.InRange(row.GetProperty("reply_rate").GetDouble(), row.GetProperty("reply_rate_ci_low").GetDouble(), row.GetProperty("reply_rate_ci_high").GetDouble());
+        }
+        var comparisons = steps.RootElement.GetProperty("comparisons");
+        Assert.Equal(4, comparisons.GetArrayLength()); // steps 1 and 2, on reply and open rate
+        Assert.All(comparisons.EnumerateArray(), c => Assert.Equal(("A", "B"), (c.GetProperty("control").GetString(), c.GetProperty("variant").GetString())));
+
+        var warmup = await DataAsync($"/v1/warmup?{range}", keys["a-viewer"]);
+        Assert.NotEqual(0, warmup.GetArrayLength());
+        Assert.All(warmup.EnumerateArray(), w => Assert.Contains(w.GetProperty("warmup_category").GetString(), new[] { "Excellent", "Good", "Fair", "Poor" }));
+
+        var usage = await DataAsync("/v1/usage?from=2025-01-01&to=2027-01-01", keys["admin"]);
+        Assert.Equal(["t1", "t2"], usage.EnumerateArray().Select(u => u.GetProperty("tenant_id").GetString()).Distinct());
+        Assert.Equal(reference["billing_analytics"].Sum(r => long.Parse(r.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture)), Sum(usage, "emails_sent"));
+        var mine = await DataAsync("/v1/usage?from=2025-01-01&to=2027-01-01", keys["b-viewer"]);
+        Assert.All(mine.EnumerateArray(), u => Assert.Equal("t2", u.GetProperty("tenant_id").GetString()));
+    }
+
+    private async Task<JsonElement> DataAsync(string path, string key)
+    {
+        var response = await SendAsync(HttpMethod.Get, path, key);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("data").Clone();
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null, bool gzip = false, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, path);

@@ -1,0 +1,109 @@
+using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Queries;
+using PenguinMails.Analytics.Security;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Api.Endpoints;
+
+/// <summary>
+/// The read endpoints besides campaigns: mailboxes, leads, warmup, usage and time series. Each runs
+/// a named query under the caller's tenant scope; ids of other tenants are 404.
+/// </summary>
+public static class ReportEndpoints
+{
+    internal static readonly ApiKeyRole[] Readers = [ApiKeyRole.Viewer, ApiKeyRole.TenantAdmin];
+
+    private static readonly string[] SeriesEntities = ["campaign", "step", "mailbox", "tenant"];
+
+    private static readonly string[] SeriesMetrics =
+    [
+        "sent", "delivered", "opened_tracked", "clicked_tracked", "replied", "bounced", "unsubscribed", "spam_complaints",
+        "delivery_rate", "open_rate", "click_rate", "reply_rate", "bounce_rate", "complaint_rate",
+    ];
+
+    public static void Map(IEndpointRouteBuilder app, ApiOptions options)
+    {
+        app.MapGet("/v1/mailboxes", (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? company_id) =>
+            ReadAsync(http, database, time, options, "mailbox_performance", paged: true, read => [read.From, read.To, company_id, null]))
+            .RequireApiKey(Readers).WithSummary("Mailbox performance, warmup status and health score; mailboxes needing attention first.");
+
+        app.MapGet("/v1/mailboxes/{id}", async (string id, HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
+        {
+            if (!await VisibleAsync(http, database, options, "mailbox", id))
+            {
+                return NotFound("mailbox", id);
+            }
+            return await ReadAsync(http, database, time, options, "mailbox_performance", paged: false, read => [read.From, read.To, null, id, 1, 0]);
+        }).RequireApiKey(Readers).WithSummary("One mailbox's performance over a date range (404 for another tenant's mailbox).");
+
+        app.MapGet("/v1/leads", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? campaign_id) =>
+        {
+            if (string.IsNullOrEmpty(campaign_id))
+            {
+                return CampaignEndpoints.BadRequest("campaign_id is required: lead engagement is per campaign");
+            }
+            if (!await VisibleAsync(http, database, options, "campaign", campaign_id))
+            {
+                return NotFound("campaign", campaign_id);
+            }
+            return await ReadAsync(http, database, time, options, "lead_engagement", paged: true, read => [read.From, read.To, campaign_id]);
+        }).RequireApiKey(Readers).WithSummary("Lead engagement in one campaign (billing periods overlapping the range).");
+
+        app.MapGet("/v1/warmup", (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? company_id) =>
+            ReadAsync(http, database, time, options, "warmup_progression", paged: true, read => [read.From, read.To, company_id]))
+            .RequireApiKey(Readers).WithSummary("The guide's warmup progression analysis with its categories (Excellent, Good, Fair, Poor).");
+
+        app.MapGet("/v1/usage", (HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
+            ReadAsync(http, database, time, options, "usage", paged: true, read => [read.From, read.To], defaultDays: 365))
+            .RequireApiKey(Readers).WithSummary("Billing usage per period with month-over-month growth; all tenants for the admin.");
+
+        app.MapGet("/v1/timeseries", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? metric, string? entity, string? id) =>
+        {
+            if (entity is null || !SeriesEntities.Contains(entity))
+            {
+                return CampaignEndpoints.BadRequest($"entity must be one of {string.Join(", ", SeriesEntities)}");
+            }
+            if (metric is not null && !SeriesMetrics.Contains(metric))
+            {
+                return CampaignEndpoints.BadRequest($"metric must be one of {string.Join(", ", SeriesMetrics)}");
+            }
+            var caller = Caller.Of(http);
+            id ??= entity == "tenant" ? caller.Key.TenantId : null;
+            if (id is null)
+            {
+                return CampaignEndpoints.BadRequest("id is required");
+            }
+            if (!await VisibleAsync(http, database, options, entity, id))
+            {
+                return NotFound(entity, id);
+            }
+            var result = await ReadAsync(http, database, time, options, $"timeseries_{entity}", paged: false, read => [read.From, read.To, id]);
+            return metric is null || result is not DataResult data ? result : data.Only("day", metric);
+        }).RequireApiKey(Readers).WithSummary("A daily series of any counter or rate of a campaign, step, mailbox or tenant.");
+    }
+
+    internal static async Task<IResult> ReadAsync(HttpContext http, AnalyticsDatabase database, TimeProvider time, ApiOptions options, string query,
+        bool paged, Func<ReadParameters, object?[]> parameters, int defaultDays = 30)
+    {
+        if (!ReadParameters.TryParse(http.Request, time, out var read, out var error, defaultDays))
+        {
+            return CampaignEndpoints.BadRequest(error!);
+        }
+        var values = parameters(read);
+        if (paged)
+        {
+            values = [.. values, read.Limit, read.Offset];
+        }
+        var rows = await new ScopedQuery(database).ReadAsync(Caller.Of(http).Scope, query, options.ReadTimeout, http.RequestAborted, values);
+        return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted), paged ? read.Limit : null, paged ? read.Offset : null);
+    }
+
+    internal static async Task<bool> VisibleAsync(HttpContext http, AnalyticsDatabase database, ApiOptions options, string kind, string id)
+    {
+        var rows = await new ScopedQuery(database).ReadAsync(Caller.Of(http).Scope, "entity_lookup", options.ReadTimeout, http.RequestAborted, id, kind);
+        return rows.Rows.Count > 0;
+    }
+
+    internal static IResult NotFound(string kind, string id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No {kind} '{id}'.");
+}

@@ -1,0 +1,21 @@
+-- Lead engagement in one campaign, per lead, over the billing periods that overlap the range
+-- (lead rows are kept per billing period, not per day). $1 tenant (NULL: all), $2 first day,
+-- $3 day after the last, $4 campaign, $5 limit, $6 offset.
+SELECT la.lead_id, l.status, la.campaign_id, la.company_id,
+       SUM(la.sent) AS sent, SUM(la.delivered) AS delivered, SUM(la.opened_tracked) AS opened_tracked,
+       SUM(la.clicked_tracked) AS clicked_tracked, SUM(la.replied) AS replied, SUM(la.bounced) AS bounced,
+       SUM(la.unsubscribed) AS unsubscribed, SUM(la.spam_complaints) AS spam_complaints,
+       CASE WHEN SUM(la.replied) > 0 THEN 'replied'
+            WHEN SUM(la.clicked_tracked) > 0 THEN 'clicked'
+            WHEN SUM(la.opened_tracked) > 0 THEN 'opened'
+            WHEN SUM(la.bounced) > 0 THEN 'bounced'
+            ELSE 'no engagement' END AS engagement
+FROM lead_analytics la
+JOIN billing_analytics b ON b.id = la.billing_id
+JOIN leads l ON l.id = la.lead_id
+WHERE (CAST($1 AS TEXT) IS NULL OR b.tenant_id = CAST($1 AS TEXT))
+  AND b.period_end > penguin_utc_ts($2) AND b.period_start < penguin_utc_ts($3)
+  AND la.campaign_id = $4
+GROUP BY la.lead_id, l.status, la.campaign_id, la.company_id
+ORDER BY SUM(la.replied) DESC, SUM(la.clicked_tracked) DESC, SUM(la.opened_tracked) DESC, la.lead_id
+LIMIT $5 OFFSET $6;

@@ -1,0 +1,17 @@
+-- Daily series of every counter and rate of one step (from daily_step_stats), one row per day with traffic.
+-- $1 tenant (NULL: all), $2 first day, $3 day after the last, $4 step id.
+SELECT d.day, SUM(d.sent) AS sent, SUM(d.delivered) AS delivered, SUM(d.opened_tracked) AS opened_tracked,
+       SUM(d.clicked_tracked) AS clicked_tracked, SUM(d.replied) AS replied, SUM(d.bounced) AS bounced,
+       SUM(d.unsubscribed) AS unsubscribed, SUM(d.spam_complaints) AS spam_complaints,
+       ROUND(100.0 * SUM(d.delivered) / NULLIF(SUM(d.sent), 0), 2) AS delivery_rate,
+       ROUND(100.0 * SUM(d.opened_tracked) / NULLIF(SUM(d.delivered), 0), 2) AS open_rate,
+       ROUND(100.0 * SUM(d.clicked_tracked) / NULLIF(SUM(d.delivered), 0), 2) AS click_rate,
+       ROUND(100.0 * SUM(d.replied) / NULLIF(SUM(d.delivered), 0), 2) AS reply_rate,
+       ROUND(100.0 * SUM(d.bounced) / NULLIF(SUM(d.sent), 0), 2) AS bounce_rate,
+       ROUND(100.0 * SUM(d.spam_complaints) / NULLIF(SUM(d.sent), 0), 2) AS complaint_rate
+FROM daily_step_stats d
+WHERE (CAST($1 AS TEXT) IS NULL OR d.tenant_id = CAST($1 AS TEXT))
+  AND d.day >= $2 AND d.day < $3
+  AND d.step_id = $4
+GROUP BY d.day
+ORDER BY d.day;
