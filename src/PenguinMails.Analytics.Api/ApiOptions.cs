@@ -15,6 +15,9 @@ public sealed class ApiOptions
     /// <summary>The largest body after gzip decompression (a small body must not inflate without bound).</summary>
     public long MaxDecompressedIngestBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>The rate limit of a tenant and query type that has no row in <c>analytics_rate_limits</c>.</summary>
+    public (int MaxQueries, TimeSpan Window) DefaultRateLimit { get; set; } = (600, TimeSpan.FromMinutes(1));
+
     /// <summary>Statement timeout of dashboard reads when the pool table gives none.</summary>
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

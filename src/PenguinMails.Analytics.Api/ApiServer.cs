@@ -1,4 +1,6 @@
+using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Api.Endpoints;
+using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Api.Workers;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage;
@@ -25,6 +27,10 @@ public static class ApiServer
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyStore(database));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<TenantRateLimiter>();
+        builder.Services.AddSingleton(new AccessAuditWriter(database));
+        builder.Services.AddHostedService<AccessAuditService>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1");
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));

@@ -27,6 +27,7 @@ public static class CampaignEndpoints
             return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted), read.Limit, read.Offset);
         })
         .RequireApiKey(Readers)
+        .Audited("daily_campaign_stats")
         .WithSummary("Campaign performance over a date range: counters, delivery/open/click/reply/bounce rates and ranks.");
 
         app.MapGet("/v1/campaigns/{id}", async (string id, HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
@@ -48,6 +49,7 @@ public static class CampaignEndpoints
             return new DataResult(rows.Rows.Count > 0 ? rows : campaign, await AsOf.ReadAsync(database, http.RequestAborted));
         })
         .RequireApiKey(Readers)
+        .Audited("daily_campaign_stats")
         .WithSummary("One campaign's performance over a date range (404 for another tenant's campaign).");
     }
 
@@ -73,6 +75,7 @@ public static class CampaignEndpoints
             return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted)) { Extra = new Dictionary<string, object> { ["comparisons"] = comparisons } };
         })
         .RequireApiKey(Readers)
+        .Audited("daily_step_stats")
         .WithSummary("Step funnel and A/B variant comparison with 95% Wilson intervals and two-proportion z-tests.");
     }
 

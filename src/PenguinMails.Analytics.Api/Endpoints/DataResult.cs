@@ -13,6 +13,9 @@ public sealed class DataResult(ScopedRows rows, DateTime? asOf, int? limit = nul
     /// <summary>More top-level members after <c>data</c> (for example the A/B comparisons of a campaign's steps).</summary>
     public IReadOnlyDictionary<string, object> Extra { get; init; } = new Dictionary<string, object>();
 
+    /// <summary>Rows in <c>data</c> (for the access audit).</summary>
+    public int RowCount => rows.Rows.Count;
+
     /// <summary>The same result with only the named columns (a time series of one metric).</summary>
     public DataResult Only(params string[] columns)
     {

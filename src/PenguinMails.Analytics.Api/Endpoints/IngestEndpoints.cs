@@ -58,6 +58,7 @@ public static class IngestEndpoints
             }
         })
         .RequireApiKey(ApiKeyRole.Ingest)
+        .Audited("pending_events", queryType: "api")
         .WithSummary("Ingest NDJSON entity upserts and email events (gzip accepted).");
     }
 

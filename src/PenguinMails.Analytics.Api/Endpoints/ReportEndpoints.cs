@@ -25,7 +25,7 @@ public static class ReportEndpoints
     {
         app.MapGet("/v1/mailboxes", (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? company_id) =>
             ReadAsync(http, database, time, options, "mailbox_performance", paged: true, read => [read.From, read.To, company_id, null]))
-            .RequireApiKey(Readers).WithSummary("Mailbox performance, warmup status and health score; mailboxes needing attention first.");
+            .RequireApiKey(Readers).Audited("daily_mailbox_stats").WithSummary("Mailbox performance, warmup status and health score; mailboxes needing attention first.");
 
         app.MapGet("/v1/mailboxes/{id}", async (string id, HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
         {
@@ -34,7 +34,7 @@ public static class ReportEndpoints
                 return NotFound("mailbox", id);
             }
             return await ReadAsync(http, database, time, options, "mailbox_performance", paged: false, read => [read.From, read.To, null, id, 1, 0]);
-        }).RequireApiKey(Readers).WithSummary("One mailbox's performance over a date range (404 for another tenant's mailbox).");
+        }).RequireApiKey(Readers).Audited("daily_mailbox_stats").WithSummary("One mailbox's performance over a date range (404 for another tenant's mailbox).");
 
         app.MapGet("/v1/leads", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? campaign_id) =>
         {
@@ -47,15 +47,15 @@ public static class ReportEndpoints
                 return NotFound("campaign", campaign_id);
             }
             return await ReadAsync(http, database, time, options, "lead_engagement", paged: true, read => [read.From, read.To, campaign_id]);
-        }).RequireApiKey(Readers).WithSummary("Lead engagement in one campaign (billing periods overlapping the range).");
+        }).RequireApiKey(Readers).Audited("lead_analytics").WithSummary("Lead engagement in one campaign (billing periods overlapping the range).");
 
         app.MapGet("/v1/warmup", (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? company_id) =>
             ReadAsync(http, database, time, options, "warmup_progression", paged: true, read => [read.From, read.To, company_id]))
-            .RequireApiKey(Readers).WithSummary("The guide's warmup progression analysis with its categories (Excellent, Good, Fair, Poor).");
+            .RequireApiKey(Readers).Audited("warmup_analytics").WithSummary("The guide's warmup progression analysis with its categories (Excellent, Good, Fair, Poor).");
 
         app.MapGet("/v1/usage", (HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
             ReadAsync(http, database, time, options, "usage", paged: true, read => [read.From, read.To], defaultDays: 365))
-            .RequireApiKey(Readers).WithSummary("Billing usage per period with month-over-month growth; all tenants for the admin.");
+            .RequireApiKey(Readers).Audited("billing_analytics").WithSummary("Billing usage per period with month-over-month growth; all tenants for the admin.");
 
         app.MapGet("/v1/timeseries", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? metric, string? entity, string? id) =>
         {
@@ -79,7 +79,7 @@ public static class ReportEndpoints
             }
             var result = await ReadAsync(http, database, time, options, $"timeseries_{entity}", paged: false, read => [read.From, read.To, id]);
             return metric is null || result is not DataResult data ? result : data.Only("day", metric);
-        }).RequireApiKey(Readers).WithSummary("A daily series of any counter or rate of a campaign, step, mailbox or tenant.");
+        }).RequireApiKey(Readers).Audited("daily_campaign_stats").WithSummary("A daily series of any counter or rate of a campaign, step, mailbox or tenant.");
     }
 
     internal static async Task<IResult> ReadAsync(HttpContext http, AnalyticsDatabase database, TimeProvider time, ApiOptions options, string query,

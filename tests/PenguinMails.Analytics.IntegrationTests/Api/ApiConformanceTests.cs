@@ -238,6 +238,50 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         Assert.All(mine.EnumerateArray(), u => Assert.Equal("t2", u.GetProperty("tenant_id").GetString()));
     }
 
+    [Fact]
+    public async Task a_tenant_over_its_rate_limit_gets_429_with_retry_after_and_the_refusal_is_audited()
+    {
+        await Pipeline.ExecuteAsync("INSERT INTO analytics_rate_limits (tenant_id, query_type, time_window_seconds, max_queries) VALUES ('t1', 'dashboard', 60, 3)");
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 4; i++)
+        {
+            var response = await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["a-viewer"]);
+            statuses.Add(response.StatusCode);
+            refused = response;
+        }
+        var otherTenant = await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["b-viewer"]);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.InRange(int.Parse(refused!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        Assert.Equal(HttpStatusCode.OK, otherTenant.StatusCode); // another tenant's budget is its own
+        await app!.StopAsync(Ct); // drains the audit queue
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM analytics_access_audit WHERE tenant_id = 't1' AND NOT success AND failure_reason LIKE 'rate limited (3 dashboard queries per 60 s)'"));
+    }
+
+    [Fact]
+    public async Task every_read_is_audited_off_the_request_path_and_none_is_lost_on_shutdown()
+    {
+        for (var i = 0; i < 25; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"/v1/campaigns?company_id=c{i}", keys["a-viewer"])).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/v1/campaigns/nope", keys["b-viewer"])).StatusCode);
+
+        await app!.StopAsync(Ct);
+
+        var viewerId = keys["a-viewer"].Split('_')[1];
+        Assert.Equal(25L, await Pipeline.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM analytics_access_audit WHERE user_id = $1 AND tenant_id = 't1' AND success AND query_type = 'dashboard' AND table_accessed = 'daily_campaign_stats' AND rows_returned = 0", viewerId));
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM analytics_access_audit WHERE tenant_id = 't2' AND NOT success AND failure_reason = 'HTTP 404'"));
+        using var filters = JsonDocument.Parse((await Pipeline.ScalarAsync<string>(
+            "SELECT CAST(filters_applied AS TEXT) FROM analytics_access_audit WHERE CAST(filters_applied AS TEXT) LIKE '%c7%'"))!);
+        Assert.Equal("c7", filters.RootElement.GetProperty("company_id").GetString());
+        Assert.Equal("127.0.0.1", await Pipeline.ScalarAsync<string>("SELECT MIN(ip_address) FROM analytics_access_audit"));
+    }
+
     private async Task<JsonElement> DataAsync(string path, string key)
     {
         var response = await SendAsync(HttpMethod.Get, path, key);
