@@ -18,6 +18,9 @@ public sealed class ApiOptions
     /// <summary>The rate limit of a tenant and query type that has no row in <c>analytics_rate_limits</c>.</summary>
     public (int MaxQueries, TimeSpan Window) DefaultRateLimit { get; set; } = (600, TimeSpan.FromMinutes(1));
 
-    /// <summary>Statement timeout of dashboard reads when the pool table gives none.</summary>
-    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often pool metrics are sampled into <c>analytics_pool_metrics</c>.</summary>
+    public TimeSpan PoolMetricsInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the guide's pool tuning rules run.</summary>
+    public TimeSpan PoolTuningInterval { get; set; } = TimeSpan.FromHours(1);
 }

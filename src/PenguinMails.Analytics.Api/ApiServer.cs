@@ -1,6 +1,8 @@
 using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Api.Endpoints;
 using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Pools;
+using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Api.Workers;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage;
@@ -14,10 +16,11 @@ namespace PenguinMails.Analytics.Api;
 /// </summary>
 public static class ApiServer
 {
-    public static WebApplication Build(AnalyticsDatabase database, ApiOptions options)
+    public static async Task<WebApplication> BuildAsync(AnalyticsDatabase database, ApiOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
+        var pools = await WorkloadPools.LoadAsync(database, cancellationToken);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxIngestBytes);
@@ -31,7 +34,21 @@ public static class ApiServer
         builder.Services.AddSingleton<TenantRateLimiter>();
         builder.Services.AddSingleton(new AccessAuditWriter(database));
         builder.Services.AddHostedService<AccessAuditService>();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(pools);
+        builder.Services.AddSingleton(new ScopedQuery(database, pools));
+        builder.Services.AddHostedService<PoolMetricsService>();
+        // AnalyticsException messages are written for people (no internals): they become the detail.
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            if (context.Exception is AnalyticsException e)
+            {
+                context.ProblemDetails.Detail = e.Message;
+            }
+            if (context.Exception is PoolExhaustedException)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+            }
+        });
         builder.Services.AddOpenApi("v1");
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         if (options.Role != ServeRole.Api)
@@ -40,7 +57,17 @@ public static class ApiServer
         }
 
         var app = builder.Build();
-        app.UseExceptionHandler();
+        // Known failures become problem details with the right status; anything else is a 500
+        // without a stack trace.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e switch
+            {
+                PoolExhaustedException => StatusCodes.Status503ServiceUnavailable,
+                QueryTimeoutException => StatusCodes.Status504GatewayTimeout,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
         app.UseStatusCodePages();
         HealthEndpoints.Map(app);
         if (options.Role != ServeRole.Worker)

@@ -1,4 +1,5 @@
 using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage;
@@ -22,7 +23,7 @@ public static class CampaignEndpoints
                 return BadRequest(error!);
             }
             var caller = Caller.Of(http);
-            var rows = await new ScopedQuery(database).ReadAsync(caller.Scope, "campaign_dashboard", options.ReadTimeout, http.RequestAborted,
+            var rows = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(caller.Scope, "campaign_dashboard", PoolTypes.Dashboard, http.RequestAborted,
                 read.From, read.To, company_id, null, read.Limit, read.Offset);
             return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted), read.Limit, read.Offset);
         })
@@ -37,14 +38,14 @@ public static class CampaignEndpoints
                 return BadRequest(error!);
             }
             var caller = Caller.Of(http);
-            var query = new ScopedQuery(database);
+            var query = http.RequestServices.GetRequiredService<ScopedQuery>();
             // Not found, whether it does not exist or belongs to another tenant: existence does not leak.
-            var campaign = await query.ReadAsync(caller.Scope, "campaign_lookup", options.ReadTimeout, http.RequestAborted, id);
+            var campaign = await query.ReadAsync(caller.Scope, "campaign_lookup", PoolTypes.Dashboard, http.RequestAborted, id);
             if (campaign.Rows.Count == 0)
             {
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No campaign '{id}'.");
             }
-            var rows = await query.ReadAsync(caller.Scope, "campaign_dashboard", options.ReadTimeout, http.RequestAborted,
+            var rows = await query.ReadAsync(caller.Scope, "campaign_dashboard", PoolTypes.Dashboard, http.RequestAborted,
                 read.From, read.To, null, id, 1, 0);
             return new DataResult(rows.Rows.Count > 0 ? rows : campaign, await AsOf.ReadAsync(database, http.RequestAborted));
         })
@@ -70,7 +71,7 @@ public static class CampaignEndpoints
             {
                 return ReportEndpoints.NotFound("campaign", id);
             }
-            var steps = await new ScopedQuery(database).ReadAsync(Caller.Of(http).Scope, "sequence_steps", options.ReadTimeout, http.RequestAborted, read.From, read.To, id);
+            var steps = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(Caller.Of(http).Scope, "sequence_steps", PoolTypes.Dashboard, http.RequestAborted, read.From, read.To, id);
             var (rows, comparisons) = StepComparison.Compare(steps);
             return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted)) { Extra = new Dictionary<string, object> { ["comparisons"] = comparisons } };
         })

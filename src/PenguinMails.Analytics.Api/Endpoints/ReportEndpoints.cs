@@ -1,4 +1,5 @@
 using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage;
@@ -94,13 +95,13 @@ public static class ReportEndpoints
         {
             values = [.. values, read.Limit, read.Offset];
         }
-        var rows = await new ScopedQuery(database).ReadAsync(Caller.Of(http).Scope, query, options.ReadTimeout, http.RequestAborted, values);
+        var rows = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(Caller.Of(http).Scope, query, PoolTypes.Dashboard, http.RequestAborted, values);
         return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted), paged ? read.Limit : null, paged ? read.Offset : null);
     }
 
     internal static async Task<bool> VisibleAsync(HttpContext http, AnalyticsDatabase database, ApiOptions options, string kind, string id)
     {
-        var rows = await new ScopedQuery(database).ReadAsync(Caller.Of(http).Scope, "entity_lookup", options.ReadTimeout, http.RequestAborted, id, kind);
+        var rows = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(Caller.Of(http).Scope, "entity_lookup", PoolTypes.Dashboard, http.RequestAborted, id, kind);
         return rows.Rows.Count > 0;
     }
 

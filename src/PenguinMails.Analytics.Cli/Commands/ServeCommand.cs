@@ -26,7 +26,7 @@ public static class ServeCommand
                 Urls = parse.GetRequiredValue(urls),
                 Role = parse.GetValue(role) switch { "api" => ServeRole.Api, "worker" => ServeRole.Worker, _ => ServeRole.All },
             };
-            await using var app = ApiServer.Build(database, options);
+            await using var app = await ApiServer.BuildAsync(database, options, ct);
             await app.RunAsync();
             return 0;
         }, cancellationToken));

@@ -1,3 +1,4 @@
+using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Queries;
@@ -5,15 +6,35 @@ namespace PenguinMails.Analytics.Queries;
 /// <summary>
 /// Runs one of the product's named read queries (<c>Queries/Sql/*/NAME.sql</c>) under a
 /// <see cref="TenantScope"/>, with a statement timeout. The SQL files filter by tenant themselves
-/// (parameter <c>$1</c>); on PostgreSQL row-level security checks it again.
+/// (parameter <c>$1</c>); on PostgreSQL row-level security checks it again. Each read takes a
+/// turn in its workload pool and runs with that pool's statement timeout.
 /// </summary>
-public sealed class ScopedQuery(AnalyticsDatabase database)
+public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
 {
     private const string SqlFolder = "Queries/Sql";
 
-    public async Task<ScopedRows> ReadAsync(TenantScope scope, string name, TimeSpan timeout, CancellationToken cancellationToken, params object?[] parameters)
+    public async Task<ScopedRows> ReadAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        var pool = pools[poolType];
+        using var lease = await pool.AcquireAsync(cancellationToken);
+        try
+        {
+            return await ReadCoreAsync(scope, name, pool.QueryTimeout, parameters, cancellationToken);
+        }
+        catch (Exception e) when (IsTimeout(e, cancellationToken))
+        {
+            lease.TimedOut();
+            throw new QueryTimeoutException(poolType, pool.QueryTimeout, e);
+        }
+    }
+
+    private static bool IsTimeout(Exception e, CancellationToken cancellationToken) =>
+        (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        || (e is System.Data.Common.DbException db && db.SqlState == "57014");
+
+    private async Task<ScopedRows> ReadCoreAsync(TenantScope scope, string name, TimeSpan timeout, object?[] parameters, CancellationToken cancellationToken)
+    {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout + TimeSpan.FromSeconds(1)); // the server's statement_timeout fires first where there is one
         await using var connection = await database.OpenConnectionAsync(timeoutSource.Token);

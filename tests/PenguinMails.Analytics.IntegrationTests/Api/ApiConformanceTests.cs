@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using PenguinMails.Analytics.Api;
 using PenguinMails.Analytics.IntegrationTests.Pipeline;
+using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage;
 
@@ -36,7 +37,7 @@ public abstract class ApiConformanceTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         fixture = await PipelineFixture.CreateAsync(Engine);
-        app = ApiServer.Build(Pipeline.Database, new ApiOptions { Urls = "http://127.0.0.1:0", MaxIngestBytes = 200_000, MaxDecompressedIngestBytes = 400_000 });
+        app = await ApiServer.BuildAsync(Pipeline.Database, new ApiOptions { Urls = "http://127.0.0.1:0", MaxIngestBytes = 200_000, MaxDecompressedIngestBytes = 400_000 }, Ct);
         await app.StartAsync(Ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         client = new HttpClient { BaseAddress = new Uri(address) };
@@ -280,6 +281,43 @@ public abstract class ApiConformanceTests : IAsyncLifetime
             "SELECT CAST(filters_applied AS TEXT) FROM analytics_access_audit WHERE CAST(filters_applied AS TEXT) LIKE '%c7%'"))!);
         Assert.Equal("c7", filters.RootElement.GetProperty("company_id").GetString());
         Assert.Equal("127.0.0.1", await Pipeline.ScalarAsync<string>("SELECT MIN(ip_address) FROM analytics_access_audit"));
+    }
+
+    [Fact]
+    public async Task each_workload_pool_limits_its_connections_and_a_full_pool_answers_503()
+    {
+        await Pipeline.ExecuteAsync("UPDATE analytics_connection_pools SET max_connections = 1, acquire_timeout_seconds = 1 WHERE pool_type = 'dashboard_queries'");
+        var pools = app!.Services.GetRequiredService<WorkloadPools>();
+        Assert.Contains("dashboard_queries", await pools.ReloadAsync(Ct));
+
+        using (await pools["dashboard_queries"].AcquireAsync(Ct))
+        {
+            var busy = await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["a-viewer"]);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+            Assert.Contains("dashboard_queries pool is busy: all 1 connections", await busy.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["a-viewer"])).StatusCode);
+
+        // Sampled: two turns taken (the test's own and the request's), one wait that timed out, one idle slot.
+        await PoolTuner.SampleAsync(Pipeline.Database, pools, Ct);
+        Assert.Equal("2|1|1", await Pipeline.ScalarAsync<string>(
+            "SELECT CAST(total_queries_executed AS TEXT) || '|' || CAST(connection_timeout_count AS TEXT) || '|' || CAST(idle_connections AS TEXT) "
+            + "FROM analytics_pool_metrics WHERE pool_type = 'dashboard_queries'"));
+    }
+
+    [Fact]
+    public async Task the_guides_tuning_rules_raise_the_dashboard_limit_under_load_and_log_a_system_event()
+    {
+        var pools = app!.Services.GetRequiredService<WorkloadPools>();
+        Assert.Empty(await PoolTuner.OptimizeAsync(Pipeline.Database, pools, Ct)); // no load, no change
+        await Pipeline.ExecuteAsync("INSERT INTO analytics_pool_metrics (pool_type, active_queries, avg_query_duration_ms, query_timeout_count) VALUES ('dashboard_queries', 12, 500, 0), ('dashboard_queries', 10, 700, 0)");
+
+        var changes = await PoolTuner.OptimizeAsync(Pipeline.Database, pools, Ct);
+
+        Assert.Single(changes);
+        Assert.Equal(18, await Pipeline.ScalarAsync<int>("SELECT max_connections FROM analytics_connection_pools WHERE pool_type = 'dashboard_queries'"));
+        Assert.Equal(18, pools["dashboard_queries"].MaxConnections);
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM admin_system_events WHERE event_type = 'pool_optimization' AND severity = 'info'"));
     }
 
     private async Task<JsonElement> DataAsync(string path, string key)
