@@ -24,6 +24,7 @@ public static class CliApplication
             GenerateCommand.Create(),
             ServeCommand.Create(),
             KeysCommand.Create(),
+            ReportCommand.Create(),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -30,7 +30,7 @@ public static class ApiKeyEndpointFilter
             {
                 return Results.Problem(
                     statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                    detail: $"A {key.Role.ToName()} key may not use this endpoint; it needs {string.Join(" or ", roles.Select(r => r.ToName()))}.");
+                    detail: $"A {key.Role.ToName()} key may not use this endpoint; it needs {(roles.Length == 0 ? "the platform admin" : string.Join(" or ", roles.Select(r => r.ToName())))} role.");
             }
             new Caller(key).AttachTo(http);
             return await next(context);

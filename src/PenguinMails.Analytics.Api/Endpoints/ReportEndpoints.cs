@@ -58,6 +58,11 @@ public static class ReportEndpoints
             ReadAsync(http, database, time, options, "usage", paged: true, read => [read.From, read.To], defaultDays: 365))
             .RequireApiKey(Readers).Audited("billing_analytics").WithSummary("Billing usage per period with month-over-month growth; all tenants for the admin.");
 
+        app.MapGet("/v1/admin/activity", (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? tenant_id) =>
+            ReadAsync(http, database, time, options, "admin_activity", paged: true, read => [read.From, read.To], adminTenant: tenant_id))
+            .RequireApiKey().Audited("admin_audit_logs", queryType: "report")
+            .WithSummary("The guide's administrative activity analysis for compliance (platform admin only).");
+
         app.MapGet("/v1/timeseries", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? metric, string? entity, string? id) =>
         {
             if (entity is null || !SeriesEntities.Contains(entity))
@@ -84,7 +89,7 @@ public static class ReportEndpoints
     }
 
     internal static async Task<IResult> ReadAsync(HttpContext http, AnalyticsDatabase database, TimeProvider time, ApiOptions options, string query,
-        bool paged, Func<ReadParameters, object?[]> parameters, int defaultDays = 30)
+        bool paged, Func<ReadParameters, object?[]> parameters, int defaultDays = 30, string? adminTenant = null)
     {
         if (!ReadParameters.TryParse(http.Request, time, out var read, out var error, defaultDays))
         {
@@ -95,7 +100,12 @@ public static class ReportEndpoints
         {
             values = [.. values, read.Limit, read.Offset];
         }
-        var rows = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(Caller.Of(http).Scope, query, PoolTypes.Dashboard, http.RequestAborted, values);
+        var scope = Caller.Of(http).Scope;
+        if (adminTenant is not null && scope.IsAdmin)
+        {
+            scope = new TenantScope(adminTenant, IsAdmin: false); // the admin narrows to one tenant
+        }
+        var rows = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(scope, query, PoolTypes.Dashboard, http.RequestAborted, values);
         return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted), paged ? read.Limit : null, paged ? read.Offset : null);
     }
 

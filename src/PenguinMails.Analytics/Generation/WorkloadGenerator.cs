@@ -132,8 +132,8 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
             }
         }
 
-        // Warmup: about a tenth of the campaign volume, spread over the warming mailboxes and days,
-        // with one health snapshot per warming mailbox per day of traffic.
+        // Warmup: about a tenth of the campaign volume (at least one email a day), spread over the
+        // warming mailboxes and every day, with one health snapshot per warming mailbox per day.
         long warmup = 0;
         var warming = company.Mailboxes.Where(m => m.Warming).ToList();
         if (warming.Count > 0)
@@ -141,7 +141,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
             var perDay = Math.Max(1, budget / 10 / warming.Count / options.Days);
             foreach (var mailbox in warming)
             {
-                for (var day = 0; day < options.Days && warmup < Math.Max(1, budget / 10); day++)
+                for (var day = 0; day < options.Days; day++)
                 {
                     var date = start.AddDays(day);
                     for (var i = 0; i < perDay; i++)

@@ -6,13 +6,29 @@ namespace PenguinMails.Analytics.Queries;
 /// <summary>Rows streaming from one statement; owns the connection until disposed.</summary>
 public sealed class QueryResult : IAsyncDisposable
 {
-    private readonly DbConnection connection;
+    private readonly DbConnection? connection;
     private readonly AnalyticsDatabase database;
 
     // DuckDB hands TIMESTAMPTZ values over as UTC DateTimes of unspecified kind.
     private readonly bool[] unspecifiedUtc;
 
-    internal QueryResult(DbConnection connection, DbDataReader reader, AnalyticsDatabase database)
+    /// <summary>Rows already read (a report), presented like a streaming result for the printers.</summary>
+    public static QueryResult FromRows(ScopedRows rows, AnalyticsDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var table = new System.Data.DataTable { Locale = System.Globalization.CultureInfo.InvariantCulture };
+        foreach (var column in rows.Columns)
+        {
+            table.Columns.Add(column, typeof(object));
+        }
+        foreach (var row in rows.Rows)
+        {
+            table.Rows.Add(row.Select(v => v ?? DBNull.Value).ToArray());
+        }
+        return new QueryResult(null, table.CreateDataReader(), database);
+    }
+
+    internal QueryResult(DbConnection? connection, DbDataReader reader, AnalyticsDatabase database)
     {
         this.connection = connection;
         this.database = database;
@@ -54,6 +70,9 @@ public sealed class QueryResult : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Reader.DisposeAsync();
-        await connection.DisposeAsync(); // an open read-only transaction is rolled back here
+        if (connection is not null)
+        {
+            await connection.DisposeAsync(); // an open read-only transaction is rolled back here
+        }
     }
 }

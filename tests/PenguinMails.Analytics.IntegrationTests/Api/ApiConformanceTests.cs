@@ -320,6 +320,28 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM admin_system_events WHERE event_type = 'pool_optimization' AND severity = 'info'"));
     }
 
+    [Fact]
+    public async Task admin_activity_is_for_the_platform_admin_only()
+    {
+        await Pipeline.ExecuteAsync(
+            "INSERT INTO admin_audit_logs (admin_user_id, action, resource_type, resource_id, tenant_id, ip_address, creation_time) VALUES "
+            + "('ops1', 'api_key.create', 'api_key', 'k1', 't1', '10.0.0.1', TIMESTAMPTZ '2026-03-02 10:15:00+00'), "
+            + "('ops1', 'api_key.create', 'api_key', 'k2', 't2', '10.0.0.2', TIMESTAMPTZ '2026-03-02 10:45:00+00'), "
+            + "('ops2', 'anonymize', 'tenant', 't2', 't2', '10.0.0.3', TIMESTAMPTZ '2026-03-02 23:30:00+00')");
+
+        var forbidden = await SendAsync(HttpMethod.Get, "/v1/admin/activity", keys["a-viewer"]);
+        var activity = await DataAsync("/v1/admin/activity?from=2026-03-01&to=2026-04-01", keys["admin"]);
+
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("platform admin role", await forbidden.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(2, activity.GetArrayLength());
+        var first = activity[0];
+        Assert.Equal(("ops1", 2, 2, 2, 10, "Business Hours"), (first.GetProperty("admin_user_id").GetString(), first.GetProperty("action_count").GetInt32(),
+            first.GetProperty("tenants_affected").GetInt32(), first.GetProperty("unique_ips").GetInt32(), first.GetProperty("hour_of_day").GetInt32(),
+            first.GetProperty("time_category").GetString()));
+        Assert.Equal("Night Time", activity[1].GetProperty("time_category").GetString());
+    }
+
     private async Task<JsonElement> DataAsync(string path, string key)
     {
         var response = await SendAsync(HttpMethod.Get, path, key);

@@ -68,6 +68,29 @@ public abstract class PipelineCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task report_prints_the_apis_reports_on_the_command_line()
+    {
+        var file = Path.Combine(directory, "workload.ndjson");
+        Assert.Equal(0, (await CliProcess.RunAsync("generate", "--tenants", "2", "--emails", "2000", "--seed", "9", "--days", "20", "--end", "2026-06-01", "--out", file)).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", Db)).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", Db)).ExitCode);
+
+        var campaigns = await CliProcess.RunAsync("report", "campaigns", "--tenant", "t1", "--from", "2026-05-01", "--to", "2026-07-01", "--format", "json", "--db", Db);
+        var steps = await CliProcess.RunAsync("report", "steps", "--tenant", "t1", "--campaign", "t1-c1-k1", "--from", "2026-05-01", "--to", "2026-07-01", "--db", Db);
+        var noTenant = await CliProcess.RunAsync("report", "mailboxes", "--db", Db);
+
+        Assert.True(campaigns.ExitCode == 0, campaigns.Stderr);
+        using var rows = JsonDocument.Parse(campaigns.Stdout);
+        var expected = ReferenceModel.FromLines(await File.ReadAllLinesAsync(file, Ct)).Expected()["campaign_analytics"]
+            .Where(r => r.StartsWith("t1-", StringComparison.Ordinal)).Sum(r => long.Parse(r.Split('|')[3], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected, rows.RootElement.EnumerateArray().Sum(r => r.GetProperty("sent").GetInt64()));
+        Assert.True(steps.ExitCode == 0, steps.Stderr);
+        Assert.Contains("A/B comparisons", steps.Stdout, StringComparison.Ordinal);
+        Assert.Contains("step 1 reply_rate: A ", steps.Stdout, StringComparison.Ordinal);
+        Assert.Equal((1, "error: report mailboxes needs --tenant."), (noTenant.ExitCode, noTenant.Stderr.Trim()));
+    }
+
+    [Fact]
     public async Task killed_ingest_and_aggregate_processes_rerun_to_the_same_numbers()
     {
         var file = Path.Combine(directory, "workload.ndjson");
