@@ -82,6 +82,14 @@ public sealed class JobQueue
         return dead;
     }
 
+    /// <summary>Gives a claimed job back to the queue (the worker is stopping); the attempt does not count.</summary>
+    public async Task<bool> ReleaseAsync(Job job, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(database.Sql.Get(SqlFolder, "release.sql"), cancellationToken, job.Id, owner) == 1;
+    }
+
     /// <summary>Extends the lease of a job that is still being worked on.</summary>
     public async Task ExtendLeaseAsync(Job job, string owner, CancellationToken cancellationToken = default)
     {

@@ -69,6 +69,17 @@ public sealed class JobRunner
         {
             return false;
         }
+        await RunClaimedAsync(job, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs a job this runner's owner has claimed, keeping its lease alive, and records the outcome;
+    /// if <paramref name="cancellationToken"/> stops it, the job goes back to the queue at once.
+    /// </summary>
+    public async Task RunClaimedAsync(Job job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var keepAlive = KeepLeaseAsync(job, heartbeat.Token);
         try
@@ -84,7 +95,15 @@ public sealed class JobRunner
             await queue.CompleteAsync(job, owner, cancellationToken);
             Summary = Summary with { Succeeded = Summary.Succeeded + 1 };
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the job's transaction rolled back; hand it to another worker now.
+            await heartbeat.CancelAsync();
+            await keepAlive;
+            await queue.ReleaseAsync(job, owner, CancellationToken.None);
+            throw;
+        }
+        catch (Exception e)
         {
             await heartbeat.CancelAsync();
             await keepAlive;
@@ -92,7 +111,6 @@ public sealed class JobRunner
             var dead = await queue.FailAsync(job, owner, message, CancellationToken.None);
             Summary = dead ? Summary with { Dead = Summary.Dead + 1 } : Summary with { Retried = Summary.Retried + 1 };
         }
-        return true;
     }
 
     private async Task KeepLeaseAsync(Job job, CancellationToken cancellationToken)

@@ -66,6 +66,29 @@ public abstract class JobQueueConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_stopping_worker_releases_its_job_at_once_without_using_an_attempt()
+    {
+        await Pipeline.IngestAsync([.. Lines.Entities, Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync(); // the worker is asked to stop as it starts the job
+        var runner = new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries, owner: "stopping");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunClaimedAsync(runner, stop.Token));
+
+        Assert.Equal("queued|0|", await Pipeline.ScalarAsync<string>("SELECT status || '|' || CAST(attempts AS TEXT) || '|' || COALESCE(lease_owner, '') FROM analytics_jobs"));
+        Assert.Equal(1, (await new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries).RunUntilIdleAsync(Ct)).Succeeded);
+    }
+
+    // Claims with a live token (so the job is taken), then runs it under the stopping one.
+    private async Task RunClaimedAsync(JobRunner runner, CancellationToken stopping)
+    {
+        var queue = new JobQueue(Pipeline.Database, FastRetries);
+        var job = await queue.ClaimAsync("stopping", Ct);
+        Assert.NotNull(job);
+        await runner.RunClaimedAsync(job, stopping);
+    }
+
+    [Fact]
     public async Task a_job_that_always_fails_backs_off_then_is_dead_lettered_with_a_system_event()
     {
         var queue = new JobQueue(Pipeline.Database, FastRetries);
