@@ -23,4 +23,7 @@ public sealed class ApiOptions
 
     /// <summary>How often the guide's pool tuning rules run.</summary>
     public TimeSpan PoolTuningInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Tests only: reads without the query layer's tenant predicate (see <see cref="Queries.TenantScope"/>).</summary>
+    internal bool WithoutQueryLayerFilter { get; set; }
 }

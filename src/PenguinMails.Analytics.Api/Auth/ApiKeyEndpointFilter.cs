@@ -32,7 +32,7 @@ public static class ApiKeyEndpointFilter
                     statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                     detail: $"A {key.Role.ToName()} key may not use this endpoint; it needs {(roles.Length == 0 ? "the platform admin" : string.Join(" or ", roles.Select(r => r.ToName())))} role.");
             }
-            new Caller(key).AttachTo(http);
+            new Caller(key, http.RequestServices.GetRequiredService<ApiOptions>().WithoutQueryLayerFilter).AttachTo(http);
             return await next(context);
         });
         return builder;

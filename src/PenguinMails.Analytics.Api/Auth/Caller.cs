@@ -4,11 +4,11 @@ using PenguinMails.Analytics.Security;
 namespace PenguinMails.Analytics.Api.Auth;
 
 /// <summary>The authenticated key of a request, and the tenant scope its reads run under.</summary>
-public sealed record Caller(ApiKey Key)
+public sealed record Caller(ApiKey Key, bool WithoutQueryLayerFilter = false)
 {
     private const string ItemKey = "penguin-analytics.caller";
 
-    public TenantScope Scope => new(Key.TenantId, Key.IsAdmin);
+    public TenantScope Scope => new(Key.TenantId, Key.IsAdmin) { WithoutQueryLayerFilter = WithoutQueryLayerFilter };
 
     public static Caller Of(HttpContext context) =>
         context.Items.TryGetValue(ItemKey, out var caller) && caller is Caller c

@@ -21,15 +21,31 @@ public sealed class AccessAuditWriter(AnalyticsDatabase database)
     /// <summary>Queues an entry; returns at once.</summary>
     public void Enqueue(AccessAuditEntry entry) => queue.Writer.TryWrite(entry);
 
-    /// <summary>Writes batches as entries arrive until cancelled.</summary>
+    /// <summary>
+    /// Writes batches as entries arrive until cancelled. A write in progress is never cancelled
+    /// (its rows are already out of the queue); a failed write puts its rows back and is retried.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var delay = TimeSpan.FromMilliseconds(200); // lets a batch gather
         while (await queue.Reader.WaitToReadAsync(cancellationToken))
         {
-            await WriteAvailableAsync(cancellationToken);
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken); // let a batch gather
+            try
+            {
+                await WriteAvailableAsync(CancellationToken.None);
+                delay = TimeSpan.FromMilliseconds(200);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or AnalyticsException or TimeoutException)
+            {
+                LastError = e.Message;
+                delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, delay.Ticks * 2));
+            }
+            await Task.Delay(delay, cancellationToken);
         }
     }
+
+    /// <summary>The last write error, if writes are failing (the rows wait in the queue).</summary>
+    public string? LastError { get; private set; }
 
     /// <summary>Writes every queued entry (call on shutdown, after requests have stopped).</summary>
     public Task DrainAsync(CancellationToken cancellationToken) => WriteAvailableAsync(cancellationToken);
@@ -48,7 +64,18 @@ public sealed class AccessAuditWriter(AnalyticsDatabase database)
             {
                 return;
             }
-            await WriteAsync(batch, cancellationToken);
+            try
+            {
+                await WriteAsync(batch, cancellationToken);
+            }
+            catch
+            {
+                foreach (var entry in batch)
+                {
+                    queue.Writer.TryWrite(entry); // not lost: written on the next attempt
+                }
+                throw;
+            }
         }
     }
 

@@ -9,5 +9,11 @@ namespace PenguinMails.Analytics.Queries;
 public sealed record TenantScope(string TenantId, bool IsAdmin)
 {
     /// <summary>The tenant to filter by in SQL: null for the admin, who sees all.</summary>
-    public string? FilterTenantId => IsAdmin ? null : TenantId;
+    public string? FilterTenantId => IsAdmin || WithoutQueryLayerFilter ? null : TenantId;
+
+    /// <summary>
+    /// Tests only: drops the query layer's own tenant predicate, so that a test can prove that
+    /// PostgreSQL's row-level security alone keeps tenants apart. Never set in the product.
+    /// </summary>
+    internal bool WithoutQueryLayerFilter { get; init; }
 }

@@ -28,6 +28,9 @@ public abstract class ApiConformanceTests : IAsyncLifetime
 
     protected abstract StorageEngine Engine { get; }
 
+    /// <summary>True to run the API with PostgreSQL's row-level security as the only wall.</summary>
+    protected virtual bool WithoutQueryLayerFilter => false;
+
     private PipelineFixture Pipeline => fixture!;
 
     private HttpClient Http => client!;
@@ -37,7 +40,10 @@ public abstract class ApiConformanceTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         fixture = await PipelineFixture.CreateAsync(Engine);
-        app = await ApiServer.BuildAsync(Pipeline.Database, new ApiOptions { Urls = "http://127.0.0.1:0", MaxIngestBytes = 200_000, MaxDecompressedIngestBytes = 400_000 }, Ct);
+        app = await ApiServer.BuildAsync(Pipeline.Database, new ApiOptions
+        {
+            Urls = "http://127.0.0.1:0", MaxIngestBytes = 200_000, MaxDecompressedIngestBytes = 400_000, WithoutQueryLayerFilter = WithoutQueryLayerFilter,
+        }, Ct);
         await app.StartAsync(Ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         client = new HttpClient { BaseAddress = new Uri(address) };
@@ -158,6 +164,86 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         var missing = await SendAsync(HttpMethod.Get, "/v1/campaigns/nope", keys["a-viewer"]);
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (foreign.StatusCode, missing.StatusCode));
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/v1/campaigns/k1?from=2026-03-01&to=2026-04-01", keys["a-viewer"])).StatusCode);
+    }
+
+    [Fact]
+    public async Task no_endpoint_shows_another_tenants_data_whatever_ids_or_filters_are_asked_for()
+    {
+        var lines = PipelineFixture.Workload(41, tenants: 2, emails: 400, days: 20);
+        Assert.Equal(0, (await Pipeline.IngestAsync(lines)).Rejected);
+        await Pipeline.FoldAsync();
+        const string range = "from=2026-01-01&to=2026-12-31";
+        string[] foreignLists =
+        [
+            $"/v1/campaigns?{range}&company_id=t2-c1", $"/v1/mailboxes?{range}&company_id=t2-c1", $"/v1/warmup?{range}&company_id=t2-c1",
+            $"/v1/campaigns?{range}", $"/v1/mailboxes?{range}", $"/v1/warmup?{range}", "/v1/usage?from=2025-01-01&to=2027-01-01",
+        ];
+        string[] foreignIds =
+        [
+            $"/v1/campaigns/t2-c1-k1?{range}", $"/v1/campaigns/t2-c1-k1/steps?{range}", $"/v1/mailboxes/t2-c1-m1?{range}",
+            $"/v1/leads?campaign_id=t2-c1-k1&{range}", $"/v1/timeseries?entity=campaign&id=t2-c1-k1&{range}",
+            $"/v1/timeseries?entity=mailbox&id=t2-c1-m1&{range}", $"/v1/timeseries?entity=step&id=t2-c1-k1-s1A&{range}",
+            $"/v1/timeseries?entity=tenant&id=t2&{range}",
+        ];
+
+        foreach (var path in foreignLists)
+        {
+            var body = await (await SendAsync(HttpMethod.Get, path, keys["a-viewer"])).Content.ReadAsStringAsync(Ct);
+            Assert.DoesNotContain("t2", body, StringComparison.Ordinal);
+        }
+        foreach (var path in foreignIds)
+        {
+            Assert.Equal((path, HttpStatusCode.NotFound), (path, (await SendAsync(HttpMethod.Get, path, keys["a-viewer"])).StatusCode));
+            Assert.Equal((path, HttpStatusCode.OK), (path, (await SendAsync(HttpMethod.Get, path, keys["b-viewer"])).StatusCode));
+        }
+        // The lists are not empty for the tenant itself.
+        Assert.Contains("t1-c1", await (await SendAsync(HttpMethod.Get, $"/v1/campaigns?{range}", keys["a-viewer"])).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v1/campaigns?from=2026-13-01", "from must be a date like 2026-03-01")]
+    [InlineData("/v1/campaigns?to=yesterday", "to must be a date like 2026-03-01")]
+    [InlineData("/v1/campaigns?from=2026-03-02&to=2026-03-01", "must be before to")]
+    [InlineData("/v1/campaigns?limit=0", "limit must be a whole number from 1 to 1000")]
+    [InlineData("/v1/campaigns?limit=abc", "limit must be a whole number from 1 to 1000")]
+    [InlineData("/v1/mailboxes?offset=-1", "offset must be a whole number")]
+    [InlineData("/v1/timeseries?entity=planet&id=x", "entity must be one of campaign, step, mailbox, tenant")]
+    [InlineData("/v1/timeseries?entity=campaign&id=k1&metric=sent;DROP%20TABLE%20emails", "metric must be one of")]
+    [InlineData("/v1/leads", "campaign_id is required")]
+    public async Task bad_parameters_get_a_400_that_names_the_problem(string path, string message)
+    {
+        var response = await SendAsync(HttpMethod.Get, path, keys["a-viewer"]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v1/campaigns/' OR '1'='1")]
+    [InlineData("/v1/mailboxes/x'; DROP TABLE emails; --")]
+    [InlineData("/v1/campaigns/x%27%20UNION%20SELECT%201--/steps")]
+    public async Task ids_with_sql_metacharacters_are_just_ids_that_do_not_exist(string path)
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, path, keys["a-viewer"])).StatusCode);
+        Assert.Equal(0L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM emails"));
+    }
+
+    [Theory]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    [InlineData("Bearer")]
+    [InlineData("Bearer pma_")]
+    [InlineData("Bearer pma_nounderscore")]
+    [InlineData("Bearer not-a-key-at-all")]
+    public async Task malformed_authorization_headers_get_401(string header)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/campaigns");
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+
+        var response = await Http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
     }
 
     [Fact]
@@ -389,4 +475,15 @@ public sealed class DuckDbApiTests : ApiConformanceTests
 public sealed class PostgresApiTests : ApiConformanceTests
 {
     protected override StorageEngine Engine => StorageEngine.Postgres;
+}
+
+/// <summary>
+/// Every API test again on PostgreSQL with the query layer's tenant predicates switched off:
+/// row-level security alone must keep tenants apart (the second wall holds on its own).
+/// </summary>
+public sealed class PostgresRowLevelSecurityOnlyApiTests : ApiConformanceTests
+{
+    protected override StorageEngine Engine => StorageEngine.Postgres;
+
+    protected override bool WithoutQueryLayerFilter => true;
 }

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using PenguinMails.Analytics.Aggregation;
+using PenguinMails.Analytics.Api;
+using PenguinMails.Analytics.Generation;
+using PenguinMails.Analytics.Ingestion;
+using PenguinMails.Analytics.Security;
+using PenguinMails.Analytics.Storage;
+using PenguinMails.Analytics.Storage.Migrations;
+
+namespace PenguinMails.Analytics.Bench;
+
+/// <summary>
+/// Dashboard latency under load through real HTTP: a generated workload, then concurrent clients
+/// on mixed read endpoints with viewer keys of random tenants (p50, p99, requests/s), then ingest
+/// over HTTP against the CLI path's rate. Client and server share the machine's cores.
+/// </summary>
+internal static class ApiBenchmark
+{
+    private static readonly string[] Endpoints =
+    [
+        "/v1/campaigns?from=2026-09-01&to=2026-11-01", "/v1/mailboxes?from=2026-10-01&to=2026-11-01",
+        "/v1/timeseries?entity=tenant&from=2026-10-01&to=2026-11-01", "/v1/usage?from=2026-01-01&to=2027-01-01",
+        "/v1/warmup?from=2026-10-01&to=2026-11-01",
+    ];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var emails = long.Parse(Option(args, "--emails") ?? "1000000", CultureInfo.InvariantCulture);
+        var tenants = int.Parse(Option(args, "--tenants") ?? "1000", CultureInfo.InvariantCulture);
+        var clients = int.Parse(Option(args, "--clients") ?? "32", CultureInfo.InvariantCulture);
+        var seconds = int.Parse(Option(args, "--seconds") ?? "20", CultureInfo.InvariantCulture);
+        var pg = Option(args, "--pg");
+        var directory = Path.Combine(Path.GetTempPath(), $"penguin-bench-api-{Environment.ProcessId}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var target = pg is null ? DatabaseTarget.DuckDb(Path.Combine(directory, "bench.duckdb")) : DatabaseTarget.Postgres(pg);
+            await using var database = await AnalyticsDatabase.OpenAsync(target);
+            await new SchemaMigrator(database).MigrateAsync();
+            var workload = new MemoryStream();
+            await new WorkloadGenerator(new WorkloadOptions { Emails = emails, Tenants = tenants, Seed = 7, End = new DateOnly(2026, 11, 1) }).WriteAsync(workload);
+            var lines = Encoding.UTF8.GetString(workload.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var cliStarted = Stopwatch.StartNew();
+            workload.Position = 0;
+            await new Ingestor(database).IngestAsync(workload);
+            var cliRate = lines.Length / cliStarted.Elapsed.TotalSeconds;
+            await new Aggregator(database).FoldAsync();
+            var campaigns = await CountAsync(database, "SELECT COUNT(*) FROM campaigns");
+            Console.WriteLine($"engine {database.Engine}: {tenants:N0} tenants, {campaigns:N0} campaigns, {emails:N0} campaign emails; CLI-path ingest {cliRate:N0} lines/s");
+
+            var store = new ApiKeyStore(database);
+            var random = new Random(1);
+            var keys = new List<string>();
+            for (var i = 0; i < 50; i++)
+            {
+                keys.Add((await store.CreateAsync($"t{1 + random.Next(tenants)}", ApiKeyRole.Viewer, "bench")).Token);
+            }
+            var admin = (await store.CreateAsync("t1", ApiKeyRole.Admin, "bench")).Token;
+
+            var options = new ApiOptions { Urls = "http://127.0.0.1:0", DefaultRateLimit = (int.MaxValue, TimeSpan.FromMinutes(1)), Role = ServeRole.Api };
+            await using var app = await ApiServer.BuildAsync(database, options);
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+            // Warm up, then measure.
+            await LoadAsync(http, keys, clients, TimeSpan.FromSeconds(3));
+            var (latencies, errors, elapsed) = await LoadAsync(http, keys, clients, TimeSpan.FromSeconds(seconds));
+            latencies.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"dashboard load: {clients} clients, {latencies.Count:N0} requests in {elapsed.TotalSeconds:0.0} s = {latencies.Count / elapsed.TotalSeconds:N0} req/s; "
+                + $"p50 {Percentile(latencies, 0.50):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, errors {errors}"));
+
+            // Ingest over HTTP: the same lines again for a fresh copy of the tenants' events (as no-ops
+            // they still go through parsing, staging and the checks), in 20,000-line requests.
+            var events = lines.Where(l => l.StartsWith("{\"type\":\"email.", StringComparison.Ordinal)).Take(400_000).ToArray();
+            var httpStarted = Stopwatch.StartNew();
+            foreach (var chunk in events.Chunk(20_000))
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/ingest") { Content = new StringContent(string.Join('\n', chunk), Encoding.UTF8, "application/x-ndjson") };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+                (await http.SendAsync(request)).EnsureSuccessStatusCode();
+            }
+            var httpRate = events.Length / httpStarted.Elapsed.TotalSeconds;
+            Console.WriteLine($"HTTP ingest: {events.Length:N0} events in {httpStarted.Elapsed.TotalSeconds:0.0} s = {httpRate:N0} events/s ({cliRate / httpRate:0.00}x slower than the CLI path)");
+            await app.StopAsync();
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> LoadAsync(HttpClient http, List<string> keys, int clients, TimeSpan duration)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, clients).Select(async worker =>
+        {
+            var random = new Random(worker);
+            while (clock.Elapsed < duration)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, Endpoints[random.Next(Endpoints.Length)]);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys[random.Next(keys.Count)]);
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                await response.Content.ReadAsByteArrayAsync();
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        });
+        await Task.WhenAll(workers);
+        return (latencies.ToList(), errors, clock.Elapsed);
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+
+    private static async Task<long> CountAsync(AnalyticsDatabase database, string sql)
+    {
+        await using var connection = await database.OpenPipelineConnectionAsync();
+        return await connection.ScalarAsync<long>(sql, CancellationToken.None);
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}
