@@ -18,6 +18,9 @@ public sealed class ApiOptions
     /// <summary>The rate limit of a tenant and query type that has no row in <c>analytics_rate_limits</c>.</summary>
     public (int MaxQueries, TimeSpan Window) DefaultRateLimit { get; set; } = (600, TimeSpan.FromMinutes(1));
 
+    /// <summary>How long a checked API key is remembered; a key revoked by another process stops working within this time.</summary>
+    public TimeSpan KeyCacheFor { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often pool metrics are sampled into <c>analytics_pool_metrics</c>.</summary>
     public TimeSpan PoolMetricsInterval { get; set; } = TimeSpan.FromMinutes(1);
 

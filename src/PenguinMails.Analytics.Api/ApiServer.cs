@@ -29,7 +29,8 @@ public static class ApiServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new ApiKeyStore(database));
+        builder.Services.AddSingleton(new ApiKeyStore(database, options.KeyCacheFor));
+        builder.Services.AddSingleton(new AsOf(database));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<TenantRateLimiter>();
         builder.Services.AddSingleton(new AccessAuditWriter(database));

@@ -25,7 +25,7 @@ public static class CampaignEndpoints
             var caller = Caller.Of(http);
             var rows = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(caller.Scope, "campaign_dashboard", PoolTypes.Dashboard, http.RequestAborted,
                 read.From, read.To, company_id, null, read.Limit, read.Offset);
-            return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted), read.Limit, read.Offset);
+            return new DataResult(rows, await AsOf.ForRequestAsync(http), read.Limit, read.Offset);
         })
         .RequireApiKey(Readers)
         .Audited("daily_campaign_stats")
@@ -47,7 +47,7 @@ public static class CampaignEndpoints
             }
             var rows = await query.ReadAsync(caller.Scope, "campaign_dashboard", PoolTypes.Dashboard, http.RequestAborted,
                 read.From, read.To, null, id, 1, 0);
-            return new DataResult(rows.Rows.Count > 0 ? rows : campaign, await AsOf.ReadAsync(database, http.RequestAborted));
+            return new DataResult(rows.Rows.Count > 0 ? rows : campaign, await AsOf.ForRequestAsync(http));
         })
         .RequireApiKey(Readers)
         .Audited("daily_campaign_stats")
@@ -73,7 +73,7 @@ public static class CampaignEndpoints
             }
             var steps = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(Caller.Of(http).Scope, "sequence_steps", PoolTypes.Dashboard, http.RequestAborted, read.From, read.To, id);
             var (rows, comparisons) = StepComparison.Compare(steps);
-            return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted)) { Extra = new Dictionary<string, object> { ["comparisons"] = comparisons } };
+            return new DataResult(rows, await AsOf.ForRequestAsync(http)) { Extra = new Dictionary<string, object> { ["comparisons"] = comparisons } };
         })
         .RequireApiKey(Readers)
         .Audited("daily_step_stats")

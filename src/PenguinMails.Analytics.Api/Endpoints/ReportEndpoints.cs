@@ -106,7 +106,7 @@ public static class ReportEndpoints
             scope = new TenantScope(adminTenant, IsAdmin: false); // the admin narrows to one tenant
         }
         var rows = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(scope, query, PoolTypes.Dashboard, http.RequestAborted, values);
-        return new DataResult(rows, await AsOf.ReadAsync(database, http.RequestAborted), paged ? read.Limit : null, paged ? read.Offset : null);
+        return new DataResult(rows, await AsOf.ForRequestAsync(http), paged ? read.Limit : null, paged ? read.Offset : null);
     }
 
     internal static async Task<bool> VisibleAsync(HttpContext http, AnalyticsDatabase database, ApiOptions options, string kind, string id)

@@ -9,10 +9,14 @@ namespace PenguinMails.Analytics.Security;
 /// Mints, lists, revokes and checks API keys. A key reads <c>pma_{id}_{secret}</c>: the id finds
 /// the row, the secret (32 random bytes) is checked against its SHA-256 in constant time. A slow
 /// password hash is not needed: the secret is random, not chosen by a person.
+/// With <paramref name="cacheFor"/>, a checked key is remembered that long (the API's hot path):
+/// a revocation through this instance takes effect at once, one made elsewhere within that time.
 /// </summary>
-public sealed class ApiKeyStore(AnalyticsDatabase database)
+public sealed class ApiKeyStore(AnalyticsDatabase database, TimeSpan? cacheFor = null)
 {
     private const string Prefix = "pma_";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiKey Key, long Expires)> cache = new(StringComparer.Ordinal);
 
     /// <summary>Creates a key; the returned token is shown once and never stored.</summary>
     public async Task<(ApiKey Key, string Token)> CreateAsync(string tenantId, ApiKeyRole role, string? name, CancellationToken cancellationToken = default)
@@ -41,6 +45,7 @@ public sealed class ApiKeyStore(AnalyticsDatabase database)
     /// <summary>Revokes a key; false when there is no such key or it was already revoked.</summary>
     public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken = default)
     {
+        cache.Clear();
         await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync("UPDATE api_keys SET revoked = NOW() WHERE id = $1 AND revoked IS NULL", cancellationToken, id) == 1;
     }
@@ -51,6 +56,10 @@ public sealed class ApiKeyStore(AnalyticsDatabase database)
         if (token is null || !token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 200)
         {
             return null;
+        }
+        if (cacheFor is not null && cache.TryGetValue(token, out var hit) && hit.Expires > Environment.TickCount64)
+        {
+            return hit.Key;
         }
         var parts = token[Prefix.Length..].Split('_', 2);
         if (parts.Length != 2)
@@ -63,7 +72,12 @@ public sealed class ApiKeyStore(AnalyticsDatabase database)
         {
             return null;
         }
-        return await FindAsync(connection, parts[0], cancellationToken);
+        var key = await FindAsync(connection, parts[0], cancellationToken);
+        if (key is not null && cacheFor is { } ttl)
+        {
+            cache[token] = (key, Environment.TickCount64 + (long)ttl.TotalMilliseconds);
+        }
+        return key;
     }
 
     private static async Task<ApiKey?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken)
