@@ -38,9 +38,8 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout + TimeSpan.FromSeconds(1)); // the server's statement_timeout fires first where there is one
         await using var connection = await database.OpenConnectionAsync(timeoutSource.Token);
-        await using var transaction = await database.BeginScopedReadAsync(connection, scope, timeout, timeoutSource.Token);
-        await using var command = connection.CreateCommand(database.Sql.Get(SqlFolder, name + ".sql"), [scope.FilterTenantId, .. parameters]);
-        await using var reader = await command.ExecuteReaderAsync(timeoutSource.Token);
+        await using var reader = await database.ExecuteScopedReaderAsync(
+            connection, scope, timeout, database.Sql.Get(SqlFolder, name + ".sql"), [scope.FilterTenantId, .. parameters], timeoutSource.Token);
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
         var rows = new List<object?[]>();
         while (await reader.ReadAsync(timeoutSource.Token))

@@ -75,10 +75,12 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     internal abstract Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Begins the read-only transaction a tenant read runs in, with a statement timeout; on
-    /// PostgreSQL as the application (or admin) role with the tenant context set for the transaction.
+    /// Runs one tenant read: a read-only transaction with a statement timeout, on PostgreSQL as the
+    /// application (or admin) role with the tenant context set for the transaction, all sent in one
+    /// round trip with the query. The reader ends with the connection.
     /// </summary>
-    internal abstract Task<DbTransaction> BeginScopedReadAsync(DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, CancellationToken cancellationToken);
+    internal abstract Task<DbDataReader> ExecuteScopedReaderAsync(
+        DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken);
 
     /// <summary>Turns an engine error into a message for people, or returns null when it is not one.</summary>
     public abstract string? DescribeError(Exception exception);

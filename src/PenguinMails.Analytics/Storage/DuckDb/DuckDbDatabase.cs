@@ -125,11 +125,14 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
         return Task.CompletedTask;
     }
 
-    internal override async Task<DbTransaction> BeginScopedReadAsync(DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, CancellationToken cancellationToken)
+    internal override async Task<DbDataReader> ExecuteScopedReaderAsync(
+        DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
         // No row-level security here: the query's own tenant predicates are the wall (DESIGN.md).
         // The timeout is applied by the caller's cancellation token.
-        return await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync("BEGIN TRANSACTION", cancellationToken);
+        var command = connection.CreateCommand(sql, parameters);
+        return await command.ExecuteReaderAsync(cancellationToken);
     }
 
     internal override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken)

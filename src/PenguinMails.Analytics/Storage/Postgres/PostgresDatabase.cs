@@ -114,16 +114,39 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         await writer.CompleteAsync(cancellationToken);
     }
 
-    internal override async Task<DbTransaction> BeginScopedReadAsync(DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, CancellationToken cancellationToken)
+    internal override async Task<DbDataReader> ExecuteScopedReaderAsync(
+        DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var npgsql = (NpgsqlConnection)connection;
+        // BEGIN is sent with the batch: one round trip for the transaction, the context and the query.
+        await npgsql.BeginTransactionAsync(cancellationToken);
         // The role switch makes row-level security apply even to an owner or superuser connection.
         var role = scope.IsAdmin ? "penguin_analytics_admin" : "penguin_analytics_app";
-        await connection.ExecuteAsync($"SET TRANSACTION READ ONLY; SET LOCAL ROLE {role}", cancellationToken);
-        await connection.ExecuteAsync(
-            "SELECT set_config('app.current_tenant_id', $1, true), set_config('app.user_role', $2, true), set_config('statement_timeout', $3, true)",
-            cancellationToken, scope.TenantId, scope.IsAdmin ? "admin" : "tenant", ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
-        return transaction;
+        var batch = new NpgsqlBatch(npgsql);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL ROLE {role}"));
+        var context = new NpgsqlBatchCommand(
+            "SELECT set_config('app.current_tenant_id', $1, true) AS penguin_context, set_config('app.user_role', $2, true), set_config('statement_timeout', $3, true)");
+        context.Parameters.Add(new NpgsqlParameter { Value = scope.TenantId });
+        context.Parameters.Add(new NpgsqlParameter { Value = scope.IsAdmin ? "admin" : "tenant" });
+        context.Parameters.Add(new NpgsqlParameter { Value = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) });
+        batch.BatchCommands.Add(context);
+        var query = new NpgsqlBatchCommand(sql);
+        foreach (var value in parameters)
+        {
+            query.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+        batch.BatchCommands.Add(query);
+        var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        // Past the context row to the query's rows.
+        while (reader.FieldCount == 0 || reader.GetName(0) == "penguin_context")
+        {
+            if (!await reader.NextResultAsync(cancellationToken))
+            {
+                break;
+            }
+        }
+        return reader;
     }
 
     internal override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken)
