@@ -64,6 +64,12 @@ internal static class ApiBenchmark
             }
             var admin = (await store.CreateAsync("t1", ApiKeyRole.Admin, "bench")).Token;
 
+            if (Option(args, "--duckdb-threads") is { } threads && database.Engine == StorageEngine.DuckDb)
+            {
+                await using var connection = await database.OpenPipelineConnectionAsync();
+                await connection.ExecuteAsync($"SET threads = {int.Parse(threads, CultureInfo.InvariantCulture)}", CancellationToken.None);
+                Console.WriteLine($"DuckDB threads = {threads}");
+            }
             var options = new ApiOptions { Urls = "http://127.0.0.1:0", DefaultRateLimit = (int.MaxValue, TimeSpan.FromMinutes(1)), Role = ServeRole.Api };
             await using var app = await ApiServer.BuildAsync(database, options);
             await app.StartAsync();
