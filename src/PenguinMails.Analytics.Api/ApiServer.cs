@@ -55,6 +55,7 @@ public static class ApiServer
         if (options.Role != ServeRole.Api)
         {
             builder.Services.AddHostedService<JobWorkerService>();
+            builder.Services.AddHostedService<MaintenanceScheduler>();
         }
 
         var app = builder.Build();

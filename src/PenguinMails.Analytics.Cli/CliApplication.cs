@@ -25,6 +25,7 @@ public static class CliApplication
             ServeCommand.Create(),
             KeysCommand.Create(),
             ReportCommand.Create(),
+            MaintainCommand.Create(),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -160,6 +160,16 @@ public sealed class JobRunner
                 await aggregator.RecomputeAsync(new RecomputeScope(tenant, date, date.AddDays(1)), cancellationToken);
                 break;
             }
+            case JobTypes.Maintenance:
+            {
+                var options = new Maintenance.MaintenanceOptions();
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("retention_days", out var days) && days.TryGetInt32(out var retention) && retention > 0)
+                {
+                    options.Retention = TimeSpan.FromDays(retention);
+                }
+                await new Maintenance.Maintainer(database).RunAsync(options, cancellationToken);
+                break;
+            }
             case JobTypes.BillingCalculate:
                 await aggregator.RecomputeAsync(new RecomputeScope(RequiredString(root, "tenant_id"), RequiredDate(root, "period_start"), RequiredDate(root, "period_end")), cancellationToken);
                 break;

@@ -9,6 +9,9 @@ public static class JobTypes
     /// <summary>Rebuild a tenant (payload <c>{from, to}</c> optional) from the raw store.</summary>
     public const string Recompute = "recompute";
 
+    /// <summary>Partitions ahead, archiving, view refresh, statistics (payload <c>{retention_days}</c> optional).</summary>
+    public const string Maintenance = "maintenance";
+
     /// <summary>The guide's <c>daily-aggregate {date, tenant_id}</c>.</summary>
     public const string DailyAggregate = "daily-aggregate";
 

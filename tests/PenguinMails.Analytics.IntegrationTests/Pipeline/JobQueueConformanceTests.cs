@@ -115,11 +115,13 @@ public abstract class JobQueueConformanceTests : IAsyncLifetime
         }
         await queue.EnqueueAsync(JobTypes.CampaignAggregate, "t1", """{"date":"2026-03-02","campaign_id":"k1"}""", cancellationToken: Ct);
         await queue.EnqueueAsync(JobTypes.BillingCalculate, "t1", """{"tenant_id":"t1","period_start":"2026-03-01T00:00:00Z","period_end":"2026-04-01T00:00:00Z"}""", cancellationToken: Ct);
+        await queue.EnqueueAsync(JobTypes.Maintenance, null, """{"retention_days":3650}""", cancellationToken: Ct);
 
         var runners = Enumerable.Range(0, 4).Select(i => new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries, owner: $"w{i}").RunUntilIdleAsync(Ct));
         var summaries = await Task.WhenAll(runners);
 
-        Assert.Equal(15, summaries.Sum(s => s.Succeeded)); // 12 + 1 + 1 + the ingest's fold
+        Assert.Equal(16, summaries.Sum(s => s.Succeeded)); // 12 + 1 + 1 + maintenance + the ingest's fold
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM admin_system_events WHERE event_type = 'maintenance'"));
         Assert.Equal(0, summaries.Sum(s => s.Retried + s.Dead));
         Assert.Equal(0L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM analytics_jobs WHERE attempts <> 1 OR status <> 'succeeded'"));
         Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT sent FROM campaign_analytics"));

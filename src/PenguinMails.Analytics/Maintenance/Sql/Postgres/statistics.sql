@@ -1,0 +1,2 @@
+-- Planner statistics for every table, after the archive moved rows out.
+ANALYZE;

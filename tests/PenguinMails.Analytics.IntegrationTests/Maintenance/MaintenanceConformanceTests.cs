@@ -1,0 +1,88 @@
+using PenguinMails.Analytics.IntegrationTests.Pipeline;
+using PenguinMails.Analytics.Maintenance;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.IntegrationTests.Maintenance;
+
+/// <summary>Maintenance on both engines: archiving moves and never loses, the summary is refreshed, an event is written.</summary>
+public abstract class MaintenanceConformanceTests : IAsyncLifetime
+{
+    private static readonly string[] CounterTables = ["campaign_analytics", "lead_analytics", "daily_campaign_stats", "daily_tenant_stats"];
+
+    private PipelineFixture? fixture;
+
+    protected abstract StorageEngine Engine { get; }
+
+    private PipelineFixture Pipeline => fixture!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => fixture = await PipelineFixture.CreateAsync(Engine);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (fixture is not null)
+        {
+            await fixture.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task rows_past_retention_move_to_the_archives_with_every_number_kept()
+    {
+        // The workload spans 2026-04-22 .. 2026-06-01; "today" is 2026-07-01 and retention 50 days: cutoff 2026-05-12.
+        Assert.Equal(0, (await Pipeline.IngestAsync(PipelineFixture.Workload(51, tenants: 2, emails: 1_500, days: 40))).Rejected);
+        await Pipeline.FoldAsync();
+        var before = await TotalsAsync();
+        var maintainer = new Maintainer(Pipeline.Database, new FixedTime(new DateTimeOffset(2026, 7, 1, 8, 0, 0, TimeSpan.Zero)));
+        var options = new MaintenanceOptions { Retention = TimeSpan.FromDays(50) };
+
+        var result = await maintainer.RunAsync(options, Ct);
+
+        Assert.Equal(new DateTime(2026, 5, 12, 0, 0, 0, DateTimeKind.Utc), result.Cutoff);
+        Assert.True(result.Archived["emails"] > 0 && result.Archived["daily_campaign_stats"] > 0, result.ToString());
+        Assert.Equal(before, await TotalsAsync()); // table + archive: nothing lost, nothing doubled
+        Assert.Equal(0L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM emails WHERE sent_at < TIMESTAMPTZ '2026-05-12 00:00:00+00'"));
+        Assert.Equal(0L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM emails_archive WHERE sent_at >= TIMESTAMPTZ '2026-05-12 00:00:00+00'"));
+        Assert.Equal(0L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM billing_analytics WHERE period_end <= TIMESTAMPTZ '2026-05-12 00:00:00+00'"));
+        Assert.Equal(await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM campaign_analytics"), result.SummaryRows);
+        Assert.Equal(await Pipeline.ScalarAsync<long>("SELECT SUM(sent) FROM campaign_analytics"), await Pipeline.ScalarAsync<long>("SELECT SUM(sent) FROM campaign_performance_summary"));
+        Assert.Contains("archived", await Pipeline.ScalarAsync<string>("SELECT message FROM admin_system_events WHERE event_type = 'maintenance'"), StringComparison.Ordinal);
+
+        var again = await maintainer.RunAsync(options, Ct);
+        Assert.Equal(0, again.Archived.Values.Sum());
+        Assert.Equal(before, await TotalsAsync());
+        if (Engine == StorageEngine.Postgres)
+        {
+            Assert.True(await Pipeline.ScalarAsync<bool>(
+                $"SELECT to_regclass('emails_{DateTime.UtcNow.AddMonths(3):yyyy_MM}') IS NOT NULL AND to_regclass('billing_analytics_{DateTime.UtcNow.AddMonths(3):yyyy_MM}') IS NOT NULL"));
+        }
+    }
+
+    private async Task<string> TotalsAsync()
+    {
+        var totals = new List<string> { $"emails={await Pipeline.ScalarAsync<long>("SELECT (SELECT COUNT(*) FROM emails) + (SELECT COUNT(*) FROM emails_archive)")}" };
+        foreach (var table in CounterTables)
+        {
+            totals.Add($"{table}={await Pipeline.ScalarAsync<long>($"SELECT COALESCE((SELECT SUM(sent) FROM {table}), 0) + COALESCE((SELECT SUM(sent) FROM {table}_archive), 0)")}");
+        }
+        totals.Add($"billing={await Pipeline.ScalarAsync<long>("SELECT COALESCE((SELECT SUM(emails_sent) FROM billing_analytics), 0) + COALESCE((SELECT SUM(emails_sent) FROM billing_analytics_archive), 0)")}");
+        return string.Join(", ", totals);
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
+
+public sealed class DuckDbMaintenanceTests : MaintenanceConformanceTests
+{
+    protected override StorageEngine Engine => StorageEngine.DuckDb;
+}
+
+public sealed class PostgresMaintenanceTests : MaintenanceConformanceTests
+{
+    protected override StorageEngine Engine => StorageEngine.Postgres;
+}
