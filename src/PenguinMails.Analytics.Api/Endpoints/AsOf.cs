@@ -25,7 +25,7 @@ public sealed class AsOf(AnalyticsDatabase database)
         }
         await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
         var value = await connection.ScalarAsync<DateTime?>("SELECT updated FROM pipeline_state WHERE name = 'fold_seq'", cancellationToken);
-        var utc = value is { } time ? DateTime.SpecifyKind(time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : time, DateTimeKind.Utc) : (DateTime?)null;
+        var utc = value is { } time ? StoredTime.AsUtc(time) : (DateTime?)null;
         cached = (utc, Environment.TickCount64 + (long)CacheFor.TotalMilliseconds);
         return utc;
     }

@@ -14,8 +14,6 @@ public static class ReportEndpoints
 {
     internal static readonly ApiKeyRole[] Readers = [ApiKeyRole.Viewer, ApiKeyRole.TenantAdmin];
 
-    private static readonly string[] SeriesEntities = ["campaign", "step", "mailbox", "tenant"];
-
     private static readonly string[] SeriesMetrics =
     [
         "sent", "delivered", "opened_tracked", "clicked_tracked", "replied", "bounced", "unsubscribed", "spam_complaints",
@@ -65,9 +63,9 @@ public static class ReportEndpoints
 
         app.MapGet("/v1/timeseries", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? metric, string? entity, string? id) =>
         {
-            if (entity is null || !SeriesEntities.Contains(entity))
+            if (entity is null || !ScopedQuery.SeriesEntities.Contains(entity))
             {
-                return CampaignEndpoints.BadRequest($"entity must be one of {string.Join(", ", SeriesEntities)}");
+                return CampaignEndpoints.BadRequest($"entity must be one of {string.Join(", ", ScopedQuery.SeriesEntities)}");
             }
             if (metric is not null && !SeriesMetrics.Contains(metric))
             {
@@ -83,13 +81,15 @@ public static class ReportEndpoints
             {
                 return NotFound(entity, id);
             }
-            var result = await ReadAsync(http, database, time, options, $"timeseries_{entity}", paged: false, read => [read.From, read.To, id]);
+            var result = await ReadAsync(http, database, time, options, "timeseries", paged: false, read => [read.From, read.To, id],
+                run: (query, scope, values, ct) => query.ReadDailySeriesAsync(scope, entity, PoolTypes.Dashboard, ct, values));
             return metric is null || result is not DataResult data ? result : data.Only("day", metric);
         }).RequireApiKey(Readers).Audited("daily_campaign_stats").WithSummary("A daily series of any counter or rate of a campaign, step, mailbox or tenant.");
     }
 
     internal static async Task<IResult> ReadAsync(HttpContext http, AnalyticsDatabase database, TimeProvider time, ApiOptions options, string query,
-        bool paged, Func<ReadParameters, object?[]> parameters, int defaultDays = 30, string? adminTenant = null)
+        bool paged, Func<ReadParameters, object?[]> parameters, int defaultDays = 30, string? adminTenant = null,
+        Func<ScopedQuery, TenantScope, object?[], CancellationToken, Task<ScopedRows>>? run = null)
     {
         if (!ReadParameters.TryParse(http.Request, time, out var read, out var error, defaultDays))
         {
@@ -105,7 +105,10 @@ public static class ReportEndpoints
         {
             scope = new TenantScope(adminTenant, IsAdmin: false); // the admin narrows to one tenant
         }
-        var rows = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(scope, query, PoolTypes.Dashboard, http.RequestAborted, values);
+        var queries = http.RequestServices.GetRequiredService<ScopedQuery>();
+        var rows = run is null
+            ? await queries.ReadAsync(scope, query, PoolTypes.Dashboard, http.RequestAborted, values)
+            : await run(queries, scope, values, http.RequestAborted);
         return new DataResult(rows, await AsOf.ForRequestAsync(http), paged ? read.Limit : null, paged ? read.Offset : null);
     }
 

@@ -41,7 +41,7 @@ public sealed class JobQueue
     {
         await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var gate = await ClaimLockAsync(connection, cancellationToken);
+        await using var gate = await database.LockForJobClaimAsync(connection, cancellationToken);
         Job? job = null;
         await using (var command = connection.CreateCommand(database.Sql.Get(SqlFolder, "claim.sql"), owner, Milliseconds(options.Lease)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -105,18 +105,5 @@ public sealed class JobQueue
         return await connection.ScalarAsync<long>(database.Sql.Get(SqlFolder, "outstanding.sql"), cancellationToken);
     }
 
-    // PostgreSQL claims with SKIP LOCKED; DuckDB has one writer process, so an in-process lock suffices.
-    private Task<IAsyncDisposable> ClaimLockAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        database.Engine == StorageEngine.DuckDb
-            ? database.LockAsync(connection, "job-claim", cancellationToken)
-            : Task.FromResult<IAsyncDisposable>(NoLock.Instance);
-
     private static string Milliseconds(TimeSpan span) => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-
-    private sealed class NoLock : IAsyncDisposable
-    {
-        public static readonly NoLock Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }

@@ -48,20 +48,14 @@ public sealed class Maintainer(AnalyticsDatabase database, TimeProvider? time = 
             {
                 archived[table] += await connection.ScalarAsync<long>($"SELECT COUNT(*) FROM {table}_archive", cancellationToken);
             }
-            if (database.Engine == StorageEngine.DuckDb)
-            {
-                await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh.sql"), cancellationToken);
-            }
+            // In the same transaction: the summary never shows archived periods. (PostgreSQL allows
+            // REFRESH ... CONCURRENTLY inside a transaction; readers are not blocked.)
+            await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh.sql"), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         await using (var connection = await database.OpenPipelineConnectionAsync(cancellationToken))
         {
-            if (database.Engine == StorageEngine.Postgres)
-            {
-                // CONCURRENTLY: readers of the view are not blocked while it is rebuilt.
-                await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh.sql"), cancellationToken);
-            }
             await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "statistics.sql"), cancellationToken);
             if (database.Engine == StorageEngine.DuckDb)
             {

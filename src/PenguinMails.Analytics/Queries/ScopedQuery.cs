@@ -13,14 +13,40 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
 {
     private const string SqlFolder = "Queries/Sql";
 
-    public async Task<ScopedRows> ReadAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters)
+    private static readonly Dictionary<string, (string Rollup, string Key)> DailyRollups = new(StringComparer.Ordinal)
+    {
+        ["campaign"] = ("daily_campaign_stats", "campaign_id"),
+        ["step"] = ("daily_step_stats", "step_id"),
+        ["mailbox"] = ("daily_mailbox_stats", "mailbox_id"),
+        ["tenant"] = ("daily_tenant_stats", "tenant_id"),
+    };
+
+    /// <summary>The entities that have a daily series.</summary>
+    public static IReadOnlyCollection<string> SeriesEntities => DailyRollups.Keys;
+
+    /// <summary>Runs the named query <c>Queries/Sql/*/NAME.sql</c>; its <c>$1</c> is the scope's tenant filter.</summary>
+    public Task<ScopedRows> ReadAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters) =>
+        ReadSqlAsync(scope, database.Sql.Get(SqlFolder, name + ".sql"), poolType, parameters, cancellationToken);
+
+    /// <summary>The daily series of one entity (<see cref="SeriesEntities"/>) from its rollup table.</summary>
+    public Task<ScopedRows> ReadDailySeriesAsync(TenantScope scope, string entity, string poolType, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        if (!DailyRollups.TryGetValue(entity, out var rollup))
+        {
+            throw new ArgumentOutOfRangeException(nameof(entity), entity, "no daily series for this entity");
+        }
+        var sql = database.Sql.Get(SqlFolder, "timeseries.sql").Replace("{rollup}", rollup.Rollup, StringComparison.Ordinal).Replace("{key}", rollup.Key, StringComparison.Ordinal);
+        return ReadSqlAsync(scope, sql, poolType, parameters, cancellationToken);
+    }
+
+    private async Task<ScopedRows> ReadSqlAsync(TenantScope scope, string sql, string poolType, object?[] parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         var pool = pools[poolType];
         using var lease = await pool.AcquireAsync(cancellationToken);
         try
         {
-            return await ReadCoreAsync(scope, name, pool.QueryTimeout, parameters, cancellationToken);
+            return await ReadCoreAsync(scope, sql, pool.QueryTimeout, parameters, cancellationToken);
         }
         catch (Exception e) when (IsTimeout(e, cancellationToken))
         {
@@ -33,13 +59,13 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
         (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         || (e is System.Data.Common.DbException db && db.SqlState == "57014");
 
-    private async Task<ScopedRows> ReadCoreAsync(TenantScope scope, string name, TimeSpan timeout, object?[] parameters, CancellationToken cancellationToken)
+    private async Task<ScopedRows> ReadCoreAsync(TenantScope scope, string sql, TimeSpan timeout, object?[] parameters, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout + TimeSpan.FromSeconds(1)); // the server's statement_timeout fires first where there is one
         await using var connection = await database.OpenConnectionAsync(timeoutSource.Token);
         await using var reader = await database.ExecuteScopedReaderAsync(
-            connection, scope, timeout, database.Sql.Get(SqlFolder, name + ".sql"), [scope.FilterTenantId, .. parameters], timeoutSource.Token);
+            connection, scope, timeout, sql, [scope.FilterTenantId, .. parameters], timeoutSource.Token);
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
         var rows = new List<object?[]>();
         while (await reader.ReadAsync(timeoutSource.Token))

@@ -37,7 +37,7 @@ public sealed class ApiKeyStore(AnalyticsDatabase database, TimeSpan? cacheFor =
     {
         await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand(
-            "SELECT id, tenant_id, role, name, created, revoked, last_used FROM api_keys WHERE CAST($1 AS TEXT) IS NULL OR tenant_id = CAST($1 AS TEXT) ORDER BY created DESC, id",
+            $"SELECT {Columns} FROM api_keys WHERE CAST($1 AS TEXT) IS NULL OR tenant_id = CAST($1 AS TEXT) ORDER BY created DESC, id",
             tenantId);
         return await ReadAsync(command, cancellationToken);
     }
@@ -66,41 +66,43 @@ public sealed class ApiKeyStore(AnalyticsDatabase database, TimeSpan? cacheFor =
         {
             return null;
         }
+        // One query: the row and its hash; the hash is compared here, in constant time.
         await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
-        var stored = await connection.ScalarAsync<string>("SELECT key_hash FROM api_keys WHERE id = $1 AND revoked IS NULL", cancellationToken, parts[0]);
-        if (stored is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(Hash(parts[1]))))
+        await using var command = connection.CreateCommand($"SELECT {Columns}, key_hash FROM api_keys WHERE id = $1 AND revoked IS NULL", parts[0]);
+        string? stored = null;
+        var key = (await ReadAsync(command, cancellationToken, reader => stored = reader.GetString(7))).FirstOrDefault();
+        if (key is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored!), Encoding.ASCII.GetBytes(Hash(parts[1]))))
         {
             return null;
         }
-        var key = await FindAsync(connection, parts[0], cancellationToken);
-        if (key is not null && cacheFor is { } ttl)
+        if (cacheFor is { } ttl)
         {
             cache[token] = (key, Environment.TickCount64 + (long)ttl.TotalMilliseconds);
         }
         return key;
     }
 
+    private const string Columns = "id, tenant_id, role, name, created, revoked, last_used";
+
     private static async Task<ApiKey?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand(
-            "SELECT id, tenant_id, role, name, created, revoked, last_used FROM api_keys WHERE id = $1", id);
+        await using var command = connection.CreateCommand($"SELECT {Columns} FROM api_keys WHERE id = $1", id);
         return (await ReadAsync(command, cancellationToken)).FirstOrDefault();
     }
 
-    private static async Task<List<ApiKey>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
+    private static async Task<List<ApiKey>> ReadAsync(DbCommand command, CancellationToken cancellationToken, Action<DbDataReader>? alsoRead = null)
     {
         var keys = new List<ApiKey>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             keys.Add(new ApiKey(reader.GetString(0), reader.GetString(1), ApiKeyRoles.Parse(reader.GetString(2)),
-                reader.IsDBNull(3) ? null : reader.GetString(3), Utc(reader.GetDateTime(4)),
-                reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5)), reader.IsDBNull(6) ? null : Utc(reader.GetDateTime(6))));
+                reader.IsDBNull(3) ? null : reader.GetString(3), StoredTime.AsUtc(reader.GetDateTime(4)),
+                reader.IsDBNull(5) ? null : StoredTime.AsUtc(reader.GetDateTime(5)), reader.IsDBNull(6) ? null : StoredTime.AsUtc(reader.GetDateTime(6))));
+            alsoRead?.Invoke(reader);
         }
         return keys;
     }
-
-    private static DateTime Utc(DateTime value) => value.Kind == DateTimeKind.Utc ? value : DateTime.SpecifyKind(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value, DateTimeKind.Utc);
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -82,6 +82,9 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     internal abstract Task<DbDataReader> ExecuteScopedReaderAsync(
         DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken);
 
+    /// <summary>Held while a job is claimed: nothing on PostgreSQL (SKIP LOCKED), an in-process lock on DuckDB.</summary>
+    internal abstract Task<IAsyncDisposable> LockForJobClaimAsync(DbConnection connection, CancellationToken cancellationToken);
+
     /// <summary>Turns an engine error into a message for people, or returns null when it is not one.</summary>
     public abstract string? DescribeError(Exception exception);
 

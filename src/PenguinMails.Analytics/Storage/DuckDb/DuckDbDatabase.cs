@@ -143,6 +143,10 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
         return new Release(gate);
     }
 
+    // One process owns the file: claims are serialized in the process (DuckDB has no SKIP LOCKED).
+    internal override Task<IAsyncDisposable> LockForJobClaimAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        LockAsync(connection, "job-claim", cancellationToken);
+
     private sealed class Release(SemaphoreSlim gate) : IAsyncDisposable
     {
         private int released;

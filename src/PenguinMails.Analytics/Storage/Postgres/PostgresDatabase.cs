@@ -152,15 +152,12 @@ public sealed class PostgresDatabase : AnalyticsDatabase
     internal override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext($1))", cancellationToken, "penguin-analytics:" + name);
-        return NoLock.Instance;
+        return Unlocked.Instance;
     }
 
-    private sealed class NoLock : IAsyncDisposable
-    {
-        public static readonly NoLock Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
+    // FOR UPDATE SKIP LOCKED in claim.sql lets workers claim side by side: nothing to hold.
+    internal override Task<IAsyncDisposable> LockForJobClaimAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable>(Unlocked.Instance);
 
     internal override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {

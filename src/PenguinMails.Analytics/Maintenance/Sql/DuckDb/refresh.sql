@@ -1,5 +1,5 @@
 -- DuckDB has no materialized views: campaign_performance_summary is a table refreshed in place,
--- in the maintenance transaction, with the same SELECT as PostgreSQL's view.
+-- with the same SELECT as PostgreSQL's view.
 DELETE FROM campaign_performance_summary;
 INSERT INTO campaign_performance_summary
 SELECT ca.campaign_id, ca.company_id, ca.billing_id, c.name, c.status,
