@@ -76,9 +76,9 @@ public static class ApiServer
         {
             app.MapOpenApi("/openapi/{documentName}.json");
             IngestEndpoints.Map(app, options);
-            CampaignEndpoints.Map(app, options);
-            ReportEndpoints.Map(app, options);
-            CampaignEndpoints.MapSteps(app, options);
+            CampaignEndpoints.Map(app);
+            ReportEndpoints.Map(app);
+            CampaignEndpoints.MapSteps(app);
         }
         return app;
     }

@@ -2,7 +2,6 @@ using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
-using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Api.Endpoints;
 
@@ -14,9 +13,9 @@ public static class CampaignEndpoints
 {
     private static readonly ApiKeyRole[] Readers = [ApiKeyRole.Viewer, ApiKeyRole.TenantAdmin];
 
-    public static void Map(IEndpointRouteBuilder app, ApiOptions options)
+    public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/campaigns", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? company_id) =>
+        app.MapGet("/v1/campaigns", async (HttpContext http, TimeProvider time, string? company_id) =>
         {
             if (!ReadParameters.TryParse(http.Request, time, out var read, out var error))
             {
@@ -31,7 +30,7 @@ public static class CampaignEndpoints
         .Audited("daily_campaign_stats")
         .WithSummary("Campaign performance over a date range: counters, delivery/open/click/reply/bounce rates and ranks.");
 
-        app.MapGet("/v1/campaigns/{id}", async (string id, HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
+        app.MapGet("/v1/campaigns/{id}", async (string id, HttpContext http, TimeProvider time) =>
         {
             if (!ReadParameters.TryParse(http.Request, time, out var read, out var error))
             {
@@ -59,15 +58,15 @@ public static class CampaignEndpoints
     /// their 95 % Wilson intervals; per step number, each variant against the control (variant A,
     /// else the first) by a two-sided two-proportion z-test, significant at p &lt; 0.05.
     /// </summary>
-    public static void MapSteps(IEndpointRouteBuilder app, ApiOptions options)
+    public static void MapSteps(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/campaigns/{id}/steps", async (string id, HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
+        app.MapGet("/v1/campaigns/{id}/steps", async (string id, HttpContext http, TimeProvider time) =>
         {
             if (!ReadParameters.TryParse(http.Request, time, out var read, out var error))
             {
                 return BadRequest(error!);
             }
-            if (!await ReportEndpoints.VisibleAsync(http, database, options, "campaign", id))
+            if (!await ReportEndpoints.VisibleAsync(http, "campaign", id))
             {
                 return ReportEndpoints.NotFound("campaign", id);
             }

@@ -2,7 +2,6 @@ using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
-using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Api.Endpoints;
 
@@ -20,48 +19,48 @@ public static class ReportEndpoints
         "delivery_rate", "open_rate", "click_rate", "reply_rate", "bounce_rate", "complaint_rate",
     ];
 
-    public static void Map(IEndpointRouteBuilder app, ApiOptions options)
+    public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/mailboxes", (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? company_id) =>
-            ReadAsync(http, database, time, options, "mailbox_performance", paged: true, read => [read.From, read.To, company_id, null]))
+        app.MapGet("/v1/mailboxes", (HttpContext http, TimeProvider time, string? company_id) =>
+            ReadAsync(http, time, Named("mailbox_performance"), paged: true, read => [read.From, read.To, company_id, null]))
             .RequireApiKey(Readers).Audited("daily_mailbox_stats").WithSummary("Mailbox performance, warmup status and health score; mailboxes needing attention first.");
 
-        app.MapGet("/v1/mailboxes/{id}", async (string id, HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
+        app.MapGet("/v1/mailboxes/{id}", async (string id, HttpContext http, TimeProvider time) =>
         {
-            if (!await VisibleAsync(http, database, options, "mailbox", id))
+            if (!await VisibleAsync(http, "mailbox", id))
             {
                 return NotFound("mailbox", id);
             }
-            return await ReadAsync(http, database, time, options, "mailbox_performance", paged: false, read => [read.From, read.To, null, id, 1, 0]);
+            return await ReadAsync(http, time, Named("mailbox_performance"), paged: false, read => [read.From, read.To, null, id, 1, 0]);
         }).RequireApiKey(Readers).Audited("daily_mailbox_stats").WithSummary("One mailbox's performance over a date range (404 for another tenant's mailbox).");
 
-        app.MapGet("/v1/leads", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? campaign_id) =>
+        app.MapGet("/v1/leads", async (HttpContext http, TimeProvider time, string? campaign_id) =>
         {
             if (string.IsNullOrEmpty(campaign_id))
             {
                 return CampaignEndpoints.BadRequest("campaign_id is required: lead engagement is per campaign");
             }
-            if (!await VisibleAsync(http, database, options, "campaign", campaign_id))
+            if (!await VisibleAsync(http, "campaign", campaign_id))
             {
                 return NotFound("campaign", campaign_id);
             }
-            return await ReadAsync(http, database, time, options, "lead_engagement", paged: true, read => [read.From, read.To, campaign_id]);
+            return await ReadAsync(http, time, Named("lead_engagement"), paged: true, read => [read.From, read.To, campaign_id]);
         }).RequireApiKey(Readers).Audited("lead_analytics").WithSummary("Lead engagement in one campaign (billing periods overlapping the range).");
 
-        app.MapGet("/v1/warmup", (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? company_id) =>
-            ReadAsync(http, database, time, options, "warmup_progression", paged: true, read => [read.From, read.To, company_id]))
+        app.MapGet("/v1/warmup", (HttpContext http, TimeProvider time, string? company_id) =>
+            ReadAsync(http, time, Named("warmup_progression"), paged: true, read => [read.From, read.To, company_id]))
             .RequireApiKey(Readers).Audited("warmup_analytics").WithSummary("The guide's warmup progression analysis with its categories (Excellent, Good, Fair, Poor).");
 
-        app.MapGet("/v1/usage", (HttpContext http, AnalyticsDatabase database, TimeProvider time) =>
-            ReadAsync(http, database, time, options, "usage", paged: true, read => [read.From, read.To], defaultDays: 365))
+        app.MapGet("/v1/usage", (HttpContext http, TimeProvider time) =>
+            ReadAsync(http, time, Named("usage"), paged: true, read => [read.From, read.To], defaultDays: 365))
             .RequireApiKey(Readers).Audited("billing_analytics").WithSummary("Billing usage per period with month-over-month growth; all tenants for the admin.");
 
-        app.MapGet("/v1/admin/activity", (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? tenant_id) =>
-            ReadAsync(http, database, time, options, "admin_activity", paged: true, read => [read.From, read.To], adminTenant: tenant_id))
+        app.MapGet("/v1/admin/activity", (HttpContext http, TimeProvider time, string? tenant_id) =>
+            ReadAsync(http, time, Named("admin_activity"), paged: true, read => [read.From, read.To], adminTenant: tenant_id))
             .RequireApiKey().Audited("admin_audit_logs", queryType: "report")
             .WithSummary("The guide's administrative activity analysis for compliance (platform admin only).");
 
-        app.MapGet("/v1/timeseries", async (HttpContext http, AnalyticsDatabase database, TimeProvider time, string? metric, string? entity, string? id) =>
+        app.MapGet("/v1/timeseries", async (HttpContext http, TimeProvider time, string? metric, string? entity, string? id) =>
         {
             if (entity is null || !ScopedQuery.SeriesEntities.Contains(entity))
             {
@@ -77,19 +76,22 @@ public static class ReportEndpoints
             {
                 return CampaignEndpoints.BadRequest("id is required");
             }
-            if (!await VisibleAsync(http, database, options, entity, id))
+            if (!await VisibleAsync(http, entity, id))
             {
                 return NotFound(entity, id);
             }
-            var result = await ReadAsync(http, database, time, options, "timeseries", paged: false, read => [read.From, read.To, id],
-                run: (query, scope, values, ct) => query.ReadDailySeriesAsync(scope, entity, PoolTypes.Dashboard, ct, values));
+            var result = await ReadAsync(http, time, (query, scope, values, ct) => query.ReadDailySeriesAsync(scope, entity, PoolTypes.Dashboard, ct, values),
+                paged: false, read => [read.From, read.To, id]);
             return metric is null || result is not DataResult data ? result : data.Only("day", metric);
         }).RequireApiKey(Readers).Audited("daily_campaign_stats").WithSummary("A daily series of any counter or rate of a campaign, step, mailbox or tenant.");
     }
 
-    internal static async Task<IResult> ReadAsync(HttpContext http, AnalyticsDatabase database, TimeProvider time, ApiOptions options, string query,
-        bool paged, Func<ReadParameters, object?[]> parameters, int defaultDays = 30, string? adminTenant = null,
-        Func<ScopedQuery, TenantScope, object?[], CancellationToken, Task<ScopedRows>>? run = null)
+    /// <summary>A named query of <c>Queries/Sql</c> on the dashboard pool.</summary>
+    internal static Func<ScopedQuery, TenantScope, object?[], CancellationToken, Task<ScopedRows>> Named(string name) =>
+        (query, scope, values, ct) => query.ReadAsync(scope, name, PoolTypes.Dashboard, ct, values);
+
+    internal static async Task<IResult> ReadAsync(HttpContext http, TimeProvider time, Func<ScopedQuery, TenantScope, object?[], CancellationToken, Task<ScopedRows>> run,
+        bool paged, Func<ReadParameters, object?[]> parameters, int defaultDays = 30, string? adminTenant = null)
     {
         if (!ReadParameters.TryParse(http.Request, time, out var read, out var error, defaultDays))
         {
@@ -105,14 +107,11 @@ public static class ReportEndpoints
         {
             scope = new TenantScope(adminTenant, IsAdmin: false); // the admin narrows to one tenant
         }
-        var queries = http.RequestServices.GetRequiredService<ScopedQuery>();
-        var rows = run is null
-            ? await queries.ReadAsync(scope, query, PoolTypes.Dashboard, http.RequestAborted, values)
-            : await run(queries, scope, values, http.RequestAborted);
+        var rows = await run(http.RequestServices.GetRequiredService<ScopedQuery>(), scope, values, http.RequestAborted);
         return new DataResult(rows, await AsOf.ForRequestAsync(http), paged ? read.Limit : null, paged ? read.Offset : null);
     }
 
-    internal static async Task<bool> VisibleAsync(HttpContext http, AnalyticsDatabase database, ApiOptions options, string kind, string id)
+    internal static async Task<bool> VisibleAsync(HttpContext http, string kind, string id)
     {
         var rows = await http.RequestServices.GetRequiredService<ScopedQuery>().ReadAsync(Caller.Of(http).Scope, "entity_lookup", PoolTypes.Dashboard, http.RequestAborted, id, kind);
         return rows.Rows.Count > 0;
