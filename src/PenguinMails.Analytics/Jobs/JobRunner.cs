@@ -80,37 +80,45 @@ public sealed class JobRunner
     public async Task RunClaimedAsync(Job job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var keepAlive = KeepLeaseAsync(job, heartbeat.Token);
-        try
+        Exception? failure = null;
+        using (var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            if (job.Attempt > job.MaxAttempts)
+            var keepAlive = KeepLeaseAsync(job, heartbeat.Token);
+            try
             {
-                // Its earlier workers died holding it, attempts are used up: no further tries.
-                throw new JobAbandonedException($"the job's lease expired {job.Attempt - 1} times (its workers stopped)");
+                if (job.Attempt > job.MaxAttempts)
+                {
+                    // Its earlier workers died holding it, attempts are used up: no further tries.
+                    throw new JobAbandonedException($"the job's lease expired {job.Attempt - 1} times (its workers stopped)");
+                }
+                await RunAsync(job, cancellationToken);
             }
-            await RunAsync(job, cancellationToken);
-            await heartbeat.CancelAsync();
-            await keepAlive;
-            await queue.CompleteAsync(job, owner, cancellationToken);
-            Summary = Summary with { Succeeded = Summary.Succeeded + 1 };
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                await heartbeat.CancelAsync();
+                await keepAlive;
+            }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        if (failure is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             // Stopping: the job's transaction rolled back; hand it to another worker now.
-            await heartbeat.CancelAsync();
-            await keepAlive;
             await queue.ReleaseAsync(job, owner, CancellationToken.None);
-            throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
-        catch (Exception e)
+        if (failure is null)
         {
-            await heartbeat.CancelAsync();
-            await keepAlive;
-            var message = database.DescribeError(e.InnerException ?? e) ?? e.Message;
-            var dead = await queue.FailAsync(job, owner, message, CancellationToken.None);
-            Summary = dead ? Summary with { Dead = Summary.Dead + 1 } : Summary with { Retried = Summary.Retried + 1 };
+            await queue.CompleteAsync(job, owner, cancellationToken);
+            Summary = Summary with { Succeeded = Summary.Succeeded + 1 };
+            return;
         }
+        var message = database.DescribeError(failure.InnerException ?? failure) ?? failure.Message;
+        var dead = await queue.FailAsync(job, owner, message, CancellationToken.None);
+        Summary = dead ? Summary with { Dead = Summary.Dead + 1 } : Summary with { Retried = Summary.Retried + 1 };
     }
 
     private async Task KeepLeaseAsync(Job job, CancellationToken cancellationToken)
