@@ -57,11 +57,12 @@ public sealed class Aggregator
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
 
         var expireBefore = time.GetUtcNow().UtcDateTime - options.PendingRetention;
-        var lastSeq = await connection.ScalarAsync<long>("SELECT value FROM pipeline_state WHERE name = 'fold_seq'", cancellationToken);
-        var maxSeq = await connection.ScalarAsync<long?>("SELECT MAX(seq) FROM pending_events", cancellationToken) ?? 0;
-        var changes = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM entity_changes", cancellationToken);
-        var expired = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events WHERE received < $1", cancellationToken, expireBefore);
-        if (maxSeq <= lastSeq && changes == 0 && expired == 0)
+        var (lastSeq, maxSeq, other) = await CountsAsync(connection,
+            """
+            SELECT (SELECT value FROM pipeline_state WHERE name = 'fold_seq'), COALESCE((SELECT MAX(seq) FROM pending_events), 0),
+                   (SELECT COUNT(*) FROM entity_changes) + (SELECT COUNT(*) FROM pending_events WHERE received < $1)
+            """, cancellationToken, expireBefore);
+        if (maxSeq <= lastSeq && other == 0)
         {
             return (FoldResult.None, false);
         }
@@ -75,12 +76,21 @@ public sealed class Aggregator
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_finish.sql"), cancellationToken);
 
-        var read = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM fold_batch", cancellationToken);
-        var created = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM fold_new", cancellationToken);
-        var deadLettered = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM fold_expired", cancellationToken);
+        var (read, created, deadLettered) = await CountsAsync(connection,
+            "SELECT (SELECT COUNT(*) FROM fold_batch), (SELECT COUNT(*) FROM fold_new), (SELECT COUNT(*) FROM fold_expired)", cancellationToken);
         var stillPending = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (new FoldResult(read, created, stillPending, deadLettered), upTo < maxSeq);
+    }
+
+    // Three numbers in one round trip.
+    private static async Task<(long, long, long)> CountsAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        await using var command = connection.CreateCommand(sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        long Value(int i) => Convert.ToInt64(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture); // counts and ids: BIGINT on both engines
+        return (Value(0), Value(1), Value(2));
     }
 
     /// <summary>Rebuilds every analytics row in <paramref name="scope"/> from the raw store, in one transaction.</summary>
