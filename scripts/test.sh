@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README.md): runs every test of the solution against real engines.
-# - installs PostgreSQL from the Debian package when no server binaries are present;
+# - installs PostgreSQL and Chromium from the Debian packages when they are not there;
 # - starts a throw-away cluster on 127.0.0.1 on a free port, trusted local logins only;
 # - runs `dotnet test` for the whole solution with the server in PENGUIN_TEST_PG;
 # - stops the cluster and removes its files on exit, whatever happened.
@@ -22,6 +22,12 @@ if [ -z "$(postgres_bin)" ]; then
   log "PostgreSQL is not installed: installing the Debian package"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+fi
+# The dashboard tests drive Debian's Chromium through Playwright (never a downloaded browser).
+if [ ! -x /usr/bin/chromium ]; then
+  log "Chromium is not installed: installing the Debian package"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
 PG_BIN=$(postgres_bin)
 PG_MAJOR=$(basename "$(dirname "$PG_BIN")")

@@ -1,4 +1,5 @@
 using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Api.Dashboard;
 using PenguinMails.Analytics.Api.Endpoints;
 using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Pools;
@@ -74,10 +75,13 @@ public static class ApiServer
         HealthEndpoints.Map(app);
         if (options.Role != ServeRole.Worker)
         {
+            app.UseDashboard();
             app.MapOpenApi("/openapi/{documentName}.json");
             IngestEndpoints.Map(app, options);
             CampaignEndpoints.Map(app);
             ReportEndpoints.Map(app);
+            AccountEndpoints.Map(app);
+            AdminEndpoints.Map(app);
             CampaignEndpoints.MapSteps(app);
         }
         return app;

@@ -32,7 +32,15 @@ public static class ApiKeyEndpointFilter
                     statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                     detail: $"A {key.Role.ToName()} key may not use this endpoint; it needs {(roles.Length == 0 ? "the platform admin" : string.Join(" or ", roles.Select(r => r.ToName())))} role.");
             }
-            new Caller(key, http.RequestServices.GetRequiredService<ApiOptions>().WithoutQueryLayerFilter).AttachTo(http);
+            // tenant_id narrows the admin to one tenant; any other key may only name its own
+            // (another tenant's id is 404, as for any id that is not the caller's).
+            var tenant = http.Request.Query["tenant_id"].ToString();
+            if (tenant.Length > 0 && !key.IsAdmin && tenant != key.TenantId)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No tenant '{tenant}'.");
+            }
+            var narrowedTo = tenant.Length > 0 && key.IsAdmin ? tenant : null;
+            new Caller(key, http.RequestServices.GetRequiredService<ApiOptions>().WithoutQueryLayerFilter, narrowedTo).AttachTo(http);
             return await next(context);
         });
         return builder;

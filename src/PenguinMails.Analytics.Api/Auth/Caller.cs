@@ -3,12 +3,21 @@ using PenguinMails.Analytics.Security;
 
 namespace PenguinMails.Analytics.Api.Auth;
 
-/// <summary>The authenticated key of a request, and the tenant scope its reads run under.</summary>
-public sealed record Caller(ApiKey Key, bool WithoutQueryLayerFilter = false)
+/// <summary>
+/// The authenticated key of a request, and the tenant scope its reads run under: the key's
+/// tenant, or for the platform admin every tenant unless the request names one (<c>tenant_id</c>),
+/// in which case the admin reads exactly as that tenant would.
+/// </summary>
+public sealed record Caller(ApiKey Key, bool WithoutQueryLayerFilter = false, string? NarrowedTo = null)
 {
     private const string ItemKey = "penguin-analytics.caller";
 
-    public TenantScope Scope => new(Key.TenantId, Key.IsAdmin) { WithoutQueryLayerFilter = WithoutQueryLayerFilter };
+    public TenantScope Scope => NarrowedTo is not null
+        ? new(NarrowedTo, IsAdmin: false) { WithoutQueryLayerFilter = WithoutQueryLayerFilter }
+        : new(Key.TenantId, Key.IsAdmin) { WithoutQueryLayerFilter = WithoutQueryLayerFilter };
+
+    /// <summary>The one tenant the request reads: the narrowed tenant, else the key's own (null for the admin reading all).</summary>
+    public string? TenantId => Scope.IsAdmin ? null : Scope.TenantId;
 
     public static Caller Of(HttpContext context) =>
         context.Items.TryGetValue(ItemKey, out var caller) && caller is Caller c

@@ -55,11 +55,6 @@ public static class ReportEndpoints
             ReadAsync(http, time, Named("usage"), paged: true, read => [read.From, read.To], defaultDays: 365))
             .RequireApiKey(Readers).Audited("billing_analytics").WithSummary("Billing usage per period with month-over-month growth; all tenants for the admin.");
 
-        app.MapGet("/v1/admin/activity", (HttpContext http, TimeProvider time, string? tenant_id) =>
-            ReadAsync(http, time, Named("admin_activity"), paged: true, read => [read.From, read.To], adminTenant: tenant_id))
-            .RequireApiKey().Audited("admin_audit_logs", queryType: "report")
-            .WithSummary("The guide's administrative activity analysis for compliance (platform admin only).");
-
         app.MapGet("/v1/timeseries", async (HttpContext http, TimeProvider time, string? metric, string? entity, string? id) =>
         {
             if (entity is null || !ScopedQuery.SeriesEntities.Contains(entity))
@@ -71,7 +66,7 @@ public static class ReportEndpoints
                 return CampaignEndpoints.BadRequest($"metric must be one of {string.Join(", ", SeriesMetrics)}");
             }
             var caller = Caller.Of(http);
-            id ??= entity == "tenant" ? caller.Key.TenantId : null;
+            id ??= entity == "tenant" ? caller.TenantId ?? caller.Key.TenantId : null;
             if (id is null)
             {
                 return CampaignEndpoints.BadRequest("id is required");
@@ -91,7 +86,7 @@ public static class ReportEndpoints
         (query, scope, values, ct) => query.ReadAsync(scope, name, PoolTypes.Dashboard, ct, values);
 
     internal static async Task<IResult> ReadAsync(HttpContext http, TimeProvider time, Func<ScopedQuery, TenantScope, object?[], CancellationToken, Task<ScopedRows>> run,
-        bool paged, Func<ReadParameters, object?[]> parameters, int defaultDays = 30, string? adminTenant = null)
+        bool paged, Func<ReadParameters, object?[]> parameters, int defaultDays = 30)
     {
         if (!ReadParameters.TryParse(http.Request, time, out var read, out var error, defaultDays))
         {
@@ -102,12 +97,7 @@ public static class ReportEndpoints
         {
             values = [.. values, read.Limit, read.Offset];
         }
-        var scope = Caller.Of(http).Scope;
-        if (adminTenant is not null && scope.IsAdmin)
-        {
-            scope = new TenantScope(adminTenant, IsAdmin: false); // the admin narrows to one tenant
-        }
-        var rows = await run(http.RequestServices.GetRequiredService<ScopedQuery>(), scope, values, http.RequestAborted);
+        var rows = await run(http.RequestServices.GetRequiredService<ScopedQuery>(), Caller.Of(http).Scope, values, http.RequestAborted);
         return new DataResult(rows, await AsOf.ForRequestAsync(http), paged ? read.Limit : null, paged ? read.Offset : null);
     }
 

@@ -1,35 +1,80 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using PenguinMails.Analytics.Api;
+using PenguinMails.Analytics.Generation;
+using PenguinMails.Analytics.Security;
+using PenguinMails.Analytics.Storage;
 using PenguinMails.Analytics.Storage.Migrations;
 
 namespace PenguinMails.Analytics.Cli.Commands;
 
 /// <summary>
-/// <c>penguin-analytics serve</c>: the HTTP API and the background workers in one process
-/// (<c>--role api</c> or <c>--role worker</c> for one of them). Stops gracefully on Ctrl+C / SIGTERM.
+/// <c>penguin-analytics serve</c>: the HTTP API, the dashboard and the background workers in one
+/// process (<c>--role api</c> or <c>--role worker</c> for one of them). Stops gracefully on
+/// Ctrl+C / SIGTERM. <c>--demo</c> fills an empty database with a demo workload first and prints
+/// keys to sign in with.
 /// </summary>
 public static class ServeCommand
 {
+    /// <summary>The database <c>--demo</c> uses when none is named.</summary>
+    public const string DemoDatabasePath = "penguin-analytics-demo.duckdb";
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var defaults = new ApiOptions();
-        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => defaults.Urls };
+        var urls = new Option<string>("--urls") { Description = "Where to listen (port 0: any free port).", DefaultValueFactory = _ => defaults.Urls };
         var role = new Option<string>("--role") { Description = "all, api or worker.", DefaultValueFactory = _ => "all" };
         role.AcceptOnlyFromAmong("all", "api", "worker");
-        var command = new Command("serve", "Run the HTTP API and the background workers.") { urls, role };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
+        var demo = new Option<bool>("--demo")
         {
-            await new SchemaMigrator(database).EnsureCurrentAsync(ct);
-            var options = new ApiOptions
+            Description = $"Generate a demo workload into an empty database (default ./{DemoDatabasePath}), print sign-in keys.",
+        };
+        var command = new Command("serve", "Run the HTTP API, the dashboard and the background workers.") { urls, role, demo };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var isDemo = parse.GetValue(demo);
+            var db = parse.GetValue(CommonOptions.Database);
+            if (isDemo && string.IsNullOrWhiteSpace(db) && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(DatabaseTarget.EnvironmentVariable)))
             {
-                Urls = parse.GetRequiredValue(urls),
-                Role = parse.GetValue(role) switch { "api" => ServeRole.Api, "worker" => ServeRole.Worker, _ => ServeRole.All },
-            };
-            await using var app = await ApiServer.BuildAsync(database, options, ct);
-            await app.RunAsync();
-            return 0;
-        }, cancellationToken));
+                db = DemoDatabasePath;
+            }
+            return CommandRunner.RunAsync(db, async (database, ct) =>
+            {
+                // The demo sets up its own database; a real one is migrated on purpose, not by serve.
+                var migrator = new SchemaMigrator(database);
+                await (isDemo ? migrator.MigrateAsync(ct) : migrator.EnsureCurrentAsync(ct));
+                var keys = isDemo ? (await new DemoWorkspace(database).PrepareAsync(Console.Error, ct)).Keys : [];
+                var options = new ApiOptions
+                {
+                    Urls = parse.GetRequiredValue(urls),
+                    Role = parse.GetValue(role) switch { "api" => ServeRole.Api, "worker" => ServeRole.Worker, _ => ServeRole.All },
+                };
+                await using var app = await ApiServer.BuildAsync(database, options, ct);
+                await app.StartAsync(ct);
+                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls;
+                Console.Out.WriteLine($"serving {address}/");
+                if (keys.Count > 0)
+                {
+                    PrintKeys(keys);
+                }
+                await app.WaitForShutdownAsync(ct);
+                return 0;
+            }, cancellationToken);
+        });
         return command;
+    }
+
+    private static void PrintKeys(IReadOnlyList<DemoWorkspace.DemoKey> keys)
+    {
+        Console.Out.WriteLine("sign in with one of these keys (new on every run; the previous run's are revoked):");
+        foreach (var key in keys)
+        {
+            Console.Out.WriteLine($"  {key.Role.ToName(),-13} {key.TenantId,-4} {key.TenantName,-16} {key.Token}");
+        }
+        Console.Out.Flush();
     }
 }

@@ -16,6 +16,7 @@ public static class TabularValue
     {
         null or DBNull => null,
         string s => s,
+        JsonText json => json.Json,
         bool b => b ? "true" : "false",
         DateTime dt => FormatDateTime(dt),
         DateTimeOffset dto => dto.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture),
@@ -38,6 +39,9 @@ public static class TabularValue
                 break;
             case string s when isJsonText:
                 writer.WriteRawValue(s);
+                break;
+            case JsonText json:
+                writer.WriteRawValue(json.Json);
                 break;
             case string s:
                 writer.WriteStringValue(s);

@@ -80,9 +80,11 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
         return new ScopedRows(columns, rows);
     }
 
-    // DuckDB returns timestamptz as an unspecified DateTime holding UTC, and sums as HUGEINT.
+    // DuckDB returns timestamptz as an unspecified DateTime holding UTC, and sums as HUGEINT;
+    // json columns come as text on both engines and are marked so that JSON output nests them.
     private static object Normalize(object value, string typeName) => value switch
     {
+        string json when typeName.StartsWith("json", StringComparison.OrdinalIgnoreCase) => new Exports.JsonText(json),
         DateTime time when typeName.Equals("TimestampTz", StringComparison.OrdinalIgnoreCase) || time.Kind == DateTimeKind.Unspecified && typeName.Contains("tz", StringComparison.OrdinalIgnoreCase)
             => DateTime.SpecifyKind(time, DateTimeKind.Utc),
         System.Numerics.BigInteger big => (long)big,

@@ -1,0 +1,39 @@
+using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Pools;
+using PenguinMails.Analytics.Queries;
+using PenguinMails.Analytics.Security;
+
+namespace PenguinMails.Analytics.Api.Endpoints;
+
+/// <summary>
+/// Who the caller is (<c>GET /v1/me</c>: what the dashboard signs in with) and which tenants the
+/// caller may see (<c>GET /v1/tenants</c>: the platform admin's tenant picker).
+/// </summary>
+public static class AccountEndpoints
+{
+    private static readonly ApiKeyRole[] AnyRole = [ApiKeyRole.Viewer, ApiKeyRole.TenantAdmin, ApiKeyRole.Ingest];
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/me", async (HttpContext http) =>
+        {
+            var key = Caller.Of(http).Key;
+            var tenant = await http.RequestServices.GetRequiredService<ScopedQuery>()
+                .ReadAsync(new TenantScope(key.TenantId, IsAdmin: false), "tenants", PoolTypes.Dashboard, http.RequestAborted);
+            return Results.Json(new
+            {
+                key_id = key.Id,
+                name = key.Name,
+                role = key.Role.ToName(),
+                tenant_id = key.TenantId,
+                tenant_name = tenant.Rows.Count > 0 ? tenant.Rows[0][1] as string : null,
+                can_read = key.Role != ApiKeyRole.Ingest,
+            });
+        }).RequireApiKey(AnyRole).WithSummary("The calling key: its tenant, role and name (never its secret).");
+
+        app.MapGet("/v1/tenants", (HttpContext http, TimeProvider time) =>
+            ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("tenants"), paged: false, _ => []))
+            .RequireApiKey(ReportEndpoints.Readers).Audited("tenants")
+            .WithSummary("The tenants the caller may see: its own, or every tenant for the platform admin.");
+    }
+}

@@ -1,0 +1,83 @@
+// KPI tiles for the range with the change against the previous period of the same length, and
+// the daily trend. From the tenant's daily series (GET /v1/timeseries?entity=tenant).
+import { get, getAll } from '../api.js';
+import { h, format, empty, loading } from '../ui.js';
+import { lineChart } from '../chart.js';
+
+const counters = ['sent', 'delivered', 'opened_tracked', 'clicked_tracked', 'replied', 'bounced', 'spam_complaints'];
+
+// name, how it is computed from the summed counters, whether higher is better
+const kpis = [
+  { key: 'sent', label: 'Emails sent', value: t => t.sent, kind: 'count', higherIsBetter: true },
+  { key: 'delivery_rate', label: 'Delivery rate', value: t => rate(t.delivered, t.sent), kind: 'percent', higherIsBetter: true },
+  { key: 'open_rate', label: 'Open rate', value: t => rate(t.opened_tracked, t.delivered), kind: 'percent', higherIsBetter: true },
+  { key: 'click_rate', label: 'Click rate', value: t => rate(t.clicked_tracked, t.delivered), kind: 'percent', higherIsBetter: true },
+  { key: 'reply_rate', label: 'Reply rate', value: t => rate(t.replied, t.delivered), kind: 'percent', higherIsBetter: true },
+  { key: 'bounce_rate', label: 'Bounce rate', value: t => rate(t.bounced, t.sent), kind: 'percent', higherIsBetter: false },
+  { key: 'complaint_rate', label: 'Complaint rate', value: t => rate(t.spam_complaints, t.sent), kind: 'percent', higherIsBetter: false },
+];
+
+const rate = (part, whole) => whole ? Math.round(10000 * part / whole) / 100 : null;
+
+function totals(rows) {
+  const sums = Object.fromEntries(counters.map(c => [c, 0]));
+  rows.forEach(row => counters.forEach(c => { sums[c] += row[c] ?? 0; }));
+  return sums;
+}
+
+async function series(context, range) {
+  if (context.tenantId) {
+    return (await get('timeseries', { entity: 'tenant', id: context.tenantId, ...range })).data;
+  }
+  // The platform admin with no tenant picked: every tenant's series, summed per day.
+  const tenants = (await get('tenants')).data;
+  const all = await Promise.all(tenants.map(t => get('timeseries', { entity: 'tenant', id: t.tenant_id, ...range })));
+  const byDay = new Map();
+  all.flatMap(s => s.data).forEach(row => {
+    const sums = byDay.get(row.day) ?? Object.fromEntries(counters.map(c => [c, 0]));
+    counters.forEach(c => { sums[c] += row[c] ?? 0; });
+    byDay.set(row.day, sums);
+  });
+  return [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, sums]) => ({ day, ...sums }));
+}
+
+export default async function overview(container, context) {
+  const title = context.tenantId ? 'Overview' : 'Overview · all tenants';
+  container.append(h('h1', {}, title), loading());
+  const [current, previous] = await Promise.all([series(context, context.range), series(context, context.previousRange)]);
+  const now = totals(current);
+  const before = totals(previous);
+  container.lastChild.remove();
+
+  container.append(h('div', { class: 'tiles' }, kpis.map(kpi => tile(kpi, kpi.value(now), kpi.value(before)))));
+  if (current.length === 0) {
+    container.append(empty('No emails were sent in this date range.'));
+    return;
+  }
+  const chart = h('div', { class: 'card chart', 'data-testid': 'trend' });
+  container.append(h('h2', {}, 'Daily trend'), chart);
+  lineChart(chart, current.map(r => r.day), {
+    Sent: current.map(r => r.sent), Delivered: current.map(r => r.delivered),
+    Opened: current.map(r => r.opened_tracked), Replied: current.map(r => r.replied),
+  });
+  const top = await getAll('campaigns', { ...context.range, tenant_id: context.tenant }, 5);
+  if (top.data.length > 0) {
+    container.append(h('h2', {}, 'Top campaigns by volume'), h('ul', {},
+      top.data.slice(0, 5).map(c => h('li', {}, h('a', { href: context.link(`campaigns/${encodeURIComponent(c.campaign_id)}`) }, c.campaign_name ?? c.campaign_id),
+        ` — ${format.count(c.sent)} sent, ${format.percent(c.reply_rate)} replied`))));
+  }
+}
+
+function tile(kpi, value, previous) {
+  let change = h('span', { class: 'flat' }, 'no previous data');
+  if (value !== null && previous !== null && previous !== undefined && (kpi.kind !== 'count' || previous > 0)) {
+    const delta = kpi.kind === 'count' ? 100 * (value - previous) / previous : value - previous;
+    const unit = kpi.kind === 'count' ? ' %' : ' pp';
+    const direction = Math.abs(delta) < 0.005 ? 'flat' : `${delta > 0 ? 'up' : 'down'}-${(delta > 0) === kpi.higherIsBetter ? 'good' : 'bad'}`;
+    change = h('span', { class: direction }, `${delta > 0 ? '▲' : delta < 0 ? '▼' : ''} ${format.decimal(Math.abs(delta))}${unit} vs previous period`);
+  }
+  return h('div', { class: 'tile', 'data-kpi': kpi.key, 'data-value': value ?? '' },
+    h('div', { class: 'label' }, kpi.label),
+    h('div', { class: 'value' }, format[kpi.kind](value)),
+    h('div', { class: 'change' }, change));
+}

@@ -1,0 +1,107 @@
+using System.Text;
+using PenguinMails.Analytics.Aggregation;
+using PenguinMails.Analytics.Ingestion;
+using PenguinMails.Analytics.Jobs;
+using PenguinMails.Analytics.Security;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Generation;
+
+/// <summary>
+/// What <c>serve --demo</c> prepares: on a database without tenants, four tenants with four months
+/// of campaigns (A/B steps, mailboxes in warmup, a few unhealthy ones), ingested and aggregated
+/// through the real pipeline; on every run, fresh demo keys (the previous run's are revoked, since
+/// secrets are never stored and cannot be shown again).
+/// </summary>
+public sealed class DemoWorkspace(AnalyticsDatabase database)
+{
+    /// <summary>The name every demo key carries, so that the next run can revoke them.</summary>
+    public const string KeyName = "demo";
+
+    private static readonly string[] TenantNames = ["Acme Outreach", "Globex Sales", "Initech Growth", "Umbrella Leads"];
+
+    /// <summary>One demo key and whom it signs in as.</summary>
+    public sealed record DemoKey(ApiKeyRole Role, string TenantId, string TenantName, string Token);
+
+    /// <summary>What the demo is made of.</summary>
+    public sealed record Result(bool Generated, long Lines, IReadOnlyList<DemoKey> Keys);
+
+    /// <summary>Generates the data when the database has none, then mints the demo keys.</summary>
+    public async Task<Result> PrepareAsync(TextWriter log, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        long lines = 0;
+        var generated = await IsEmptyAsync(cancellationToken);
+        if (generated)
+        {
+            lines = await GenerateAsync(log, cancellationToken);
+        }
+        else
+        {
+            await log.WriteLineAsync("demo: the database has data already; reusing it");
+        }
+        return new Result(generated, lines, await MintKeysAsync(cancellationToken));
+    }
+
+    private async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        return await connection.ScalarAsync<long>("SELECT COUNT(*) FROM tenants", cancellationToken) == 0;
+    }
+
+    private async Task<long> GenerateAsync(TextWriter log, CancellationToken cancellationToken)
+    {
+        var options = new WorkloadOptions
+        {
+            Tenants = TenantNames.Length, Emails = 60_000, Days = 120, Seed = 2026,
+            End = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1),
+        };
+        await log.WriteLineAsync($"demo: generating {options.Tenants} tenants, {options.Emails:N0} emails over {options.Days} days");
+        var file = Path.Combine(Path.GetTempPath(), $"penguin-analytics-demo-{Guid.NewGuid():N}.ndjson");
+        try
+        {
+            await using (var output = File.Create(file))
+            {
+                await new WorkloadGenerator(options).WriteAsync(output, cancellationToken);
+                // The generator names tenants "Tenant N": the demo gives them names people remember.
+                var names = string.Concat(TenantNames.Select((name, i) => $"{{\"type\":\"tenant\",\"id\":\"t{i + 1}\",\"name\":\"{name}\"}}\n"));
+                await output.WriteAsync(Encoding.UTF8.GetBytes(names), cancellationToken);
+            }
+            IngestResult ingested;
+            await using (var input = File.OpenRead(file))
+            {
+                ingested = await new Ingestor(database).IngestAsync(input, null, cancellationToken);
+            }
+            if (ingested.Rejected > 0)
+            {
+                throw new InvalidOperationException($"the demo workload had {ingested.Rejected} rejected lines: {ingested.Errors[0].Reason}");
+            }
+            await log.WriteLineAsync($"demo: ingested {ingested.Accepted:N0} lines; aggregating");
+            await new JobRunner(database, new Aggregator(database)).RunUntilIdleAsync(cancellationToken);
+            return ingested.Accepted;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task<IReadOnlyList<DemoKey>> MintKeysAsync(CancellationToken cancellationToken)
+    {
+        var store = new ApiKeyStore(database);
+        foreach (var old in await store.ListAsync(null, cancellationToken))
+        {
+            if (old.Name == KeyName && old.Revoked is null)
+            {
+                await store.RevokeAsync(old.Id, cancellationToken);
+            }
+        }
+        var keys = new List<DemoKey>();
+        foreach (var (role, tenant) in new[] { (ApiKeyRole.Admin, 1), (ApiKeyRole.TenantAdmin, 1), (ApiKeyRole.Viewer, 1), (ApiKeyRole.Viewer, 2), (ApiKeyRole.Ingest, 1) })
+        {
+            var (_, token) = await store.CreateAsync($"t{tenant}", role, KeyName, cancellationToken);
+            keys.Add(new DemoKey(role, $"t{tenant}", role == ApiKeyRole.Admin ? "all tenants" : TenantNames[tenant - 1], token));
+        }
+        return keys;
+    }
+}
