@@ -21,6 +21,10 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
         ["tenant"] = ("daily_tenant_stats", "tenant_id"),
     };
 
+    // The schema's json/jsonb columns. PostgreSQL reports their type; DuckDB's reader calls JSON
+    // VARCHAR, so the names decide on both engines.
+    private static readonly HashSet<string> JsonColumns = new(StringComparer.Ordinal) { "old_values", "new_values", "metadata", "details", "filters_applied", "payload" };
+
     /// <summary>The entities that have a daily series.</summary>
     public static IReadOnlyCollection<string> SeriesEntities => DailyRollups.Keys;
 
@@ -73,7 +77,7 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
             var row = new object?[reader.FieldCount];
             for (var i = 0; i < row.Length; i++)
             {
-                row[i] = reader.IsDBNull(i) ? null : Normalize(reader.GetValue(i), reader.GetDataTypeName(i));
+                row[i] = reader.IsDBNull(i) ? null : Normalize(reader.GetValue(i), reader.GetDataTypeName(i), columns[i]);
             }
             rows.Add(row);
         }
@@ -82,9 +86,9 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
 
     // DuckDB returns timestamptz as an unspecified DateTime holding UTC, and sums as HUGEINT;
     // json columns come as text on both engines and are marked so that JSON output nests them.
-    private static object Normalize(object value, string typeName) => value switch
+    private static object Normalize(object value, string typeName, string column) => value switch
     {
-        string json when typeName.StartsWith("json", StringComparison.OrdinalIgnoreCase) => new Exports.JsonText(json),
+        string json when JsonColumns.Contains(column) || typeName.StartsWith("json", StringComparison.OrdinalIgnoreCase) => new Exports.JsonText(json),
         DateTime time when typeName.Equals("TimestampTz", StringComparison.OrdinalIgnoreCase) || time.Kind == DateTimeKind.Unspecified && typeName.Contains("tz", StringComparison.OrdinalIgnoreCase)
             => DateTime.SpecifyKind(time, DateTimeKind.Utc),
         System.Numerics.BigInteger big => (long)big,

@@ -429,6 +429,68 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         Assert.Equal("Night Time", activity[1].GetProperty("time_category").GetString());
     }
 
+    [Fact]
+    public async Task me_and_tenants_say_who_the_caller_is_and_tenant_id_narrows_only_the_admin()
+    {
+        Assert.Equal(0, (await Pipeline.IngestAsync(PipelineFixture.Workload(43, tenants: 2, emails: 300, days: 20))).Rejected);
+        await Pipeline.FoldAsync();
+        const string range = "from=2026-01-01&to=2026-12-31";
+
+        using (var me = JsonDocument.Parse(await (await SendAsync(HttpMethod.Get, "/v1/me", keys["a-ingest"])).Content.ReadAsStringAsync(Ct)))
+        {
+            Assert.Equal(("ingest", "t1", false), (me.RootElement.GetProperty("role").GetString(), me.RootElement.GetProperty("tenant_id").GetString(), me.RootElement.GetProperty("can_read").GetBoolean()));
+        }
+        Assert.Equal(["t1"], (await DataAsync("/v1/tenants", keys["a-viewer"])).EnumerateArray().Select(t => t.GetProperty("tenant_id").GetString()));
+        Assert.Equal(["t1", "t2"], (await DataAsync("/v1/tenants", keys["admin"])).EnumerateArray().Select(t => t.GetProperty("tenant_id").GetString()));
+
+        // The admin names a tenant and reads exactly what that tenant's own key reads.
+        var asTenant = await DataAsync($"/v1/campaigns?{range}&limit=1000", keys["b-viewer"]);
+        var narrowed = await DataAsync($"/v1/campaigns?{range}&limit=1000&tenant_id=t2", keys["admin"]);
+        Assert.Equal(asTenant.GetRawText(), narrowed.GetRawText());
+        Assert.True(narrowed.GetArrayLength() > 0);
+        Assert.Equal((await DataAsync($"/v1/timeseries?entity=tenant&{range}", keys["b-viewer"])).GetRawText(),
+            (await DataAsync($"/v1/timeseries?entity=tenant&{range}&tenant_id=t2", keys["admin"])).GetRawText());
+
+        // Anybody else may only name their own tenant; another one does not exist for them.
+        var foreign = await SendAsync(HttpMethod.Get, $"/v1/campaigns?{range}&tenant_id=t2", keys["a-viewer"]);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.Contains("No tenant 't2'", await foreign.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"/v1/campaigns?{range}&tenant_id=t1", keys["a-viewer"])).StatusCode);
+    }
+
+    [Fact]
+    public async Task the_admin_reads_the_audit_log_and_system_events_unresolved_first()
+    {
+        await Pipeline.ExecuteAsync(
+            "INSERT INTO admin_audit_logs (admin_user_id, action, resource_type, resource_id, tenant_id, old_values, new_values, creation_time) VALUES "
+            + "('ops1', 'api_key.create', 'api_key', 'k1', 't1', NULL, '{\"role\": \"viewer\"}', TIMESTAMPTZ '2026-03-02 10:15:00+00'), "
+            + "('ops1', 'api_key.revoke', 'api_key', 'k1', 't1', '{\"revoked\": null}', '{\"revoked\": \"2026-03-03\"}', TIMESTAMPTZ '2026-03-03 10:15:00+00'), "
+            + "('ops2', 'anonymize', 'tenant', 't2', 't2', NULL, NULL, TIMESTAMPTZ '2026-03-04 10:15:00+00')");
+        await Pipeline.ExecuteAsync(
+            "INSERT INTO admin_system_events (event_type, severity, message, tenant_id, creation_time, resolved, resolution) VALUES "
+            + "('deliverability_alert', 'warning', 'old, handled', 't1', TIMESTAMPTZ '2026-03-05 08:00:00+00', TIMESTAMPTZ '2026-03-05 09:00:00+00', 'paused'), "
+            + "('deliverability_alert', 'warning', 'open, older', 't1', TIMESTAMPTZ '2026-03-01 08:00:00+00', NULL, NULL), "
+            + "('maintenance', 'info', 'platform', NULL, TIMESTAMPTZ '2026-03-06 08:00:00+00', NULL, NULL)");
+        const string range = "from=2026-03-01&to=2026-04-01";
+
+        var audit = await DataAsync($"/v1/admin/audit-logs?{range}", keys["admin"]);
+        Assert.Equal(["anonymize", "api_key.revoke", "api_key.create"], audit.EnumerateArray().Select(a => a.GetProperty("action").GetString()));
+        Assert.Equal("viewer", audit[2].GetProperty("new_values").GetProperty("role").GetString()); // JSON stays JSON
+        Assert.Equal(["api_key.revoke", "api_key.create"], (await DataAsync($"/v1/admin/audit-logs?{range}&tenant_id=t1", keys["admin"])).EnumerateArray().Select(a => a.GetProperty("action").GetString()));
+        Assert.Equal(["anonymize"], (await DataAsync($"/v1/admin/audit-logs?{range}&admin_user_id=ops2", keys["admin"])).EnumerateArray().Select(a => a.GetProperty("action").GetString()));
+        Assert.Equal(["api_key.revoke"], (await DataAsync($"/v1/admin/audit-logs?{range}&action=api_key.revoke", keys["admin"])).EnumerateArray().Select(a => a.GetProperty("action").GetString()));
+
+        var events = await DataAsync($"/v1/admin/system-events?{range}", keys["admin"]);
+        Assert.Equal(["platform", "open, older", "old, handled"], events.EnumerateArray().Select(e => e.GetProperty("message").GetString()));
+        Assert.Equal(["open, older", "old, handled"], (await DataAsync($"/v1/admin/system-events?{range}&event_type=deliverability_alert", keys["admin"])).EnumerateArray().Select(e => e.GetProperty("message").GetString()));
+        Assert.Equal(["platform"], (await DataAsync($"/v1/admin/system-events?{range}&severity=info", keys["admin"])).EnumerateArray().Select(e => e.GetProperty("message").GetString()));
+
+        foreach (var path in new[] { "/v1/admin/audit-logs", "/v1/admin/system-events" })
+        {
+            Assert.Equal((path, HttpStatusCode.Forbidden), (path, (await SendAsync(HttpMethod.Get, path, keys["a-viewer"])).StatusCode));
+        }
+    }
+
     private async Task<JsonElement> DataAsync(string path, string key)
     {
         var response = await SendAsync(HttpMethod.Get, path, key);
