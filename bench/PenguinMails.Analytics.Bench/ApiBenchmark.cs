@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using PenguinMails.Analytics.Aggregation;
 using PenguinMails.Analytics.Api;
+using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Generation;
 using PenguinMails.Analytics.Ingestion;
 using PenguinMails.Analytics.Security;
@@ -60,9 +61,9 @@ internal static class ApiBenchmark
             var keys = new List<string>();
             for (var i = 0; i < 50; i++)
             {
-                keys.Add((await store.CreateAsync($"t{1 + random.Next(tenants)}", ApiKeyRole.Viewer, "bench")).Token);
+                keys.Add((await store.CreateAsync($"t{1 + random.Next(tenants)}", ApiKeyRole.Viewer, "bench", AdminActor.CommandLine)).Token);
             }
-            var admin = (await store.CreateAsync("t1", ApiKeyRole.Admin, "bench")).Token;
+            var admin = (await store.CreateAsync("t1", ApiKeyRole.Admin, "bench", AdminActor.CommandLine)).Token;
 
             if (Option(args, "--duckdb-threads") is { } threads && database.Engine == StorageEngine.DuckDb)
             {

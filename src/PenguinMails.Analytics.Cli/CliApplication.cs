@@ -26,6 +26,7 @@ public static class CliApplication
             KeysCommand.Create(),
             ReportCommand.Create(),
             MaintainCommand.Create(),
+            LimitsCommand.Create(),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

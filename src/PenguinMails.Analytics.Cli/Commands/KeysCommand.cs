@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage.Migrations;
 using Spectre.Console;
@@ -19,7 +20,7 @@ public static class KeysCommand
         create.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
-            var (key, token) = await new ApiKeyStore(database).CreateAsync(parse.GetRequiredValue(tenant), ApiKeyRoles.Parse(parse.GetRequiredValue(role)), parse.GetValue(name), ct);
+            var (key, token) = await new ApiKeyStore(database).CreateAsync(parse.GetRequiredValue(tenant), ApiKeyRoles.Parse(parse.GetRequiredValue(role)), parse.GetValue(name), AdminActor.CommandLine, ct);
             Console.Error.WriteLine($"created key {key.Id} ({key.Role.ToName()}) for tenant {key.TenantId}; the secret below is shown once:");
             Console.Out.WriteLine(token);
             return 0;
@@ -45,7 +46,7 @@ public static class KeysCommand
         revoke.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
-            if (!await new ApiKeyStore(database).RevokeAsync(parse.GetRequiredValue(id), ct))
+            if (!await new ApiKeyStore(database).RevokeAsync(parse.GetRequiredValue(id), AdminActor.CommandLine, ct))
             {
                 throw new AnalyticsException($"No active key '{parse.GetRequiredValue(id)}'.");
             }

@@ -21,7 +21,7 @@ public static class MaintainCommand
                 throw new AnalyticsException("--retention-days must be at least 1.");
             }
             var result = await new Maintainer(database).RunAsync(
-                new MaintenanceOptions { Retention = TimeSpan.FromDays(parse.GetValue(retention)), MonthsAhead = parse.GetValue(ahead) }, ct);
+                new MaintenanceOptions { Retention = TimeSpan.FromDays(parse.GetValue(retention)), MonthsAhead = parse.GetValue(ahead), Actor = Auditing.AdminActor.CommandLine }, ct);
             Console.Out.WriteLine(result);
             return 0;
         }, cancellationToken));

@@ -1,5 +1,6 @@
 using System.Text;
 using PenguinMails.Analytics.Aggregation;
+using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Ingestion;
 using PenguinMails.Analytics.Jobs;
 using PenguinMails.Analytics.Security;
@@ -93,13 +94,13 @@ public sealed class DemoWorkspace(AnalyticsDatabase database)
         {
             if (old.Name == KeyName && old.Revoked is null)
             {
-                await store.RevokeAsync(old.Id, cancellationToken);
+                await store.RevokeAsync(old.Id, AdminActor.CommandLine, cancellationToken);
             }
         }
         var keys = new List<DemoKey>();
         foreach (var (role, tenant) in new[] { (ApiKeyRole.Admin, 1), (ApiKeyRole.TenantAdmin, 1), (ApiKeyRole.Viewer, 1), (ApiKeyRole.Viewer, 2), (ApiKeyRole.Ingest, 1) })
         {
-            var (_, token) = await store.CreateAsync($"t{tenant}", role, KeyName, cancellationToken);
+            var (_, token) = await store.CreateAsync($"t{tenant}", role, KeyName, AdminActor.CommandLine, cancellationToken);
             keys.Add(new DemoKey(role, $"t{tenant}", role == ApiKeyRole.Admin ? "all tenants" : TenantNames[tenant - 1], token));
         }
         return keys;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Maintenance;
@@ -76,6 +77,9 @@ public sealed class Maintainer(AnalyticsDatabase database, TimeProvider? time = 
                 "INSERT INTO admin_system_events (event_type, severity, message, details, timestamp) "
                 + "VALUES ('maintenance', 'info', $1, CAST($2 AS JSON), CAST(EXTRACT(EPOCH FROM NOW()) * 1000 AS BIGINT))",
                 cancellationToken, "Maintenance: " + result, details);
+            await AdminAuditLog.WriteAsync(database, connection, new AdminAction(options.Actor, "maintenance.run", "database", database.Engine.ToString(),
+                AdminAuditLog.Platform, NewValues: details, AffectedRows: archived.Values.Sum(), Duration: result.Elapsed,
+                DataClassification: "internal", ComplianceFlags: ["data_retention"]), cancellationToken);
             return result;
         }
     }

@@ -8,4 +8,7 @@ public sealed class MaintenanceOptions
 
     /// <summary>Monthly partitions to have ready ahead of today (PostgreSQL).</summary>
     public int MonthsAhead { get; set; } = 3;
+
+    /// <summary>Who runs it, for the <c>admin_audit_logs</c> row (the scheduler by default).</summary>
+    public Auditing.AdminActor Actor { get; set; } = Auditing.AdminActor.System("maintenance");
 }

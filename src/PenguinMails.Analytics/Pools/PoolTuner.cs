@@ -1,4 +1,5 @@
 using System.Globalization;
+using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Pools;
@@ -59,6 +60,7 @@ public static class PoolTuner
             peakConcurrent = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
             timeouts = Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture);
         }
+        var before = await ReadPoolSettingsAsync(connection, cancellationToken);
         if (avgConcurrent > 8)
         {
             await connection.ExecuteAsync(
@@ -87,6 +89,13 @@ public static class PoolTuner
                 "INSERT INTO admin_system_events (event_type, severity, message, details, timestamp) "
                 + "VALUES ('pool_optimization', $1, 'Analytics connection pools optimized based on query patterns', CAST($2 AS JSON), CAST(EXTRACT(EPOCH FROM NOW()) * 1000 AS BIGINT))",
                 cancellationToken, timeouts > 10 ? "warning" : "info", details);
+            var after = await ReadPoolSettingsAsync(connection, cancellationToken);
+            foreach (var (pool, old) in before.Where(b => after.TryGetValue(b.Key, out var now) && now != b.Value))
+            {
+                await AdminAuditLog.WriteAsync(database, connection, new AdminAction(AdminActor.System("pool-tuner"), "pool.tune", "analytics_connection_pools", pool,
+                    AdminAuditLog.Platform, OldValues: old, NewValues: after[pool], Notes: string.Join("; ", changes), AffectedRows: 1,
+                    DataClassification: "internal", RetentionCategory: "medium_term"), cancellationToken);
+            }
         }
         await transaction.CommitAsync(cancellationToken);
         if (changes.Count > 0)
@@ -94,5 +103,21 @@ public static class PoolTuner
             await pools.ReloadAsync(cancellationToken);
         }
         return changes;
+    }
+
+    private sealed record PoolSettings(int MaxConnections, int QueryTimeoutSeconds, int MaxParallelWorkers);
+
+    private static async Task<Dictionary<string, PoolSettings>> ReadPoolSettingsAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    {
+        var settings = new Dictionary<string, PoolSettings>(StringComparer.Ordinal);
+        await using var command = connection.CreateCommand(
+            "SELECT pool_type, max_connections, query_timeout_seconds, COALESCE(max_parallel_workers, 0) FROM analytics_connection_pools");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            settings[reader.GetString(0)] = new PoolSettings(Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture),
+                Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture));
+        }
+        return settings;
     }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Security;
@@ -18,16 +19,25 @@ public sealed class ApiKeyStore(AnalyticsDatabase database, TimeSpan? cacheFor =
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiKey Key, long Expires)> cache = new(StringComparer.Ordinal);
 
-    /// <summary>Creates a key; the returned token is shown once and never stored.</summary>
-    public async Task<(ApiKey Key, string Token)> CreateAsync(string tenantId, ApiKeyRole role, string? name, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates a key; the returned token is shown once and never stored. The key and its
+    /// <c>admin_audit_logs</c> row (<c>api_key.create</c>, by <paramref name="actor"/>) commit together.
+    /// </summary>
+    public async Task<(ApiKey Key, string Token)> CreateAsync(string tenantId, ApiKeyRole role, string? name, AdminActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentNullException.ThrowIfNull(actor);
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
         await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
             "INSERT INTO api_keys (id, key_hash, tenant_id, role, name) VALUES ($1, $2, $3, $4, $5)",
             cancellationToken, id, Hash(secret), tenantId, role.ToName(), name);
+        await AdminAuditLog.WriteAsync(database, connection, new AdminAction(actor, "api_key.create", "api_key", id, tenantId,
+            NewValues: new { tenant_id = tenantId, role = role.ToName(), name }, AffectedRows: 1, DataClassification: "restricted",
+            ComplianceFlags: ["access_control"]), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         var key = await FindAsync(connection, id, cancellationToken) ?? throw new InvalidOperationException("the key just created is missing");
         return (key, $"{Prefix}{id}_{secret}");
     }
@@ -42,12 +52,28 @@ public sealed class ApiKeyStore(AnalyticsDatabase database, TimeSpan? cacheFor =
         return await ReadAsync(command, cancellationToken);
     }
 
-    /// <summary>Revokes a key; false when there is no such key or it was already revoked.</summary>
-    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Revokes a key, with its <c>api_key.revoke</c> audit row in the same transaction; false when
+    /// there is no such key or it was already revoked (nothing is written then).
+    /// </summary>
+    public async Task<bool> RevokeAsync(string id, AdminActor actor, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         cache.Clear();
         await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync("UPDATE api_keys SET revoked = NOW() WHERE id = $1 AND revoked IS NULL", cancellationToken, id) == 1;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var key = await FindAsync(connection, id, cancellationToken);
+        if (key is null || key.Revoked is not null
+            || await connection.ExecuteAsync("UPDATE api_keys SET revoked = NOW() WHERE id = $1 AND revoked IS NULL", cancellationToken, id) != 1)
+        {
+            return false;
+        }
+        await AdminAuditLog.WriteAsync(database, connection, new AdminAction(actor, "api_key.revoke", "api_key", id, key.TenantId,
+            OldValues: new { role = key.Role.ToName(), name = key.Name, revoked = (DateTime?)null },
+            NewValues: new { revoked = DateTime.UtcNow }, AffectedRows: 1, DataClassification: "restricted",
+            ComplianceFlags: ["access_control"]), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The active key a bearer token stands for, or null.</summary>

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using PenguinMails.Analytics.Api;
+using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.IntegrationTests.Pipeline;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Security;
@@ -50,7 +51,7 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         var store = new ApiKeyStore(Pipeline.Database);
         foreach (var (name, tenant, role) in new[] { ("a-viewer", "t1", ApiKeyRole.Viewer), ("b-viewer", "t2", ApiKeyRole.Viewer), ("a-ingest", "t1", ApiKeyRole.Ingest), ("admin", "t1", ApiKeyRole.Admin) })
         {
-            keys[name] = (await store.CreateAsync(tenant, role, name, Ct)).Token;
+            keys[name] = (await store.CreateAsync(tenant, role, name, AdminActor.CommandLine, Ct)).Token;
         }
     }
 
@@ -95,7 +96,7 @@ public abstract class ApiConformanceTests : IAsyncLifetime
 
         var id = keys["a-viewer"].Split('_')[1];
         // Revoked through the server's store: at once (another process's revocation: within KeyCacheFor).
-        Assert.True(await app!.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(id, Ct));
+        Assert.True(await app!.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(id, AdminActor.CommandLine, Ct));
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["a-viewer"])).StatusCode);
     }
 
