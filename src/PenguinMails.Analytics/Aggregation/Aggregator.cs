@@ -78,9 +78,27 @@ public sealed class Aggregator
 
         var (read, created, deadLettered) = await CountsAsync(connection,
             "SELECT (SELECT COUNT(*) FROM fold_batch), (SELECT COUNT(*) FROM fold_new), (SELECT COUNT(*) FROM fold_expired)", cancellationToken);
+        if (read > 0)
+        {
+            await CheckDeliverabilityAsync(connection, cancellationToken);
+        }
         var stillPending = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (new FoldResult(read, created, stillPending, deadLettered), upTo < maxSeq);
+    }
+
+    // In the fold's transaction: the alert state moves with the numbers it was computed from.
+    private async Task CheckDeliverabilityAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    {
+        var thresholds = options.Deliverability;
+        await connection.ExecuteAsync("DROP TABLE IF EXISTS alert_params", cancellationToken);
+        await connection.ExecuteAsync(
+            "CREATE TEMP TABLE alert_params (bounce_threshold DOUBLE PRECISION, complaint_threshold DOUBLE PRECISION, min_sends BIGINT, window_days INTEGER)", cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO alert_params VALUES ($1, $2, $3, $4)", cancellationToken,
+            thresholds.BounceRatePercent, thresholds.ComplaintRatePercent, (long)thresholds.MinimumSends, Math.Max(1, thresholds.WindowDays));
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "deliverability_collect.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "deliverability_raise.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "deliverability_state.sql"), cancellationToken);
     }
 
     // Three numbers in one round trip.
