@@ -30,6 +30,12 @@ public sealed class ApiOptions
     /// <summary>How often the guide's pool tuning rules run.</summary>
     public TimeSpan PoolTuningInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How long an API session lasts from a key's first request (a new one opens after it).</summary>
+    public TimeSpan SessionWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often expired sessions are closed.</summary>
+    public TimeSpan SessionSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Tests only: reads without the query layer's tenant predicate (see <see cref="Queries.TenantScope"/>).</summary>
     internal bool WithoutQueryLayerFilter { get; set; }
 }

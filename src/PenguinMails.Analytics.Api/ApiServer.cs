@@ -39,6 +39,9 @@ public static class ApiServer
         builder.Services.AddSingleton(pools);
         builder.Services.AddSingleton(new ScopedQuery(database, pools));
         builder.Services.AddHostedService<PoolMetricsService>();
+        builder.Services.AddSingleton(new SystemEvents(database));
+        builder.Services.AddSingleton<SessionTracker>();
+        builder.Services.AddHostedService<SessionSweepService>();
         // AnalyticsException messages are written for people (no internals): they become the detail.
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {

@@ -40,6 +40,7 @@ public static class ApiKeyEndpointFilter
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No tenant '{tenant}'.");
             }
             var narrowedTo = tenant.Length > 0 && key.IsAdmin ? tenant : null;
+            await http.RequestServices.GetRequiredService<SessionTracker>().TouchAsync(key, http);
             new Caller(key, http.RequestServices.GetRequiredService<ApiOptions>().WithoutQueryLayerFilter, narrowedTo).AttachTo(http);
             return await next(context);
         });

@@ -1,3 +1,4 @@
+using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
 
@@ -18,6 +19,14 @@ public sealed record Caller(ApiKey Key, bool WithoutQueryLayerFilter = false, st
 
     /// <summary>The one tenant the request reads: the narrowed tenant, else the key's own (null for the admin reading all).</summary>
     public string? TenantId => Scope.IsAdmin ? null : Scope.TenantId;
+
+    /// <summary>The caller as the author of an administrative action: its key, and the request's ip and user agent.</summary>
+    public AdminActor Actor(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var agent = context.Request.Headers.UserAgent.ToString();
+        return new AdminActor($"key:{Key.Id}", context.Connection.RemoteIpAddress?.ToString(), agent.Length == 0 ? null : agent[..Math.Min(agent.Length, 500)]);
+    }
 
     public static Caller Of(HttpContext context) =>
         context.Items.TryGetValue(ItemKey, out var caller) && caller is Caller c

@@ -1,4 +1,5 @@
 using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Auditing;
 
 namespace PenguinMails.Analytics.Api.Endpoints;
 
@@ -26,5 +27,28 @@ public static class AdminEndpoints
                 read => [read.From, read.To, event_type, severity]))
             .RequireApiKey().Audited("admin_system_events", queryType: "report")
             .WithSummary("System events (alerts, sessions, dead letters, pool tuning, maintenance), unresolved first (platform admin only).");
+
+        app.MapPost("/v1/admin/system-events/{id}/resolve", async (string id, HttpContext http, ResolveRequest? body) =>
+        {
+            if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var eventId))
+            {
+                return ReportEndpoints.NotFound("system event", id);
+            }
+            var note = body?.Resolution?.Trim();
+            if (note is { Length: > 1000 })
+            {
+                return CampaignEndpoints.BadRequest($"resolution must be at most 1000 characters, got {note.Length}");
+            }
+            var actor = Caller.Of(http).Actor(http);
+            return await http.RequestServices.GetRequiredService<SystemEvents>().ResolveAsync(eventId, string.IsNullOrEmpty(note) ? null : note, actor, http.RequestAborted) switch
+            {
+                SystemEvents.Resolution.NotFound => ReportEndpoints.NotFound("system event", id),
+                SystemEvents.Resolution.AlreadyResolved => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: $"System event {id} is already resolved."),
+                _ => Results.Json(new { id = eventId, resolved = true, resolution = note ?? "resolved" }),
+            };
+        }).RequireApiKey().WithSummary("Resolves an open system event (an alert) with a note; audited in admin_audit_logs (platform admin only).");
     }
+
+    /// <summary>The body of a resolution: what was done about the event.</summary>
+    public sealed record ResolveRequest(string? Resolution);
 }

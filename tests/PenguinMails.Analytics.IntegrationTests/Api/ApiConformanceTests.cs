@@ -44,6 +44,7 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         app = await ApiServer.BuildAsync(Pipeline.Database, new ApiOptions
         {
             Urls = "http://127.0.0.1:0", MaxIngestBytes = 200_000, MaxDecompressedIngestBytes = 400_000, WithoutQueryLayerFilter = WithoutQueryLayerFilter,
+            SessionWindow = TimeSpan.FromSeconds(1), SessionSweepInterval = TimeSpan.FromHours(1),
         }, Ct);
         await app.StartAsync(Ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -492,6 +493,50 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task a_keys_first_request_opens_a_session_and_expiry_closes_it()
+    {
+        var keyId = keys["b-viewer"].Split('_')[1];
+        Task<long> SessionsAsync(string state) => Pipeline.ScalarAsync<long>(
+            $"SELECT COUNT(*) FROM admin_system_events WHERE event_type = 'session' AND admin_user_id = $1 AND {state}", keyId);
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["b-viewer"])).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/v1/mailboxes", keys["b-viewer"])).StatusCode);
+        Assert.Equal(1L, await SessionsAsync("is_active"));
+        Assert.Equal("t2|127.0.0.1|penguin-tests|1000", await Pipeline.ScalarAsync<string>(
+            "SELECT tenant_id || '|' || ip_address || '|' || user_agent || '|' || CAST(expires - started AS TEXT) FROM admin_system_events WHERE event_type = 'session' AND admin_user_id = $1", keyId));
+
+        await Task.Delay(1_100, Ct); // the window (1 s in this server) passes
+        Assert.True(await app!.Services.GetRequiredService<SystemEvents>().CloseExpiredSessionsAsync(Ct) >= 1);
+        Assert.Equal((0L, 1L), (await SessionsAsync("is_active"), await SessionsAsync("resolution = 'expired'")));
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["b-viewer"])).StatusCode);
+        Assert.Equal((1L, 2L), (await SessionsAsync("is_active"), await SessionsAsync("TRUE"))); // a new window, a new session
+    }
+
+    [Fact]
+    public async Task the_admin_resolves_an_alert_once_and_the_resolution_is_audited()
+    {
+        await Pipeline.ExecuteAsync("INSERT INTO admin_system_events (event_type, severity, message, tenant_id) VALUES ('deliverability_alert', 'warning', 'mailbox m1: bounce rate 9.00% is over 5.00%', 't1')");
+        var id = await Pipeline.ScalarAsync<long>("SELECT MAX(id) FROM admin_system_events WHERE event_type = 'deliverability_alert'");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, $"/v1/admin/system-events/{id}/resolve", keys["a-viewer"], "{}", json: true)).StatusCode);
+        var resolved = await SendAsync(HttpMethod.Post, $"/v1/admin/system-events/{id}/resolve", keys["admin"], """{"resolution":"paused the mailbox"}""", json: true);
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        var again = await SendAsync(HttpMethod.Post, $"/v1/admin/system-events/{id}/resolve", keys["admin"], "{}", json: true);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already resolved", await again.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Post, "/v1/admin/system-events/999999/resolve", keys["admin"], "{}", json: true)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Post, "/v1/admin/system-events/abc/resolve", keys["admin"], "{}", json: true)).StatusCode);
+
+        Assert.Equal("paused the mailbox|false", await Pipeline.ScalarAsync<string>(
+            "SELECT resolution || '|' || CASE WHEN is_active THEN 'true' ELSE 'false' END FROM admin_system_events WHERE id = $1 AND resolved IS NOT NULL", id));
+        var adminKey = keys["admin"].Split('_')[1];
+        Assert.Equal($"key:{adminKey}|t1|127.0.0.1|1", await Pipeline.ScalarAsync<string>(
+            "SELECT admin_user_id || '|' || tenant_id || '|' || ip_address || '|' || CAST(affected_rows AS TEXT) FROM admin_audit_logs WHERE action = 'system_event.resolve' AND resource_id = $1",
+            id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     private async Task<JsonElement> DataAsync(string path, string key)
     {
         var response = await SendAsync(HttpMethod.Get, path, key);
@@ -501,9 +546,10 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         return document.RootElement.GetProperty("data").Clone();
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null, bool gzip = false, bool expectContinue = false)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null, bool gzip = false, bool expectContinue = false, bool json = false)
     {
         using var request = new HttpRequestMessage(method, path);
+        request.Headers.UserAgent.ParseAdd("penguin-tests");
         request.Headers.ExpectContinue = expectContinue;
         if (key is not null)
         {
@@ -511,7 +557,7 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         }
         if (body is not null)
         {
-            request.Content = body is byte[] bytes ? new ByteArrayContent(bytes) : new StringContent((string)body, Encoding.UTF8, "application/x-ndjson");
+            request.Content = body is byte[] bytes ? new ByteArrayContent(bytes) : new StringContent((string)body, Encoding.UTF8, json ? "application/json" : "application/x-ndjson");
             if (gzip)
             {
                 request.Content.Headers.ContentEncoding.Add("gzip");
