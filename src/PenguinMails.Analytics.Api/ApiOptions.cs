@@ -36,6 +36,9 @@ public sealed class ApiOptions
     /// <summary>How often expired sessions are closed.</summary>
     public TimeSpan SessionSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The key of GDPR pseudonyms (<c>serve</c> reads PENGUIN_ANALYTICS_PSEUDONYM_KEY); without it anonymization answers 503.</summary>
+    public Compliance.PseudonymKey? PseudonymKey { get; set; }
+
     /// <summary>Tests only: reads without the query layer's tenant predicate (see <see cref="Queries.TenantScope"/>).</summary>
     internal bool WithoutQueryLayerFilter { get; set; }
 }

@@ -85,6 +85,7 @@ public static class ApiServer
             ReportEndpoints.Map(app);
             AccountEndpoints.Map(app);
             AdminEndpoints.Map(app);
+            AdminEndpoints.MapAnonymization(app);
             CampaignEndpoints.MapSteps(app);
         }
         return app;

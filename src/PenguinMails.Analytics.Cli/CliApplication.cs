@@ -27,6 +27,7 @@ public static class CliApplication
             ReportCommand.Create(),
             MaintainCommand.Create(),
             LimitsCommand.Create(),
+            AnonymizeCommand.Create(),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -1,5 +1,6 @@
 using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Compliance;
 
 namespace PenguinMails.Analytics.Api.Endpoints;
 
@@ -47,6 +48,42 @@ public static class AdminEndpoints
                 _ => Results.Json(new { id = eventId, resolved = true, resolution = note ?? "resolved" }),
             };
         }).RequireApiKey().WithSummary("Resolves an open system event (an alert) with a note; audited in admin_audit_logs (platform admin only).");
+    }
+
+    /// <summary>
+    /// GDPR: <c>POST /v1/admin/tenants/{id}/anonymize</c> and <c>POST /v1/admin/tenants/{id}/leads/{lead}/erase</c>
+    /// (platform admin only), the same as <c>penguin-analytics anonymize</c>.
+    /// </summary>
+    public static void MapAnonymization(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/admin/tenants/{id}/anonymize", (string id, HttpContext http, ApiOptions options) => AnonymizeAsync(http, options, id, null))
+            .RequireApiKey().WithSummary("Replaces a tenant's identifiers with stable pseudonyms and erases its personal fields; numbers are kept (platform admin only).");
+        app.MapPost("/v1/admin/tenants/{id}/leads/{lead}/erase", (string id, string lead, HttpContext http, ApiOptions options) => AnonymizeAsync(http, options, id, lead))
+            .RequireApiKey().WithSummary("Erases one lead: its id pseudonymised, its address removed, its counts kept (platform admin only).");
+    }
+
+    private static async Task<IResult> AnonymizeAsync(HttpContext http, ApiOptions options, string tenant, string? lead)
+    {
+        if (options.PseudonymKey is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not configured",
+                detail: $"Anonymization needs {PseudonymKey.EnvironmentVariable} set where serve runs.");
+        }
+        try
+        {
+            var result = await new Anonymizer(http.RequestServices.GetRequiredService<Storage.AnalyticsDatabase>(), options.PseudonymKey)
+                .AnonymizeAsync(tenant, lead, Caller.Of(http).Actor(http), http.RequestAborted);
+            return Results.Json(new
+            {
+                outcome = result.Outcome == AnonymizationOutcome.Anonymized ? "anonymized" : "already_anonymized",
+                pseudonym = result.Pseudonym,
+                values_replaced = result.RowsChanged,
+            });
+        }
+        catch (AnalyticsException e) when (e.Message.StartsWith("No ", StringComparison.Ordinal))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: e.Message);
+        }
     }
 
     /// <summary>The body of a resolution: what was done about the event.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PenguinMails.Analytics.Api;
+using PenguinMails.Analytics.Compliance;
 using PenguinMails.Analytics.Generation;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage;
@@ -52,6 +53,7 @@ public static class ServeCommand
                 {
                     Urls = parse.GetRequiredValue(urls),
                     Role = parse.GetValue(role) switch { "api" => ServeRole.Api, "worker" => ServeRole.Worker, _ => ServeRole.All },
+                    PseudonymKey = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable)) ? null : PseudonymKey.FromEnvironment(),
                 };
                 await using var app = await ApiServer.BuildAsync(database, options, ct);
                 await app.StartAsync(ct);

@@ -45,6 +45,7 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         {
             Urls = "http://127.0.0.1:0", MaxIngestBytes = 200_000, MaxDecompressedIngestBytes = 400_000, WithoutQueryLayerFilter = WithoutQueryLayerFilter,
             SessionWindow = TimeSpan.FromSeconds(1), SessionSweepInterval = TimeSpan.FromHours(1),
+            PseudonymKey = new PenguinMails.Analytics.Compliance.PseudonymKey([.. Enumerable.Repeat((byte)7, 32)]),
         }, Ct);
         await app.StartAsync(Ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -535,6 +536,30 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         Assert.Equal($"key:{adminKey}|t1|127.0.0.1|1", await Pipeline.ScalarAsync<string>(
             "SELECT admin_user_id || '|' || tenant_id || '|' || ip_address || '|' || CAST(affected_rows AS TEXT) FROM admin_audit_logs WHERE action = 'system_event.resolve' AND resource_id = $1",
             id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task the_admin_anonymizes_a_tenant_over_http_once()
+    {
+        Assert.Equal(0, (await Pipeline.IngestAsync(PipelineFixture.Workload(47, tenants: 2, emails: 300, days: 20))).Rejected);
+        await Pipeline.FoldAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "/v1/admin/tenants/t2/anonymize", keys["b-viewer"], "{}", json: true)).StatusCode);
+        var missing = await SendAsync(HttpMethod.Post, "/v1/admin/tenants/t9/anonymize", keys["admin"], "{}", json: true);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("No tenant 't9'", await missing.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        using var first = JsonDocument.Parse(await (await SendAsync(HttpMethod.Post, "/v1/admin/tenants/t2/anonymize", keys["admin"], "{}", json: true)).Content.ReadAsStringAsync(Ct));
+        var pseudonym = first.RootElement.GetProperty("pseudonym").GetString()!;
+        Assert.Equal("anonymized", first.RootElement.GetProperty("outcome").GetString());
+        Assert.StartsWith("anon_", pseudonym, StringComparison.Ordinal);
+        using var second = JsonDocument.Parse(await (await SendAsync(HttpMethod.Post, "/v1/admin/tenants/t2/anonymize", keys["admin"], "{}", json: true)).Content.ReadAsStringAsync(Ct));
+        Assert.Equal("already_anonymized", second.RootElement.GetProperty("outcome").GetString());
+
+        Assert.Equal(new[] { "t1", pseudonym }.Order(StringComparer.Ordinal), (await DataAsync("/v1/tenants", keys["admin"])).EnumerateArray().Select(t => t.GetProperty("tenant_id").GetString()).Order(StringComparer.Ordinal));
+        var adminKey = keys["admin"].Split('_')[1];
+        Assert.Equal($"key:{adminKey}|{pseudonym}", await Pipeline.ScalarAsync<string>(
+            "SELECT admin_user_id || '|' || resource_id FROM admin_audit_logs WHERE action = 'anonymize_analytics'"));
     }
 
     private async Task<JsonElement> DataAsync(string path, string key)

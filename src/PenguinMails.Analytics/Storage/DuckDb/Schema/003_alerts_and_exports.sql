@@ -34,3 +34,7 @@ CREATE TABLE analytics_exports (
     downloads INTEGER NOT NULL DEFAULT 0,
     error TEXT
 );
+
+-- GDPR pseudonyms: see Storage/Postgres/Schema/003_alerts_and_exports.sql (HMAC-SHA256 from its pads).
+CREATE MACRO penguin_pseudonym(kind, value, ipad, opad) AS
+    'anon_' || substr(sha256(opad || unhex(sha256(ipad || encode(kind || ':' || value)))), 1, 24);

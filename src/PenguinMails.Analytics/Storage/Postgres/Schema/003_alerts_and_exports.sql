@@ -44,3 +44,11 @@ CREATE TABLE analytics_exports (
 );
 CREATE INDEX idx_analytics_exports_tenant ON analytics_exports(tenant_id, requested DESC);
 CREATE INDEX idx_analytics_exports_expires ON analytics_exports(expires) WHERE status = 'ready';
+
+-- GDPR pseudonyms: 'anon_' and the first 24 hex digits of HMAC-SHA256(key, kind || ':' || value),
+-- computed in SQL from the key's inner and outer pads (which the product derives from the
+-- configured key and passes in; the key itself is never stored). Stable for a key, and neither
+-- contains nor reveals the original.
+CREATE FUNCTION penguin_pseudonym(kind TEXT, value TEXT, ipad BYTEA, opad BYTEA) RETURNS TEXT
+LANGUAGE SQL IMMUTABLE PARALLEL SAFE
+RETURN 'anon_' || substr(encode(sha256(opad || sha256(ipad || convert_to(kind || ':' || value, 'UTF8'))), 'hex'), 1, 24);

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Compliance;
+
+/// <summary>
+/// GDPR anonymization. For a tenant: every identifier of the tenant (its own, its companies,
+/// campaigns, steps, mailboxes, leads, emails, events, subscription) is replaced by its stable
+/// pseudonym in every entity, raw, analytics, rollup, archive, audit and operations table;
+/// names, addresses, ip addresses, user agents and free-text payloads are erased; every number
+/// stays where it was, so every aggregate is unchanged. For one lead: its id is pseudonymised
+/// and its address erased, its counts kept. One transaction under the aggregation lock (a fold
+/// never sees half of it), followed by the <c>admin_audit_logs</c> row of the guide
+/// (<c>anonymize_analytics</c>), with the pseudonym, never the original, as the resource.
+/// Running it again finds nothing left to do.
+/// </summary>
+public sealed class Anonymizer(AnalyticsDatabase database, PseudonymKey key)
+{
+    private const string SqlFolder = "Compliance/Sql";
+
+    /// <summary>What a run did.</summary>
+    public sealed record Result(AnonymizationOutcome Outcome, string Pseudonym, long RowsChanged, TimeSpan Elapsed);
+
+    /// <summary>Anonymizes a tenant, or only one of its leads when <paramref name="leadId"/> is given.</summary>
+    public async Task<Result> AnonymizeAsync(string tenantId, string? leadId, AdminActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentNullException.ThrowIfNull(actor);
+        var started = Stopwatch.GetTimestamp();
+        var subject = leadId is null ? key.Pseudonym("tenant", tenantId) : key.Pseudonym("lead", leadId);
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var gate = await database.LockAsync(connection, "aggregate", cancellationToken);
+
+        var tenantKey = await connection.ScalarAsync<int?>("SELECT tenant_key FROM tenants WHERE id = $1", cancellationToken, tenantId);
+        var target = tenantKey is null ? null
+            : leadId is null ? tenantId
+            : await connection.ScalarAsync<string>(
+                "SELECT l.id FROM leads l JOIN companies c ON c.id = l.company_id WHERE l.id = $1 AND c.tenant_id = $2", cancellationToken, leadId, tenantId);
+        if (target is null)
+        {
+            var done = leadId is null
+                ? await connection.ScalarAsync<long>("SELECT COUNT(*) FROM tenants WHERE id = $1", cancellationToken, subject) > 0
+                : await connection.ScalarAsync<long>("SELECT COUNT(*) FROM leads WHERE id = $1", cancellationToken, subject) > 0;
+            return done
+                ? new Result(AnonymizationOutcome.AlreadyAnonymized, subject, 0, Stopwatch.GetElapsedTime(started))
+                : throw new AnalyticsException(leadId is null ? $"No tenant '{tenantId}'." : $"No lead '{leadId}' in tenant '{tenantId}'.");
+        }
+
+        await connection.ExecuteAsync("DROP TABLE IF EXISTS anon_params", cancellationToken);
+        await connection.ExecuteAsync("CREATE TEMP TABLE anon_params (ipad BLOB_TYPE, opad BLOB_TYPE, tenant_id TEXT, tenant_key INTEGER, lead_id TEXT)"
+            .Replace("BLOB_TYPE", database.Engine == StorageEngine.Postgres ? "BYTEA" : "BLOB", StringComparison.Ordinal), cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO anon_params VALUES ($1, $2, $3, $4, $5)", cancellationToken,
+            key.InnerPad, key.OuterPad, tenantId, tenantKey, leadId);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "anonymize_map.sql"), cancellationToken);
+        long changed = 0;
+        foreach (var statement in database.Sql.Statements(SqlFolder, "anonymize_apply.sql"))
+        {
+            changed += await connection.ExecuteAsync(statement, cancellationToken);
+        }
+        if (leadId is null)
+        {
+            await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "anonymize_tenant.sql"), cancellationToken);
+        }
+        // The summary holds campaign names and ids: rebuilt from the anonymized tables.
+        await connection.RunScriptAsync(database.Sql.Statements("Maintenance/Sql", "refresh.sql"), cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await AdminAuditLog.WriteAsync(database, connection, new AdminAction(actor, leadId is null ? "anonymize_analytics" : "erase_lead",
+            leadId is null ? "tenant" : "lead", subject, leadId is null ? subject : tenantId,
+            Notes: leadId is null ? "Analytics data anonymized for GDPR compliance" : "Lead erased for GDPR compliance (pseudonymised, counts kept)",
+            AffectedRows: changed, Duration: elapsed, DataClassification: "restricted", RetentionCategory: "permanent",
+            ComplianceFlags: ["gdpr"]), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new Result(AnonymizationOutcome.Anonymized, subject, changed, elapsed);
+    }
+}
+
+/// <summary>How an anonymization ended.</summary>
+public enum AnonymizationOutcome
+{
+    Anonymized,
+    AlreadyAnonymized,
+}
