@@ -39,6 +39,9 @@ public sealed class ApiOptions
     /// <summary>The key of GDPR pseudonyms (<c>serve</c> reads PENGUIN_ANALYTICS_PSEUDONYM_KEY); without it anonymization answers 503.</summary>
     public Compliance.PseudonymKey? PseudonymKey { get; set; }
 
+    /// <summary>Where export files go and their key (default: <see cref="Exports.ExportOptions.FromEnvironment"/>).</summary>
+    public Exports.ExportOptions? Exports { get; set; }
+
     /// <summary>Tests only: reads without the query layer's tenant predicate (see <see cref="Queries.TenantScope"/>).</summary>
     internal bool WithoutQueryLayerFilter { get; set; }
 }

@@ -2,6 +2,7 @@ using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Api.Dashboard;
 using PenguinMails.Analytics.Api.Endpoints;
 using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Exports;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Api.Workers;
@@ -37,11 +38,13 @@ public static class ApiServer
         builder.Services.AddSingleton(new AccessAuditWriter(database));
         builder.Services.AddHostedService<AccessAuditService>();
         builder.Services.AddSingleton(pools);
-        builder.Services.AddSingleton(new ScopedQuery(database, pools));
+        var scopedQuery = new ScopedQuery(database, pools);
+        builder.Services.AddSingleton(scopedQuery);
+        builder.Services.AddSingleton(new ExportService(database, scopedQuery, options.Exports ?? ExportOptions.FromEnvironment(database.Target)));
         builder.Services.AddHostedService<PoolMetricsService>();
         builder.Services.AddSingleton(new SystemEvents(database));
         builder.Services.AddSingleton<SessionTracker>();
-        builder.Services.AddHostedService<SessionSweepService>();
+        builder.Services.AddHostedService<ExpirySweepService>();
         // AnalyticsException messages are written for people (no internals): they become the detail.
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
@@ -86,6 +89,7 @@ public static class ApiServer
             AccountEndpoints.Map(app);
             AdminEndpoints.Map(app);
             AdminEndpoints.MapAnonymization(app);
+            ExportEndpoints.Map(app);
             CampaignEndpoints.MapSteps(app);
         }
         return app;

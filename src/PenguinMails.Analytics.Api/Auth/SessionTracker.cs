@@ -7,7 +7,7 @@ namespace PenguinMails.Analytics.Api.Auth;
 /// <summary>
 /// API sessions as <c>admin_system_events</c>: a key's first request in a window of
 /// <see cref="ApiOptions.SessionWindow"/> opens a session row (ip, user agent, expiry); later
-/// requests in the window cost one dictionary look-up. <see cref="Workers.SessionSweepService"/>
+/// requests in the window cost one dictionary look-up. <see cref="Workers.ExpirySweepService"/>
 /// closes expired sessions. Several API processes share the database's open session when one
 /// exists, so a restart does not open a second one.
 /// </summary>

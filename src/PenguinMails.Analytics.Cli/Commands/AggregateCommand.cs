@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using PenguinMails.Analytics.Aggregation;
+using PenguinMails.Analytics.Exports;
 using PenguinMails.Analytics.Jobs;
+using PenguinMails.Analytics.Pools;
+using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Storage.Migrations;
 
 namespace PenguinMails.Analytics.Cli.Commands;
@@ -39,9 +42,11 @@ public static class AggregateCommand
                 $"folded {f.EventsRead:N0} events ({f.NewEmails:N0} new emails, {f.StillPending:N0} waiting for their email.sent, {f.DeadLettered:N0} dead-lettered)"));
             var aggregator = new Aggregator(database, new AggregationOptions { MaxEventsPerFold = Math.Max(1, parse.GetValue(foldSize)) }, progress: foldProgress);
             var jobOptions = new JobOptions { Lease = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(lease))) };
+            // Export jobs queued by serve are written here too, into the same folder with the same key.
+            var exports = new ExportService(database, new ScopedQuery(database, await WorkloadPools.LoadAsync(database, ct)), ExportOptions.FromEnvironment(database.Target));
             var started = DateTime.UtcNow;
             var runners = Enumerable.Range(0, Math.Max(1, parse.GetValue(workers)))
-                .Select(_ => new JobRunner(database, aggregator, jobOptions).RunUntilIdleAsync(ct));
+                .Select(_ => new JobRunner(database, aggregator, jobOptions, exports: exports).RunUntilIdleAsync(ct));
             var summaries = await Task.WhenAll(runners);
             Console.Out.WriteLine(
                 $"jobs: {summaries.Sum(s => s.Succeeded)} succeeded, {summaries.Sum(s => s.Retried)} retried, {summaries.Sum(s => s.Dead)} dead-lettered "

@@ -16,9 +16,12 @@ public sealed class JobRunner
     private readonly Aggregator aggregator;
     private readonly JobOptions options;
     private readonly string owner;
+    private readonly Exports.ExportService? exports;
 
-    public JobRunner(AnalyticsDatabase database, Aggregator aggregator, JobOptions? options = null, string? owner = null)
+    /// <summary>A runner; <paramref name="exports"/> runs <c>export</c> jobs (without it they fail with a clear message).</summary>
+    public JobRunner(AnalyticsDatabase database, Aggregator aggregator, JobOptions? options = null, string? owner = null, Exports.ExportService? exports = null)
     {
+        this.exports = exports;
         this.database = database ?? throw new ArgumentNullException(nameof(database));
         this.aggregator = aggregator ?? throw new ArgumentNullException(nameof(aggregator));
         this.options = options ?? new JobOptions();
@@ -178,6 +181,10 @@ public sealed class JobRunner
                 await new Maintenance.Maintainer(database).RunAsync(options, cancellationToken);
                 break;
             }
+            case JobTypes.Export:
+                await (exports ?? throw new AnalyticsException("this process cannot write exports (no export service)"))
+                    .RunAsync(RequiredString(root, "export_id"), cancellationToken);
+                break;
             case JobTypes.BillingCalculate:
                 await aggregator.RecomputeAsync(new RecomputeScope(RequiredString(root, "tenant_id"), RequiredDate(root, "period_start"), RequiredDate(root, "period_end")), cancellationToken);
                 break;

@@ -20,4 +20,7 @@ public static class JobTypes
 
     /// <summary>The guide's <c>billing-calculate {tenant_id, period_start, period_end}</c>.</summary>
     public const string BillingCalculate = "billing-calculate";
+
+    /// <summary>Write the file of a governed export (payload <c>{export_id}</c>).</summary>
+    public const string Export = "export";
 }

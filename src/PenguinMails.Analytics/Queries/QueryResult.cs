@@ -8,6 +8,7 @@ public sealed class QueryResult : IAsyncDisposable
 {
     private readonly DbConnection? connection;
     private readonly AnalyticsDatabase database;
+    private readonly IDisposable? lease;
 
     // DuckDB hands TIMESTAMPTZ values over as UTC DateTimes of unspecified kind.
     private readonly bool[] unspecifiedUtc;
@@ -28,9 +29,10 @@ public sealed class QueryResult : IAsyncDisposable
         return new QueryResult(null, table.CreateDataReader(), database);
     }
 
-    internal QueryResult(DbConnection? connection, DbDataReader reader, AnalyticsDatabase database)
+    internal QueryResult(DbConnection? connection, DbDataReader reader, AnalyticsDatabase database, IDisposable? lease = null)
     {
         this.connection = connection;
+        this.lease = lease;
         this.database = database;
         Reader = reader;
         unspecifiedUtc = Enumerable.Range(0, reader.FieldCount)
@@ -74,5 +76,6 @@ public sealed class QueryResult : IAsyncDisposable
         {
             await connection.DisposeAsync(); // an open read-only transaction is rolled back here
         }
+        lease?.Dispose(); // the workload pool's turn
     }
 }

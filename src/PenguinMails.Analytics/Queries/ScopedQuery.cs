@@ -32,16 +32,59 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
     public Task<ScopedRows> ReadAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters) =>
         ReadSqlAsync(scope, database.Sql.Get(SqlFolder, name + ".sql"), poolType, parameters, cancellationToken);
 
+    /// <summary>
+    /// Runs the named query and streams its rows (an export): the result holds the connection and
+    /// the pool's turn until it is disposed, and the statement runs with the pool's timeout.
+    /// </summary>
+    public async Task<QueryResult> OpenAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var sql = SqlFor(name);
+        var pool = pools[poolType];
+        var lease = await pool.AcquireAsync(cancellationToken);
+        System.Data.Common.DbConnection? connection = null;
+        try
+        {
+            connection = await database.OpenConnectionAsync(cancellationToken);
+            var reader = await database.ExecuteScopedReaderAsync(connection, scope, pool.QueryTimeout, sql, [scope.FilterTenantId, .. parameters], cancellationToken);
+            return new QueryResult(connection, reader, database, lease);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>How many rows the named query returns (its LIMIT applies), without reading them.</summary>
+    public async Task<long> CountAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        var sql = SqlFor(name).TrimEnd().TrimEnd(';');
+        var rows = await ReadSqlAsync(scope, $"SELECT COUNT(*) AS counted FROM ({sql}) named_query", poolType, parameters, cancellationToken);
+        return Convert.ToInt64(rows.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // A named query, or "series:ENTITY" for a daily series.
+    private string SqlFor(string name) =>
+        name.StartsWith("series:", StringComparison.Ordinal) ? DailySeriesSql(name["series:".Length..]) : database.Sql.Get(SqlFolder, name + ".sql");
+
+    /// <summary>Whether a column of the schema holds JSON text (see <see cref="JsonColumns"/>).</summary>
+    public static bool IsJsonColumn(string column) => JsonColumns.Contains(column);
+
     /// <summary>The daily series of one entity (<see cref="SeriesEntities"/>) from its rollup table.</summary>
     public Task<ScopedRows> ReadDailySeriesAsync(TenantScope scope, string entity, string poolType, CancellationToken cancellationToken, params object?[] parameters)
     {
-        if (!DailyRollups.TryGetValue(entity, out var rollup))
-        {
-            throw new ArgumentOutOfRangeException(nameof(entity), entity, "no daily series for this entity");
-        }
-        var sql = database.Sql.Get(SqlFolder, "timeseries.sql").Replace("{rollup}", rollup.Rollup, StringComparison.Ordinal).Replace("{key}", rollup.Key, StringComparison.Ordinal);
-        return ReadSqlAsync(scope, sql, poolType, parameters, cancellationToken);
+        return ReadSqlAsync(scope, DailySeriesSql(entity), poolType, parameters, cancellationToken);
     }
+
+    private string DailySeriesSql(string entity) =>
+        DailyRollups.TryGetValue(entity, out var rollup)
+            ? database.Sql.Get(SqlFolder, "timeseries.sql").Replace("{rollup}", rollup.Rollup, StringComparison.Ordinal).Replace("{key}", rollup.Key, StringComparison.Ordinal)
+            : throw new ArgumentOutOfRangeException(nameof(entity), entity, "no daily series for this entity");
 
     private async Task<ScopedRows> ReadSqlAsync(TenantScope scope, string sql, string poolType, object?[] parameters, CancellationToken cancellationToken)
     {

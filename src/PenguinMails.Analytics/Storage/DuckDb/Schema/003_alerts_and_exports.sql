@@ -22,6 +22,7 @@ CREATE TABLE analytics_exports (
     watermark TEXT,
     encrypted BOOLEAN NOT NULL DEFAULT FALSE,
     password_protected BOOLEAN NOT NULL DEFAULT FALSE,
+    password_sealed TEXT,
     rows_exported BIGINT,
     file_bytes BIGINT,
     file_path TEXT,

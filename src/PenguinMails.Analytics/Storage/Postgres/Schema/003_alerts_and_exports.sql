@@ -17,7 +17,8 @@ CREATE TABLE deliverability_alert_state (
 
 -- Governed exports: one row per requested export, from request to download or expiry. The file
 -- lives outside the database (encrypted at rest when the tenant's controls say so); this row is
--- its state, who asked and who decided.
+-- its state, who asked and who decided. A PDF password waits here sealed (AES-GCM under the export
+-- key) until the file is written, then it is erased.
 CREATE TABLE analytics_exports (
     id TEXT PRIMARY KEY,
     tenant_id TEXT NOT NULL,
@@ -30,6 +31,7 @@ CREATE TABLE analytics_exports (
     watermark TEXT,
     encrypted BOOLEAN NOT NULL DEFAULT FALSE,
     password_protected BOOLEAN NOT NULL DEFAULT FALSE,
+    password_sealed TEXT,
     rows_exported BIGINT,
     file_bytes BIGINT,
     file_path TEXT,

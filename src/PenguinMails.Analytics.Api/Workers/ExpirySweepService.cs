@@ -2,8 +2,11 @@ using PenguinMails.Analytics.Auditing;
 
 namespace PenguinMails.Analytics.Api.Workers;
 
-/// <summary>Closes API sessions whose window has passed (resolution <c>expired</c>), every <see cref="ApiOptions.SessionSweepInterval"/>.</summary>
-public sealed class SessionSweepService(SystemEvents events, ApiOptions options, ILogger<SessionSweepService> logger) : BackgroundService
+/// <summary>
+/// Every <see cref="ApiOptions.SessionSweepInterval"/>: closes API sessions whose window has passed
+/// (resolution <c>expired</c>) and deletes the files of exports past their expiry.
+/// </summary>
+public sealed class ExpirySweepService(SystemEvents events, Exports.ExportService exports, ApiOptions options, ILogger<ExpirySweepService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,14 +18,15 @@ public sealed class SessionSweepService(SystemEvents events, ApiOptions options,
                 try
                 {
                     var closed = await events.CloseExpiredSessionsAsync(stoppingToken);
-                    if (closed > 0)
+                    var expired = await exports.SweepExpiredAsync(stoppingToken);
+                    if (closed + expired > 0)
                     {
-                        logger.LogInformation("Closed {Count} expired API sessions", closed);
+                        logger.LogInformation("Closed {Sessions} expired API sessions, deleted {Exports} expired export files", closed, expired);
                     }
                 }
                 catch (Exception e) when (e is AnalyticsException or System.Data.Common.DbException)
                 {
-                    logger.LogWarning(e, "Closing expired sessions failed; will try again");
+                    logger.LogWarning(e, "Closing expired sessions or exports failed; will try again");
                 }
             }
         }

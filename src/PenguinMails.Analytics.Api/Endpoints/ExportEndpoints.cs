@@ -1,0 +1,130 @@
+using System.Globalization;
+using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Exports;
+using PenguinMails.Analytics.Security;
+
+namespace PenguinMails.Analytics.Api.Endpoints;
+
+/// <summary>
+/// Governed exports over HTTP: request (<c>POST /v1/exports</c>), follow (<c>GET /v1/exports</c>,
+/// <c>/{id}</c>), decide (<c>POST /v1/exports/{id}/approve|reject</c>, tenant admins and the
+/// platform admin) and download (<c>GET /v1/exports/{id}/download</c>). Requests and downloads go
+/// through the access gate (rate limit and audit as query type <c>export</c>).
+/// </summary>
+public static class ExportEndpoints
+{
+    private static readonly ApiKeyRole[] Deciders = [ApiKeyRole.TenantAdmin];
+
+    /// <summary>The body of an export request: the report (an API report's name), the format and the report's filters.</summary>
+    public sealed record ExportBody(string? Report, string? Format, string? From, string? To, string? CompanyId, string? CampaignId, string? MailboxId,
+        string? Entity, string? Id, string? PdfPassword);
+
+    /// <summary>The body of a decision.</summary>
+    public sealed record DecisionBody(string? Note);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/exports", async (HttpContext http, TimeProvider time, ExportBody? body) =>
+        {
+            if (body?.Report is null || body.Format is null)
+            {
+                return CampaignEndpoints.BadRequest($"Send {{\"report\": one of {string.Join(", ", ExportReports.Names)}, \"format\": one of {string.Join(", ", ExportFormat.All)}, and the report's filters}}.");
+            }
+            var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            if (!TryDay(body.To, today.AddDays(1), "to", out var to, out var error) || !TryDay(body.From, to.AddDays(-30), "from", out var from, out error))
+            {
+                return CampaignEndpoints.BadRequest(error!);
+            }
+            var caller = Caller.Of(http);
+            var requester = new ExportService.Requester(caller.TenantId ?? caller.Key.TenantId, caller.Key.Id, caller.Scope.IsAdmin);
+            var request = new ExportService.Request(body.Report, body.Format,
+                new ExportParameters(from, to, body.CompanyId, body.CampaignId, body.MailboxId, body.Entity, body.Id), body.PdfPassword);
+            return await Refusals(async () =>
+            {
+                var record = await http.RequestServices.GetRequiredService<ExportService>().RequestAsync(requester, request, http.RequestAborted);
+                return Results.Json(record, SnakeCase, statusCode: StatusCodes.Status202Accepted);
+            });
+        }).RequireApiKey(ReportEndpoints.Readers).Audited("analytics_exports", queryType: "export")
+          .WithSummary("Requests an export (csv, json, xlsx, pdf) of any report, governed by the tenant's export controls.");
+
+        app.MapGet("/v1/exports", async (HttpContext http) =>
+            Results.Json(new { data = await http.RequestServices.GetRequiredService<ExportService>().ListAsync(Caller.Of(http).Scope, 200, http.RequestAborted) }, SnakeCase))
+            .RequireApiKey(ReportEndpoints.Readers).WithSummary("The caller's tenant's exports, newest first.");
+
+        app.MapGet("/v1/exports/{id}", async (string id, HttpContext http) =>
+            await http.RequestServices.GetRequiredService<ExportService>().GetAsync(Caller.Of(http).Scope, id, http.RequestAborted) is { } record
+                ? Results.Json(record, SnakeCase)
+                : ReportEndpoints.NotFound("export", id))
+            .RequireApiKey(ReportEndpoints.Readers).WithSummary("One export: its status, rows, expiry (404 for another tenant's).");
+
+        foreach (var (verb, approve) in new[] { ("approve", true), ("reject", false) })
+        {
+            app.MapPost($"/v1/exports/{{id}}/{verb}", (string id, HttpContext http, DecisionBody? body) => Refusals(async () =>
+            {
+                var caller = Caller.Of(http);
+                var record = await http.RequestServices.GetRequiredService<ExportService>()
+                    .DecideAsync(caller.Scope, id, approve, body?.Note, caller.Actor(http), caller.Key.Id, http.RequestAborted);
+                return Results.Json(record, SnakeCase);
+            })).RequireApiKey(Deciders).WithSummary($"{(approve ? "Approves" : "Rejects")} a pending export (tenant admin or platform admin; not the key that asked); audited.");
+        }
+
+        app.MapGet("/v1/exports/{id}/download", (string id, HttpContext http) => Refusals(async () =>
+        {
+            var (record, writeTo) = await http.RequestServices.GetRequiredService<ExportService>().OpenDownloadAsync(Caller.Of(http).Scope, id, http.RequestAborted);
+            return (IResult)new FileResult(record, writeTo);
+        })).RequireApiKey(ReportEndpoints.Readers).Audited("analytics_exports", queryType: "export")
+          .WithSummary("Downloads a ready export (decrypted); 410 once it has expired.");
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
+
+    private static async Task<IResult> Refusals(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ExportRefusedException e)
+        {
+            var (status, title) = e.Refusal switch
+            {
+                ExportRefusal.Invalid => (StatusCodes.Status400BadRequest, "Bad request"),
+                ExportRefusal.NotAllowed => (StatusCodes.Status403Forbidden, "Forbidden"),
+                ExportRefusal.TooManyRows => (StatusCodes.Status422UnprocessableEntity, "Too many rows"),
+                ExportRefusal.NotFound => (StatusCodes.Status404NotFound, "Not found"),
+                ExportRefusal.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
+                ExportRefusal.Expired => (StatusCodes.Status410Gone, "Expired"),
+                _ => (StatusCodes.Status503ServiceUnavailable, "Not configured"),
+            };
+            return Results.Problem(statusCode: status, title: title, detail: e.Message);
+        }
+    }
+
+    private static bool TryDay(string? text, DateOnly fallback, string name, out DateOnly day, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            day = fallback;
+            return true;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        {
+            return true;
+        }
+        error = $"{name} must be a date like 2026-03-01, got \"{text}\"";
+        return false;
+    }
+
+    /// <summary>The file of an export, streamed (and decrypted) into the response.</summary>
+    private sealed class FileResult(ExportRecord record, Func<Stream, CancellationToken, Task> writeTo) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.ContentType = ExportFormat.ContentType(record.Format);
+            httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{record.Report}-{record.Id}.{record.Format}\"";
+            httpContext.Response.Headers.CacheControl = "no-store";
+            await writeTo(httpContext.Response.Body, httpContext.RequestAborted);
+        }
+    }
+}
