@@ -57,6 +57,8 @@ public static class ApiServer
                 context.HttpContext.Response.Headers.RetryAfter = "1";
             }
         });
+        // Request and response bodies use the DDL's snake_case names, like every read.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddOpenApi("v1");
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         if (options.Role != ServeRole.Api)

@@ -42,18 +42,18 @@ public static class ExportEndpoints
             return await Refusals(async () =>
             {
                 var record = await http.RequestServices.GetRequiredService<ExportService>().RequestAsync(requester, request, http.RequestAborted);
-                return Results.Json(record, SnakeCase, statusCode: StatusCodes.Status202Accepted);
+                return Results.Json(record, statusCode: StatusCodes.Status202Accepted);
             });
         }).RequireApiKey(ReportEndpoints.Readers).Audited("analytics_exports", queryType: "export")
           .WithSummary("Requests an export (csv, json, xlsx, pdf) of any report, governed by the tenant's export controls.");
 
         app.MapGet("/v1/exports", async (HttpContext http) =>
-            Results.Json(new { data = await http.RequestServices.GetRequiredService<ExportService>().ListAsync(Caller.Of(http).Scope, 200, http.RequestAborted) }, SnakeCase))
+            Results.Json(new { data = await http.RequestServices.GetRequiredService<ExportService>().ListAsync(Caller.Of(http).Scope, 200, http.RequestAborted) }))
             .RequireApiKey(ReportEndpoints.Readers).WithSummary("The caller's tenant's exports, newest first.");
 
         app.MapGet("/v1/exports/{id}", async (string id, HttpContext http) =>
             await http.RequestServices.GetRequiredService<ExportService>().GetAsync(Caller.Of(http).Scope, id, http.RequestAborted) is { } record
-                ? Results.Json(record, SnakeCase)
+                ? Results.Json(record)
                 : ReportEndpoints.NotFound("export", id))
             .RequireApiKey(ReportEndpoints.Readers).WithSummary("One export: its status, rows, expiry (404 for another tenant's).");
 
@@ -64,7 +64,7 @@ public static class ExportEndpoints
                 var caller = Caller.Of(http);
                 var record = await http.RequestServices.GetRequiredService<ExportService>()
                     .DecideAsync(caller.Scope, id, approve, body?.Note, caller.Actor(http), caller.Key.Id, http.RequestAborted);
-                return Results.Json(record, SnakeCase);
+                return Results.Json(record);
             })).RequireApiKey(Deciders).WithSummary($"{(approve ? "Approves" : "Rejects")} a pending export (tenant admin or platform admin; not the key that asked); audited.");
         }
 
@@ -75,8 +75,6 @@ public static class ExportEndpoints
         })).RequireApiKey(ReportEndpoints.Readers).Audited("analytics_exports", queryType: "export")
           .WithSummary("Downloads a ready export (decrypted); 410 once it has expired.");
     }
-
-    private static readonly System.Text.Json.JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
 
     private static async Task<IResult> Refusals(Func<Task<IResult>> action)
     {

@@ -20,12 +20,13 @@ namespace PenguinMails.Analytics.IntegrationTests.Api;
 /// The HTTP API through real Kestrel on a loopback port, on both engines: health, keys and roles,
 /// ingest (gzip, limits), the campaign dashboard, and tenant isolation.
 /// </summary>
-public abstract class ApiConformanceTests : IAsyncLifetime
+public abstract partial class ApiConformanceTests : IAsyncLifetime
 {
     private PipelineFixture? fixture;
     private WebApplication? app;
     private HttpClient? client;
     private readonly Dictionary<string, string> keys = [];
+    private readonly string exportDirectory = Path.Combine(Path.GetTempPath(), $"penguin-exports-{Guid.NewGuid():N}");
 
     protected abstract StorageEngine Engine { get; }
 
@@ -46,12 +47,13 @@ public abstract class ApiConformanceTests : IAsyncLifetime
             Urls = "http://127.0.0.1:0", MaxIngestBytes = 200_000, MaxDecompressedIngestBytes = 400_000, WithoutQueryLayerFilter = WithoutQueryLayerFilter,
             SessionWindow = TimeSpan.FromSeconds(1), SessionSweepInterval = TimeSpan.FromHours(1),
             PseudonymKey = new PenguinMails.Analytics.Compliance.PseudonymKey([.. Enumerable.Repeat((byte)7, 32)]),
+            Exports = new PenguinMails.Analytics.Exports.ExportOptions { Directory = exportDirectory, Cipher = new PenguinMails.Analytics.Exports.ExportCipher(ExportKey) },
         }, Ct);
         await app.StartAsync(Ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         client = new HttpClient { BaseAddress = new Uri(address) };
         var store = new ApiKeyStore(Pipeline.Database);
-        foreach (var (name, tenant, role) in new[] { ("a-viewer", "t1", ApiKeyRole.Viewer), ("b-viewer", "t2", ApiKeyRole.Viewer), ("a-ingest", "t1", ApiKeyRole.Ingest), ("admin", "t1", ApiKeyRole.Admin) })
+        foreach (var (name, tenant, role) in new[] { ("a-viewer", "t1", ApiKeyRole.Viewer), ("b-viewer", "t2", ApiKeyRole.Viewer), ("a-ingest", "t1", ApiKeyRole.Ingest), ("admin", "t1", ApiKeyRole.Admin), ("a-tenant-admin", "t1", ApiKeyRole.TenantAdmin) })
         {
             keys[name] = (await store.CreateAsync(tenant, role, name, AdminActor.CommandLine, Ct)).Token;
         }
@@ -68,6 +70,10 @@ public abstract class ApiConformanceTests : IAsyncLifetime
         if (fixture is not null)
         {
             await fixture.DisposeAsync();
+        }
+        if (Directory.Exists(exportDirectory))
+        {
+            Directory.Delete(exportDirectory, recursive: true);
         }
         GC.SuppressFinalize(this);
     }
