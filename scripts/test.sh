@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README.md): runs every test of the solution against real engines.
-# - installs PostgreSQL and Chromium from the Debian packages when they are not there;
+# - installs PostgreSQL, Chromium, poppler-utils and a font from the Debian packages when missing;
 # - starts a throw-away cluster on 127.0.0.1 on a free port, trusted local logins only;
 # - runs `dotnet test` for the whole solution with the server in PENGUIN_TEST_PG;
 # - stops the cluster and removes its files on exit, whatever happened.
@@ -23,11 +23,16 @@ if [ -z "$(postgres_bin)" ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
 fi
-# The dashboard tests drive Debian's Chromium through Playwright (never a downloaded browser).
-if [ ! -x /usr/bin/chromium ]; then
-  log "Chromium is not installed: installing the Debian package"
+# The dashboard tests drive Debian's Chromium through Playwright (never a downloaded browser);
+# the export tests render PDFs with pdftoppm, and PDF exports need a TrueType font.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing the Debian packages ${missing[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 PG_BIN=$(postgres_bin)
 PG_MAJOR=$(basename "$(dirname "$PG_BIN")")

@@ -28,6 +28,7 @@ public static class CliApplication
             MaintainCommand.Create(),
             LimitsCommand.Create(),
             AnonymizeCommand.Create(),
+            ExportCommand.Create(),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

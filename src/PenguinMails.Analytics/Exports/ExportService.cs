@@ -206,7 +206,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
             long rows;
             await using (var result = await query.OpenAsync(new TenantScope(tenant, stored.AllTenants), ExportReports.QueryName(definition, stored.Parameters),
                 PoolTypes.Exports, cancellationToken, Arguments(definition, stored.Parameters, maxRows)))
-            await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            await using (var file = new FileStream(path, OwnerOnly(FileMode.Create, FileAccess.Write)))
             await using (var output = encrypted ? options.Cipher?.Encrypt(file) ?? throw new AnalyticsException($"No export key is configured ({ExportCipher.EnvironmentVariable}).") : file)
             {
                 var password = sealedPassword is null ? null : options.Cipher!.Unseal(sealedPassword);
@@ -362,6 +362,17 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         await using var command = connection.CreateCommand($"SELECT {ExportRecord.Columns} FROM analytics_exports WHERE id = $1", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ExportRecord.Read(reader) : null;
+    }
+
+    // Export files are readable by the service's own user only (0600 on Unix).
+    private static FileStreamOptions OwnerOnly(FileMode mode, FileAccess access)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.None, BufferSize = 64 * 1024, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        return options;
     }
 
     private static string SafeName(string tenant) =>

@@ -8,6 +8,9 @@ namespace PenguinMails.Analytics.Queries;
 /// </summary>
 public sealed record TenantScope(string TenantId, bool IsAdmin)
 {
+    /// <summary>Every tenant: the platform operator at the command line.</summary>
+    public static TenantScope Platform { get; } = new(Auditing.AdminAuditLog.Platform, IsAdmin: true);
+
     /// <summary>The tenant to filter by in SQL: null for the admin, who sees all.</summary>
     public string? FilterTenantId => IsAdmin || WithoutQueryLayerFilter ? null : TenantId;
 

@@ -7,9 +7,12 @@ public static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs the executable with extra environment variables (a null value removes one).</summary>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -18,7 +21,9 @@ public static class CliProcess
     }
 
     /// <summary>Starts the executable and returns the running process (to kill it, for example).</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(new Dictionary<string, string?>(), args);
+
+    private static Process Start(IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -33,6 +38,10 @@ public static class CliProcess
             start.ArgumentList.Add(arg);
         }
         start.Environment.Remove("PENGUIN_ANALYTICS_DB");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         return Process.Start(start) ?? throw new InvalidOperationException("could not start penguin-analytics");
     }

@@ -30,7 +30,7 @@ internal static class PdfExportWriter
         var font = new XFont("DejaVu Sans", 6.5, XFontStyleEx.Regular);
         var bold = new XFont("DejaVu Sans", 6.5, XFontStyleEx.Bold);
         var titleFont = new XFont("DejaVu Sans", 12, XFontStyleEx.Bold);
-        var markFont = new XFont("DejaVu Sans", 16, XFontStyleEx.Bold);
+        var markFont = new XFont("DejaVu Sans", 11, XFontStyleEx.Bold);
         var columns = rows.Columns;
         XGraphics? gfx = null;
         PdfPage? page = null;

@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Globalization;
+using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Exports;
+using PenguinMails.Analytics.Pools;
+using PenguinMails.Analytics.Queries;
+using PenguinMails.Analytics.Storage;
+using PenguinMails.Analytics.Storage.Migrations;
+using Spectre.Console;
+
+namespace PenguinMails.Analytics.Cli.Commands;
+
+/// <summary>
+/// <c>penguin-analytics export create|list|approve|reject|download</c>: the governed exports of
+/// the API from the command line, under the same controls. A queued export is written at once
+/// (no server needed); the files and key are those of <see cref="ExportOptions.FromEnvironment"/>.
+/// </summary>
+public static class ExportCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var tenant = new Option<string>("--tenant") { Description = "The tenant whose data is exported.", Required = true };
+        var report = new Option<string>("--report") { Description = $"One of {string.Join(", ", ExportReports.Names)}.", Required = true };
+        var format = new Option<string>("--format") { Description = "csv, json, xlsx or pdf.", Required = true };
+        format.AcceptOnlyFromAmong([.. ExportFormat.All]);
+        var from = new Option<string?>("--from") { Description = "First day (yyyy-MM-dd); default 30 days before --to." };
+        var to = new Option<string?>("--to") { Description = "Day after the last (yyyy-MM-dd); default tomorrow." };
+        var company = new Option<string?>("--company") { Description = "Only this company." };
+        var campaign = new Option<string?>("--campaign") { Description = "The campaign (steps, leads)." };
+        var entity = new Option<string?>("--entity") { Description = "campaign, step, mailbox or tenant (timeseries)." };
+        var id = new Option<string?>("--id") { Description = "The entity's id (timeseries)." };
+        var password = new Option<string?>("--pdf-password") { Description = "Protect a PDF with this password." };
+        var output = new Option<string?>("--out") { Description = "Write the file here once it is ready." };
+        var create = new Command("create", "Request an export; it is written at once unless it waits for approval.")
+        {
+            tenant, report, format, from, to, company, campaign, entity, id, password, output,
+        };
+        create.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        {
+            var (first, next) = Range(parse.GetValue(from), parse.GetValue(to));
+            var request = new ExportService.Request(parse.GetRequiredValue(report), parse.GetRequiredValue(format),
+                new ExportParameters(first, next, parse.GetValue(company), parse.GetValue(campaign), null, parse.GetValue(entity), parse.GetValue(id)),
+                parse.GetValue(password));
+            var record = await exports.RequestAsync(new ExportService.Requester(parse.GetRequiredValue(tenant), AdminActor.CommandLine.UserId, false), request, ct);
+            await exports.AuditAccessAsync(AdminActor.CommandLine.UserId, record.TenantId, $"request {record.Id}", null, true, null, ct);
+            return await FinishAsync(exports, record, parse.GetValue(output), ct);
+        }, cancellationToken));
+
+        var listTenant = new Option<string?>("--tenant") { Description = "Only this tenant's exports." };
+        var list = new Command("list", "List exports, newest first.") { listTenant };
+        list.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        {
+            var scope = parse.GetValue(listTenant) is { } t ? new TenantScope(t, false) : TenantScope.Platform;
+            var table = new Table().AddColumns("id", "tenant", "report", "format", "status", "rows", "requested", "expires");
+            foreach (var e in await exports.ListAsync(scope, 500, ct))
+            {
+                table.AddRow(e.Id, Markup.Escape(e.TenantId), e.Report, e.Format, e.Status, e.RowsExported?.ToString(CultureInfo.InvariantCulture) ?? "",
+                    e.Requested.ToString("u", CultureInfo.InvariantCulture), e.Expires?.ToString("u", CultureInfo.InvariantCulture) ?? "");
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        }, cancellationToken));
+
+        var exportId = new Argument<string>("id") { Description = "The export id." };
+        var note = new Option<string?>("--note") { Description = "Why." };
+        var decisionOutput = new Option<string?>("--out") { Description = "Write the file here once it is ready (approve)." };
+        var approve = new Command("approve", "Approve a pending export (audited); it is written at once.") { exportId, note, decisionOutput };
+        approve.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        {
+            var record = await exports.DecideAsync(TenantScope.Platform, parse.GetRequiredValue(exportId), true, parse.GetValue(note), AdminActor.CommandLine, AdminActor.CommandLine.UserId, ct);
+            return await FinishAsync(exports, record, parse.GetValue(decisionOutput), ct);
+        }, cancellationToken));
+        var reject = new Command("reject", "Reject a pending export (audited).") { exportId, note };
+        reject.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        {
+            var record = await exports.DecideAsync(TenantScope.Platform, parse.GetRequiredValue(exportId), false, parse.GetValue(note), AdminActor.CommandLine, AdminActor.CommandLine.UserId, ct);
+            Console.Out.WriteLine($"export {record.Id} rejected");
+            return 0;
+        }, cancellationToken));
+
+        var downloadOutput = new Option<string>("--out") { Description = "Where to write the file.", Required = true };
+        var download = new Command("download", "Write a ready export to a file (decrypted).") { exportId, downloadOutput };
+        download.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        {
+            var record = await exports.GetAsync(TenantScope.Platform, parse.GetRequiredValue(exportId), ct)
+                ?? throw new AnalyticsException($"No export '{parse.GetRequiredValue(exportId)}'.");
+            await DownloadAsync(exports, record, parse.GetRequiredValue(downloadOutput), ct);
+            return 0;
+        }, cancellationToken));
+
+        return new Command("export", "Governed exports (csv, json, xlsx, pdf) under the tenant's export controls.") { create, list, approve, reject, download };
+    }
+
+    private static Task<int> RunAsync(ParseResult parse, Func<AnalyticsDatabase, ExportService, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+        CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
+        {
+            await new SchemaMigrator(database).EnsureCurrentAsync(ct);
+            var exports = new ExportService(database, new ScopedQuery(database, await WorkloadPools.LoadAsync(database, ct)), ExportOptions.FromEnvironment(database.Target));
+            return await body(database, exports, ct);
+        }, cancellationToken);
+
+    // A queued export is written here and now; one that waits for approval says so.
+    private static async Task<int> FinishAsync(ExportService exports, ExportRecord record, string? output, CancellationToken cancellationToken)
+    {
+        if (record.Status == "pending_approval")
+        {
+            Console.Out.WriteLine($"export {record.Id} waits for approval: penguin-analytics export approve {record.Id}");
+            return 0;
+        }
+        await exports.RunAsync(record.Id, cancellationToken);
+        var done = await exports.GetAsync(TenantScope.Platform, record.Id, cancellationToken) ?? record;
+        if (done.Status != "ready")
+        {
+            throw new AnalyticsException($"export {done.Id} {done.Status}: {done.Error}");
+        }
+        Console.Out.WriteLine($"export {done.Id} ready: {done.RowsExported:N0} rows, {done.FileBytes:N0} bytes{(done.Encrypted ? " encrypted at rest" : "")}, expires {done.Expires:yyyy-MM-dd HH:mm} UTC");
+        if (output is not null)
+        {
+            await DownloadAsync(exports, done, output, cancellationToken);
+        }
+        return 0;
+    }
+
+    private static async Task DownloadAsync(ExportService exports, ExportRecord record, string output, CancellationToken cancellationToken)
+    {
+        var (ready, writeTo) = await exports.OpenDownloadAsync(TenantScope.Platform, record.Id, cancellationToken);
+        await using (var file = File.Create(output))
+        {
+            await writeTo(file, cancellationToken);
+        }
+        await exports.AuditAccessAsync(AdminActor.CommandLine.UserId, ready.TenantId, $"download {ready.Id}", ready.RowsExported, true, null, cancellationToken);
+        Console.Out.WriteLine($"wrote {output}");
+    }
+
+    private static (DateOnly From, DateOnly To) Range(string? from, string? to)
+    {
+        var next = to is null ? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1) : Day(to, "--to");
+        return (from is null ? next.AddDays(-30) : Day(from, "--from"), next);
+    }
+
+    private static DateOnly Day(string text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : throw new AnalyticsException($"{option} must be a day like 2026-03-01, got \"{text}\"");
+}
