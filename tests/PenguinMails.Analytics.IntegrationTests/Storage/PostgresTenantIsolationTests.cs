@@ -16,7 +16,7 @@ public sealed class PostgresTenantIsolationTests : IAsyncLifetime
     private static readonly string[] Tenants = ["A", "B"];
 
     // The pipeline's own tables: no tenant reads them, and the application role has no grant on them.
-    private static readonly string[] Internal = ["analytics_jobs", "pending_events", "entity_changes", "pipeline_state", "dead_letter_events", "api_keys"];
+    private static readonly string[] Internal = ["analytics_jobs", "pending_events", "entity_changes", "pipeline_state", "dead_letter_events", "api_keys", "analytics_exports", "deliverability_alert_state"];
 
     private TestDatabase? testDatabase;
     private readonly string adminLogin = $"pa_admin_{Guid.NewGuid():N}"[..20];
