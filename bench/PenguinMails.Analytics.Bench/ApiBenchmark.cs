@@ -33,11 +33,11 @@ internal static class ApiBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var emails = long.Parse(Option(args, "--emails") ?? "1000000", CultureInfo.InvariantCulture);
-        var tenants = int.Parse(Option(args, "--tenants") ?? "1000", CultureInfo.InvariantCulture);
-        var clients = int.Parse(Option(args, "--clients") ?? "32", CultureInfo.InvariantCulture);
-        var seconds = int.Parse(Option(args, "--seconds") ?? "20", CultureInfo.InvariantCulture);
-        var pg = Option(args, "--pg");
+        var emails = long.Parse(BenchArgs.Option(args, "--emails") ?? "1000000", CultureInfo.InvariantCulture);
+        var tenants = int.Parse(BenchArgs.Option(args, "--tenants") ?? "1000", CultureInfo.InvariantCulture);
+        var clients = int.Parse(BenchArgs.Option(args, "--clients") ?? "32", CultureInfo.InvariantCulture);
+        var seconds = int.Parse(BenchArgs.Option(args, "--seconds") ?? "20", CultureInfo.InvariantCulture);
+        var pg = BenchArgs.Option(args, "--pg");
         var directory = Path.Combine(Path.GetTempPath(), $"penguin-bench-api-{Environment.ProcessId}");
         Directory.CreateDirectory(directory);
         try
@@ -65,7 +65,7 @@ internal static class ApiBenchmark
             }
             var admin = (await store.CreateAsync("t1", ApiKeyRole.Admin, "bench", AdminActor.CommandLine)).Token;
 
-            if (Option(args, "--duckdb-threads") is { } threads && database.Engine == StorageEngine.DuckDb)
+            if (BenchArgs.Option(args, "--duckdb-threads") is { } threads && database.Engine == StorageEngine.DuckDb)
             {
                 await using var connection = await database.OpenPipelineConnectionAsync();
                 await connection.ExecuteAsync($"SET threads = {int.Parse(threads, CultureInfo.InvariantCulture)}", CancellationToken.None);
@@ -138,11 +138,5 @@ internal static class ApiBenchmark
     {
         await using var connection = await database.OpenPipelineConnectionAsync();
         return await connection.ScalarAsync<long>(sql, CancellationToken.None);
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

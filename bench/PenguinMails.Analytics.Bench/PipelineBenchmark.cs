@@ -17,9 +17,9 @@ internal static class PipelineBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var emails = long.Parse(Option(args, "--emails") ?? "1000000", CultureInfo.InvariantCulture);
-        var tenants = int.Parse(Option(args, "--tenants") ?? "20", CultureInfo.InvariantCulture);
-        var pg = Option(args, "--pg");
+        var emails = long.Parse(BenchArgs.Option(args, "--emails") ?? "1000000", CultureInfo.InvariantCulture);
+        var tenants = int.Parse(BenchArgs.Option(args, "--tenants") ?? "20", CultureInfo.InvariantCulture);
+        var pg = BenchArgs.Option(args, "--pg");
         var directory = Path.Combine(Path.GetTempPath(), $"penguin-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(directory);
         try
@@ -88,55 +88,4 @@ internal static class PipelineBenchmark
 
     private static void Report(string step, TimeSpan elapsed, long rows, string note) =>
         Console.WriteLine($"{step,-24} {elapsed.TotalSeconds,8:N1} s {rows / Math.Max(0.001, elapsed.TotalSeconds),12:N0} rows/s   {note}");
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    /// <summary>Samples the process's working set while it lives (DuckDB's memory is native, so GC figures would miss it).</summary>
-    private sealed class PeakMemory : IDisposable
-    {
-        private readonly Timer timer;
-        private long peak;
-        private long peakManaged;
-
-        public PeakMemory() => timer = new Timer(_ => Sample(), null, 0, 100);
-
-        public double PeakMegabytes
-        {
-            get
-            {
-                Sample();
-                return Interlocked.Read(ref peak) / 1e6;
-            }
-        }
-
-        public double PeakManagedMegabytes
-        {
-            get
-            {
-                Sample();
-                return Interlocked.Read(ref peakManaged) / 1e6;
-            }
-        }
-
-        private void Sample()
-        {
-            using var process = Process.GetCurrentProcess();
-            Raise(ref peak, process.WorkingSet64);
-            Raise(ref peakManaged, GC.GetTotalMemory(forceFullCollection: false));
-        }
-
-        private static void Raise(ref long field, long value)
-        {
-            long seen;
-            while ((seen = Interlocked.Read(ref field)) < value && Interlocked.CompareExchange(ref field, value, seen) != seen)
-            {
-            }
-        }
-
-        public void Dispose() => timer.Dispose();
-    }
 }

@@ -21,8 +21,11 @@ public sealed class ApiOptions
     /// <summary>How long a checked API key is remembered; a key revoked by another process stops working within this time.</summary>
     public TimeSpan KeyCacheFor { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>When (UTC time of day) the daily maintenance job is queued.</summary>
-    public TimeSpan MaintenanceAt { get; set; } = TimeSpan.FromHours(3);
+    /// <summary>When (UTC time of day) the daily maintenance job is queued; null: never (run <c>maintain</c> from cron instead).</summary>
+    public TimeSpan? MaintenanceAt { get; set; } = TimeSpan.FromHours(3);
+
+    /// <summary>The retention window of the scheduled maintenance (null: <see cref="Maintenance.MaintenanceOptions"/>' two years).</summary>
+    public int? MaintenanceRetentionDays { get; set; }
 
     /// <summary>How often pool metrics are sampled into <c>analytics_pool_metrics</c>.</summary>
     public TimeSpan PoolMetricsInterval { get; set; } = TimeSpan.FromMinutes(1);

@@ -34,7 +34,13 @@ public static class ServeCommand
         {
             Description = $"Generate a demo workload into an empty database (default ./{DemoDatabasePath}), print sign-in keys.",
         };
-        var command = new Command("serve", "Run the HTTP API, the dashboard and the background workers.") { urls, role, demo };
+        var maintenanceAt = new Option<string>("--maintenance-at")
+        {
+            Description = "UTC time of day (HH:mm) of the daily maintenance job, or off.",
+            DefaultValueFactory = _ => "03:00",
+        };
+        var retention = new Option<int?>("--retention-days") { Description = "Retention window of the scheduled maintenance (default 730)." };
+        var command = new Command("serve", "Run the HTTP API, the dashboard and the background workers.") { urls, role, demo, maintenanceAt, retention };
         command.SetAction((parse, cancellationToken) =>
         {
             var isDemo = parse.GetValue(demo);
@@ -53,6 +59,9 @@ public static class ServeCommand
                 {
                     Urls = parse.GetRequiredValue(urls),
                     Role = parse.GetValue(role) switch { "api" => ServeRole.Api, "worker" => ServeRole.Worker, _ => ServeRole.All },
+                    MaintenanceAt = ParseTimeOfDay(parse.GetRequiredValue(maintenanceAt)),
+                    MaintenanceRetentionDays = parse.GetValue(retention) is { } days and > 0 ? days
+                        : parse.GetValue(retention) is null ? null : throw new AnalyticsException("--retention-days must be at least 1."),
                     PseudonymKey = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable)) ? null : PseudonymKey.FromEnvironment(),
                 };
                 await using var app = await ApiServer.BuildAsync(database, options, ct);
@@ -69,6 +78,11 @@ public static class ServeCommand
         });
         return command;
     }
+
+    private static TimeSpan? ParseTimeOfDay(string text) =>
+        text == "off" ? null
+        : TimeOnly.TryParseExact(text, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time) ? time.ToTimeSpan()
+        : throw new AnalyticsException($"--maintenance-at must be a UTC time like 03:00, or off; got \"{text}\"");
 
     private static void PrintKeys(IReadOnlyList<DemoWorkspace.DemoKey> keys)
     {

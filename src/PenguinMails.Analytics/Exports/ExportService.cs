@@ -210,7 +210,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
             await using (var output = encrypted ? options.Cipher?.Encrypt(file) ?? throw new AnalyticsException($"No export key is configured ({ExportCipher.EnvironmentVariable}).") : file)
             {
                 var password = sealedPassword is null ? null : options.Cipher!.Unseal(sealedPassword);
-                rows = await WriteFormatAsync(format, result, output, report, watermark, password, maxRows, folder, cancellationToken);
+                rows = await WriteFormatAsync(format, result, output, report, watermark, password, maxRows, cancellationToken);
             }
             var now = clock.GetUtcNow().UtcDateTime;
             await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
@@ -321,7 +321,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
     private static object?[] Arguments(ExportReports.Report report, ExportParameters parameters, int maxRows) =>
         report.Paged ? [.. report.Parameters(parameters), maxRows + 1, 0] : report.Parameters(parameters);
 
-    private static async Task<long> WriteFormatAsync(string format, QueryResult rows, Stream output, string report, Watermark? watermark, string? password, int maxRows, string folder, CancellationToken cancellationToken)
+    private static async Task<long> WriteFormatAsync(string format, QueryResult rows, Stream output, string report, Watermark? watermark, string? password, int maxRows, CancellationToken cancellationToken)
     {
         switch (format)
         {
@@ -330,14 +330,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
             case ExportFormat.Json:
                 return await JsonExportWriter.WriteAsync(rows, output, report, watermark, maxRows, cancellationToken);
             case ExportFormat.Xlsx:
-            {
-                // The package needs to seek: a scratch file that is gone when closed, then copied through.
-                await using var scratch = new FileStream(Path.Combine(folder, $".{Guid.NewGuid():N}.xlsx.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-                var count = await XlsxExportWriter.WriteAsync(rows, scratch, report, watermark, maxRows, cancellationToken);
-                scratch.Position = 0;
-                await scratch.CopyToAsync(output, cancellationToken);
-                return count;
-            }
+                return await XlsxExportWriter.WriteAsync(rows, output, report, watermark, maxRows, cancellationToken);
             case ExportFormat.Pdf:
             {
                 using var buffer = new MemoryStream();

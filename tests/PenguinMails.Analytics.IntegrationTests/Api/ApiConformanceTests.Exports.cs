@@ -40,7 +40,7 @@ public abstract partial class ApiConformanceTests
             {
                 return document.RootElement.Clone();
             }
-            Assert.NotEqual("failed", current);
+            Assert.True(current != "failed", $"export {id} failed: {document.RootElement.GetProperty("error")}");
             await Task.Delay(50, Ct);
         }
         throw new TimeoutException($"export {id} never became {status}");
@@ -113,6 +113,7 @@ public abstract partial class ApiConformanceTests
                 case ExportFormat.Xlsx:
                 {
                     using var document = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
+                    Assert.Empty(new DocumentFormat.OpenXml.Validation.OpenXmlValidator().Validate(document, Ct).Select(e => $"{e.Path?.XPath}: {e.Description}"));
                     var sheets = document.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().ToList();
                     Assert.Equal(["campaigns", "Watermark"], sheets.Select(s => s.Name!.Value));
                     var data = ((WorksheetPart)document.WorkbookPart.GetPartById(sheets[0].Id!)).Worksheet.Descendants<Row>().ToList();

@@ -57,7 +57,37 @@ public abstract class MaintenanceConformanceTests : IAsyncLifetime
         {
             Assert.True(await Pipeline.ScalarAsync<bool>(
                 $"SELECT to_regclass('emails_{DateTime.UtcNow.AddMonths(3):yyyy_MM}') IS NOT NULL AND to_regclass('billing_analytics_{DateTime.UtcNow.AddMonths(3):yyyy_MM}') IS NOT NULL"));
+            // The extended statistics exist and ANALYZE filled their ndistinct estimates.
+            Assert.Equal(4L, await Pipeline.ScalarAsync<long>(
+                "SELECT COUNT(*) FROM pg_stats_ext WHERE statistics_name LIKE '%_keys_stats' AND n_distinct IS NOT NULL AND dependencies IS NOT NULL"));
         }
+    }
+
+    [Fact]
+    public async Task dashboard_reads_go_on_while_the_summary_is_refreshed()
+    {
+        Assert.Equal(0, (await Pipeline.IngestAsync(PipelineFixture.Workload(53, tenants: 2, emails: 600, days: 20))).Rejected);
+        await Pipeline.FoldAsync();
+        await new Maintainer(Pipeline.Database).RunAsync(new MaintenanceOptions(), Ct);
+        var rows = await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM campaign_performance_summary");
+        Assert.True(rows > 0);
+
+        // The maintainer's own refresh, held open in its transaction (with a change to pick up)...
+        await using var refresher = await Pipeline.Database.OpenPipelineConnectionAsync(Ct);
+        await using var transaction = await refresher.BeginTransactionAsync(Ct);
+        await refresher.ExecuteAsync("UPDATE campaign_analytics SET sent = sent + 1", Ct);
+        await refresher.RunScriptAsync(Pipeline.Database.Sql.Statements("Maintenance/Sql", "refresh.sql"), Ct);
+
+        // ...does not stop a reader (a plain REFRESH would block it until the commit): it sees the
+        // summary as it was, at once.
+        await using var reader = await Pipeline.Database.OpenPipelineConnectionAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        Assert.Equal(rows, await reader.ScalarAsync<long>("SELECT COUNT(*) FROM campaign_performance_summary", timeout.Token));
+        var sentBefore = await reader.ScalarAsync<long>("SELECT SUM(sent) FROM campaign_performance_summary", timeout.Token);
+
+        await transaction.CommitAsync(Ct);
+        Assert.Equal(sentBefore + rows, await reader.ScalarAsync<long>("SELECT SUM(sent) FROM campaign_performance_summary", Ct));
     }
 
     private async Task<string> TotalsAsync()

@@ -1,80 +1,133 @@
 using System.Globalization;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
 using PenguinMails.Analytics.Queries;
 
 namespace PenguinMails.Analytics.Exports.Formats;
 
 /// <summary>
-/// XLSX (Open XML SDK): the report sheet written row by row with <see cref="OpenXmlWriter"/> and
-/// inline strings (no shared-string table), so memory stays flat; the watermark is the sheet's
-/// first line and a sheet of its own. The package needs a seekable stream (a file).
+/// XLSX written as a stream: a zip in create mode (each part compressed straight out, nothing
+/// kept) holding the minimal SpreadsheetML package — the report sheet row by row with inline
+/// strings, the watermark as its first line and as a sheet of its own. The Open XML SDK was the
+/// first choice, but its packages buffer a part in memory until they are closed (measured:
+/// 1.2 GB of managed heap for a million rows), so the parts are written with XmlWriter here and
+/// the tests read the files back, and validate them, with the SDK.
 /// </summary>
 internal static class XlsxExportWriter
 {
-    public static Task<long> WriteAsync(QueryResult rows, Stream seekableOutput, string report, Watermark? watermark, long maxRows, CancellationToken cancellationToken)
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    public static async Task<long> WriteAsync(QueryResult rows, Stream output, string report, Watermark? watermark, long maxRows, CancellationToken cancellationToken)
     {
-        using var document = SpreadsheetDocument.Create(seekableOutput, SpreadsheetDocumentType.Workbook);
-        var workbook = document.AddWorkbookPart();
-        var data = workbook.AddNewPart<WorksheetPart>();
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        var sheets = watermark is null ? new[] { SheetName(report) } : [SheetName(report), "Watermark"];
+        await PartAsync(zip, "[Content_Types].xml", ContentTypes(sheets.Length));
+        await PartAsync(zip, "_rels/.rels",
+            $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{Relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
+        await PartAsync(zip, "xl/workbook.xml",
+            $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{Main}" xmlns:r="{Relationships}"><sheets>"""
+            + string.Concat(sheets.Select((name, i) => $"""<sheet name="{Escape(name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>"""))
+            + "</sheets></workbook>");
+        await PartAsync(zip, "xl/_rels/workbook.xml.rels",
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"""
+            + string.Concat(sheets.Select((_, i) => $"""<Relationship Id="rId{i + 1}" Type="{Relationships}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>"""))
+            + "</Relationships>");
+
         long count = 0;
-        using (var writer = OpenXmlWriter.Create(data))
+        await using (var part = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).Open())
+        await using (var xml = XmlWriter.Create(part, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false) }))
         {
-            writer.WriteStartElement(new Worksheet());
-            writer.WriteStartElement(new SheetData());
+            await xml.WriteStartDocumentAsync(standalone: true);
+            await xml.WriteStartElementAsync(null, "worksheet", Main);
+            await xml.WriteStartElementAsync(null, "sheetData", Main);
             if (watermark is not null)
             {
-                WriteRow(writer, [watermark.Text]);
+                await RowAsync(xml, [watermark.Text]);
             }
             var columns = rows.Columns;
-            WriteRow(writer, [.. columns]);
+            await RowAsync(xml, [.. columns]);
             var values = new object?[columns.Count];
-            // OpenXmlWriter is synchronous; the reader's rows arrive as the writer goes.
-            while (rows.ReadAsync(cancellationToken).GetAwaiter().GetResult())
+            while (await rows.ReadAsync(cancellationToken))
             {
                 ExportLimit.Check(++count, maxRows);
                 for (var i = 0; i < values.Length; i++)
                 {
                     values[i] = rows.GetValue(i);
                 }
-                WriteRow(writer, values);
+                await RowAsync(xml, values);
             }
-            writer.WriteEndElement();
-            writer.WriteEndElement();
+            await xml.WriteEndElementAsync();
+            await xml.WriteEndElementAsync();
+            await xml.WriteEndDocumentAsync();
         }
-        var sheets = new Sheets(new Sheet { Id = workbook.GetIdOfPart(data), SheetId = 1, Name = SheetName(report) });
         if (watermark is not null)
         {
-            var mark = workbook.AddNewPart<WorksheetPart>();
-            mark.Worksheet = new Worksheet(new SheetData(
-                new Row(TextCell(watermark.Text)), new Row(TextCell($"tenant: {watermark.TenantId}")),
-                new Row(TextCell($"requested by: {watermark.RequestedBy}")),
-                new Row(TextCell($"created: {watermark.Created.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC"))));
-            sheets.Append(new Sheet { Id = workbook.GetIdOfPart(mark), SheetId = 2, Name = "Watermark" });
+            await using var part = zip.CreateEntry("xl/worksheets/sheet2.xml", CompressionLevel.Fastest).Open();
+            await using var xml = XmlWriter.Create(part, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false) });
+            await xml.WriteStartDocumentAsync(standalone: true);
+            await xml.WriteStartElementAsync(null, "worksheet", Main);
+            await xml.WriteStartElementAsync(null, "sheetData", Main);
+            foreach (var line in new[] { watermark.Text, $"tenant: {watermark.TenantId}", $"requested by: {watermark.RequestedBy}",
+                $"created: {watermark.Created.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC" })
+            {
+                await RowAsync(xml, [line]);
+            }
+            await xml.WriteEndElementAsync();
+            await xml.WriteEndElementAsync();
+            await xml.WriteEndDocumentAsync();
         }
-        workbook.Workbook = new Workbook(sheets);
-        workbook.Workbook.Save();
-        return Task.FromResult(count);
+        return count;
     }
 
-    private static string SheetName(string report) => report.Length <= 31 ? report : report[..31];
-
-    private static void WriteRow(OpenXmlWriter writer, IReadOnlyList<object?> values)
+    private static async Task RowAsync(XmlWriter xml, IReadOnlyList<object?> values)
     {
-        writer.WriteStartElement(new Row());
+        await xml.WriteStartElementAsync(null, "row", Main);
         foreach (var value in values)
         {
-            writer.WriteElement(value switch
+            await xml.WriteStartElementAsync(null, "c", Main);
+            switch (value)
             {
-                null or DBNull => new Cell(),
-                sbyte or byte or short or ushort or int or uint or long or ulong or decimal or double or float or System.Numerics.BigInteger
-                    => new Cell { DataType = CellValues.Number, CellValue = new CellValue(Convert.ToString(value, CultureInfo.InvariantCulture)!) },
-                _ => TextCell(TabularValue.ToText(value) ?? ""),
-            });
+                case null or DBNull:
+                    break;
+                case sbyte or byte or short or ushort or int or uint or long or ulong or decimal or double or float or System.Numerics.BigInteger:
+                    await xml.WriteElementStringAsync(null, "v", Main, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                    break;
+                default:
+                    await xml.WriteAttributeStringAsync(null, "t", null, "inlineStr");
+                    await xml.WriteStartElementAsync(null, "is", Main);
+                    await xml.WriteStartElementAsync(null, "t", Main);
+                    await xml.WriteAttributeStringAsync("xml", "space", null, "preserve");
+                    await xml.WriteStringAsync(XmlSafe(TabularValue.ToText(value) ?? ""));
+                    await xml.WriteEndElementAsync();
+                    await xml.WriteEndElementAsync();
+                    break;
+            }
+            await xml.WriteEndElementAsync();
         }
-        writer.WriteEndElement();
+        await xml.WriteEndElementAsync();
     }
 
-    private static Cell TextCell(string text) => new() { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(text)) };
+    private static async Task PartAsync(ZipArchive zip, string name, string content)
+    {
+        await using var part = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        await part.WriteAsync(Encoding.UTF8.GetBytes(content));
+    }
+
+    private static string ContentTypes(int sheets) =>
+        """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"""
+        + """<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>"""
+        + """<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"""
+        + string.Concat(Enumerable.Range(1, sheets).Select(i => $"""<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"""))
+        + "</Types>";
+
+    // Excel's limits for sheet names: 31 characters, none of : \ / ? * [ ].
+    private static string SheetName(string report) => new(report.Where(c => c is not (':' or '\\' or '/' or '?' or '*' or '[' or ']')).Take(31).ToArray());
+
+    private static string Escape(string text) => System.Security.SecurityElement.Escape(text);
+
+    // Characters XML 1.0 cannot hold (control characters) become U+FFFD instead of failing the export.
+    private static string XmlSafe(string text) =>
+        text.Any(c => c < 0x20 && c is not ('\t' or '\n' or '\r')) ? new string(text.Select(c => c < 0x20 && c is not ('\t' or '\n' or '\r') ? '\uFFFD' : c).ToArray()) : text;
 }
