@@ -62,6 +62,7 @@ public static class ServeCommand
                     MaintenanceAt = ParseTimeOfDay(parse.GetRequiredValue(maintenanceAt)),
                     MaintenanceRetentionDays = parse.GetValue(retention) is { } days and > 0 ? days
                         : parse.GetValue(retention) is null ? null : throw new AnalyticsException("--retention-days must be at least 1."),
+                    Exports = DemoExports(isDemo, database.Target),
                     PseudonymKey = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable)) ? null : PseudonymKey.FromEnvironment(),
                 };
                 await using var app = await ApiServer.BuildAsync(database, options, ct);
@@ -77,6 +78,15 @@ public static class ServeCommand
             }, cancellationToken);
         });
         return command;
+    }
+
+    // The demo encrypts its exports with a key of its own run when none is configured (they
+    // expire within a day; a new run cannot read the previous run's files).
+    private static Exports.ExportOptions? DemoExports(bool isDemo, Storage.DatabaseTarget target)
+    {
+        var options = Exports.ExportOptions.FromEnvironment(target);
+        return !isDemo || options.Cipher is not null ? null
+            : new Exports.ExportOptions { Directory = options.Directory, Cipher = new Exports.ExportCipher(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) };
     }
 
     private static TimeSpan? ParseTimeOfDay(string text) =>
