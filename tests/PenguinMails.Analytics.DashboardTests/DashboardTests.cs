@@ -203,4 +203,30 @@ public sealed class DashboardTests(DemoServer server)
             await dashboard.ScreenshotAsync($"phone-{route}");
         }
     }
+
+    [Fact]
+    public async Task an_export_is_requested_followed_and_downloaded_from_the_dashboard()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(server);
+        await dashboard.SignInAsync(server.Key("viewer", "t1"));
+        await dashboard.GoAsync($"exports?from={Day(Today.AddDays(-59))}&to={Day(Today)}");
+        await dashboard.Page.SelectOptionAsync("#export-format", "csv");
+        await dashboard.ThenRenderAsync(() => dashboard.Page.ClickAsync("#export-form button[type=submit]"));
+
+        // The page refreshes itself while the job writes the file.
+        var ready = dashboard.Page.Locator("table[data-testid=exports] tbody tr").First.Locator("[data-status=ready]");
+        await ready.WaitForAsync(new() { Timeout = 30_000 });
+        await dashboard.ScreenshotAsync("exports");
+        var download = await dashboard.Page.RunAndWaitForDownloadAsync(() =>
+            dashboard.Page.Locator("table[data-testid=exports] tbody tr").First.Locator("[data-action=download]").ClickAsync());
+        var path = await download.PathAsync();
+        var lines = await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("# PenguinMails Analytics export", lines[0], StringComparison.Ordinal);
+        Assert.Contains("tenant t1", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("campaign_id,", lines[1], StringComparison.Ordinal);
+        Assert.True(lines.Length > 2);
+        Assert.All(lines.Skip(2), line => Assert.StartsWith("t1-", line, StringComparison.Ordinal));
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+    }
 }

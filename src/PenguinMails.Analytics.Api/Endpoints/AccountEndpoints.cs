@@ -15,10 +15,11 @@ public static class AccountEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/me", async (HttpContext http) =>
+        // Two parameters, so that the lambda is not taken for a RequestDelegate (whose result would be dropped).
+        app.MapGet("/v1/me", async (HttpContext http, ScopedQuery query) =>
         {
             var key = Caller.Of(http).Key;
-            var tenant = await http.RequestServices.GetRequiredService<ScopedQuery>()
+            var tenant = await query
                 .ReadAsync(new TenantScope(key.TenantId, IsAdmin: false), "tenants", PoolTypes.Dashboard, http.RequestAborted);
             return Results.Json(new
             {

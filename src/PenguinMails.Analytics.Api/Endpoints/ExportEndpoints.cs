@@ -47,8 +47,9 @@ public static class ExportEndpoints
         }).RequireApiKey(ReportEndpoints.Readers).Audited("analytics_exports", queryType: "export")
           .WithSummary("Requests an export (csv, json, xlsx, pdf) of any report, governed by the tenant's export controls.");
 
-        app.MapGet("/v1/exports", async (HttpContext http) =>
-            Results.Json(new { data = await http.RequestServices.GetRequiredService<ExportService>().ListAsync(Caller.Of(http).Scope, 200, http.RequestAborted) }))
+        // Two parameters, so that the lambda is not taken for a RequestDelegate (whose result would be dropped).
+        app.MapGet("/v1/exports", async (HttpContext http, ExportService exports) =>
+            Results.Json(new { data = await exports.ListAsync(Caller.Of(http).Scope, 200, http.RequestAborted) }))
             .RequireApiKey(ReportEndpoints.Readers).WithSummary("The caller's tenant's exports, newest first.");
 
         app.MapGet("/v1/exports/{id}", async (string id, HttpContext http) =>

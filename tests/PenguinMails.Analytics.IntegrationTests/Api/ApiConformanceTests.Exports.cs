@@ -184,6 +184,9 @@ public abstract partial class ApiConformanceTests
         Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Post, $"/v1/exports/{id}/reject", keys["admin"], "{}", json: true)).StatusCode);
         await WaitForExportAsync(id, keys["a-viewer"]);
         Assert.NotEmpty(await DownloadAsync(id, keys["a-viewer"]));
+        var listed = (await DataAsync("/v1/exports", keys["a-viewer"])).EnumerateArray().ToList();
+        Assert.Equal((id, "ready", "for the quarterly review"), (listed[0].GetProperty("id").GetString(), listed[0].GetProperty("status").GetString(), listed[0].GetProperty("decision_note").GetString()));
+        Assert.Empty((await DataAsync("/v1/exports", keys["b-viewer"])).EnumerateArray());
 
         // Rejected, and never by the key that asked.
         var second = (await RequestExportAsync(keys["a-tenant-admin"], new { report = "mailboxes", format = "csv", from = ExportRange, to = "2027-01-01" })).GetProperty("id").GetString()!;

@@ -43,6 +43,38 @@ export async function get(path, params = {}, key = session.key) {
   return body;
 }
 
+/** POST a JSON body to a /v1 path; failures as for get. */
+export async function post(path, body = {}) {
+  let response;
+  try {
+    response = await fetch(`v1/${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${session.key}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached. Is penguin-analytics serve running?');
+  }
+  const result = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, result?.detail ?? result?.title ?? `The server answered ${response.status}.`);
+  return result;
+}
+
+/** Downloads a file that needs the key (an export): fetched as a blob and saved under its name. */
+export async function download(path, filename) {
+  const response = await fetch(`v1/${path}`, { headers: { Authorization: `Bearer ${session.key}` } });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => null);
+    throw new ApiError(response.status, problem?.detail ?? `The server answered ${response.status}.`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** Every page of a paged list (up to `max` rows). */
 export async function getAll(path, params = {}, max = 5000) {
   const rows = [];

@@ -12,6 +12,7 @@ import mailboxes from './pages/mailboxes.js';
 import leads from './pages/leads.js';
 import usage from './pages/usage.js';
 import admin from './pages/admin.js';
+import exportsPage from './pages/exports.js';
 import signIn from './pages/signin.js';
 
 const pages = [
@@ -20,6 +21,7 @@ const pages = [
   { path: 'mailboxes', title: 'Mailboxes & warmup', render: mailboxes },
   { path: 'leads', title: 'Leads', render: leads },
   { path: 'usage', title: 'Usage', render: usage },
+  { path: 'exports', title: 'Exports', render: exportsPage },
   { path: 'admin', title: 'Admin', render: admin, adminOnly: true },
 ];
 
