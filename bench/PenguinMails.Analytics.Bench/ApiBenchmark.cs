@@ -72,6 +72,11 @@ internal static class ApiBenchmark
                 Console.WriteLine($"DuckDB threads = {threads}");
             }
             var options = new ApiOptions { Urls = "http://127.0.0.1:0", DefaultRateLimit = (int.MaxValue, TimeSpan.FromMinutes(1)), Role = ServeRole.Api };
+            if (args.Contains("--no-cache"))
+            {
+                options.ResponseCacheFor = TimeSpan.Zero; // every request reaches the database
+            }
+            Console.WriteLine($"response cache: {(options.ResponseCacheFor > TimeSpan.Zero ? $"{options.ResponseCacheFor.TotalSeconds:0.#} s" : "off")}");
             await using var app = await ApiServer.BuildAsync(database, options);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -45,6 +45,9 @@ public sealed class ApiOptions
     /// <summary>Where export files go and their key (default: <see cref="Exports.ExportOptions.FromEnvironment"/>).</summary>
     public Exports.ExportOptions? Exports { get; set; }
 
+    /// <summary>How long a successful read is served from memory (see <see cref="Endpoints.ResponseCache"/>); zero turns it off.</summary>
+    public TimeSpan ResponseCacheFor { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Tests only: reads without the query layer's tenant predicate (see <see cref="Queries.TenantScope"/>).</summary>
     internal bool WithoutQueryLayerFilter { get; set; }
 }

@@ -33,6 +33,7 @@ public static class ApiServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyStore(database, options.KeyCacheFor));
         builder.Services.AddSingleton(new AsOf(database));
+        builder.Services.AddSingleton<ResponseCache>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<TenantRateLimiter>();
         builder.Services.AddSingleton(new AccessAuditWriter(database));

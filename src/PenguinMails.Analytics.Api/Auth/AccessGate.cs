@@ -37,7 +37,7 @@ public static class AccessGate
                 var result = await next(context);
                 var (success, reason, rows) = result switch
                 {
-                    DataResult data => (true, (string?)null, (int?)data.RowCount),
+                    IReadResult data => (true, (string?)null, (int?)data.RowCount),
                     IStatusCodeHttpResult { StatusCode: >= 400 } status => (false, $"HTTP {status.StatusCode}", (int?)null),
                     _ => (true, null, null),
                 };

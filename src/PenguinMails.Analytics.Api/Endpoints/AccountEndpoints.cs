@@ -34,7 +34,7 @@ public static class AccountEndpoints
 
         app.MapGet("/v1/tenants", (HttpContext http, TimeProvider time) =>
             ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("tenants"), paged: false, _ => []))
-            .RequireApiKey(ReportEndpoints.Readers).Audited("tenants")
+            .RequireApiKey(ReportEndpoints.Readers).Audited("tenants").Cached()
             .WithSummary("The tenants the caller may see: its own, or every tenant for the platform admin.");
     }
 }

@@ -8,7 +8,7 @@ namespace PenguinMails.Analytics.Api.Endpoints;
 /// The shape of every read: <c>{"data": [row objects keyed by column name], "as_of": timestamp,
 /// "paging": {...}}</c>, written straight to the response with the same value rules as the CLI's JSON.
 /// </summary>
-public sealed class DataResult(ScopedRows rows, DateTime? asOf, int? limit = null, int? offset = null) : IResult
+public sealed class DataResult(ScopedRows rows, DateTime? asOf, int? limit = null, int? offset = null) : IResult, IReadResult
 {
     /// <summary>More top-level members after <c>data</c> (for example the A/B comparisons of a campaign's steps).</summary>
     public IReadOnlyDictionary<string, object> Extra { get; init; } = new Dictionary<string, object>();
@@ -33,6 +33,23 @@ public sealed class DataResult(ScopedRows rows, DateTime? asOf, int? limit = nul
         // Over the response's PipeWriter the JSON writer never blocks on I/O; rows are flushed in chunks.
         var body = httpContext.Response.BodyWriter;
         await using var writer = new Utf8JsonWriter(body);
+        await WriteAsync(writer, () => body.FlushAsync(httpContext.RequestAborted).AsTask());
+        await body.FlushAsync(httpContext.RequestAborted);
+    }
+
+    /// <summary>The whole response as JSON bytes (for <see cref="ResponseCache"/>).</summary>
+    public byte[] ToJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteAsync(writer, () => Task.CompletedTask).GetAwaiter().GetResult(); // in memory: never waits
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private async Task WriteAsync(Utf8JsonWriter writer, Func<Task> flush)
+    {
         writer.WriteStartObject();
         writer.WriteStartArray("data");
         foreach (var row in rows.Rows)
@@ -47,7 +64,7 @@ public sealed class DataResult(ScopedRows rows, DateTime? asOf, int? limit = nul
             if (writer.BytesPending > 32 * 1024)
             {
                 writer.Flush();
-                await body.FlushAsync(httpContext.RequestAborted);
+                await flush();
             }
         }
         writer.WriteEndArray();
@@ -71,6 +88,5 @@ public sealed class DataResult(ScopedRows rows, DateTime? asOf, int? limit = nul
         }
         writer.WriteEndObject();
         writer.Flush();
-        await body.FlushAsync(httpContext.RequestAborted);
     }
 }
