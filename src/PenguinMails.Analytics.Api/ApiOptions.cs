@@ -46,7 +46,7 @@ public sealed class ApiOptions
     public Exports.ExportOptions? Exports { get; set; }
 
     /// <summary>How long a successful read is served from memory (see <see cref="Endpoints.ResponseCache"/>); zero turns it off.</summary>
-    public TimeSpan ResponseCacheFor { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ResponseCacheFor { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Tests only: reads without the query layer's tenant predicate (see <see cref="Queries.TenantScope"/>).</summary>
     internal bool WithoutQueryLayerFilter { get; set; }

@@ -3,15 +3,17 @@ using PenguinMails.Analytics.Storage;
 namespace PenguinMails.Analytics.Api.Endpoints;
 
 /// <summary>
-/// The freshness of every read: when the last fold committed. Events received before the fold
-/// began are in the numbers (unless still waiting for their email.sent). Read at most every
-/// half second, however many requests ask.
+/// The freshness of every read: when the aggregates last changed (a fold committed, or a
+/// recompute, archiving or anonymization). Events received before the fold began are in the
+/// numbers (unless still waiting for their email.sent). Read at most every half second, however
+/// many requests ask.
 /// </summary>
 public sealed class AsOf(AnalyticsDatabase database)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMilliseconds(500);
 
     private (DateTime? Value, long Expires) cached = (null, 0);
+    private Task<DateTime?>? refreshing;
 
     public static Task<DateTime?> ForRequestAsync(HttpContext http) =>
         http.RequestServices.GetRequiredService<AsOf>().ReadAsync(http.RequestAborted);
@@ -23,8 +25,20 @@ public sealed class AsOf(AnalyticsDatabase database)
         {
             return current.Value;
         }
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
-        var value = await connection.ScalarAsync<DateTime?>("SELECT updated FROM pipeline_state WHERE name = 'fold_seq'", cancellationToken);
+        // One refresh at a time: the requests that find the value expired share it.
+        var task = Volatile.Read(ref refreshing);
+        if (task is null || task.IsCompleted)
+        {
+            var mine = RefreshAsync();
+            task = Interlocked.CompareExchange(ref refreshing, mine, task) == task ? mine : Volatile.Read(ref refreshing)!;
+        }
+        return await task.WaitAsync(cancellationToken);
+    }
+
+    private async Task<DateTime?> RefreshAsync()
+    {
+        await using var connection = await database.OpenPipelineConnectionAsync(CancellationToken.None);
+        var value = await connection.ScalarAsync<DateTime?>("SELECT updated FROM pipeline_state WHERE name = 'fold_seq'", CancellationToken.None);
         var utc = value is { } time ? StoredTime.AsUtc(time) : (DateTime?)null;
         cached = (utc, Environment.TickCount64 + (long)CacheFor.TotalMilliseconds);
         return utc;

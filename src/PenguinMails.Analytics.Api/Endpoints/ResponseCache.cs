@@ -4,18 +4,23 @@ using PenguinMails.Analytics.Api.Auth;
 namespace PenguinMails.Analytics.Api.Endpoints;
 
 /// <summary>
-/// Dashboards ask the same questions again and again, and the answers change only when a fold
-/// commits. A read's JSON is kept for <see cref="ApiOptions.ResponseCacheFor"/> (1 s) under its
-/// path and query, the caller's scope and the <c>as_of</c> it was computed at; a fold moves
-/// <c>as_of</c> (read every 500 ms), so a new fold's numbers are served at once and nothing is
-/// ever more than a second old (recomputes, maintenance and anonymization included). Keys, rate
-/// limits and the access audit run for every request, cached or not; only successful reads are
-/// kept, and a scope never sees another scope's entries. Memory is bounded (64 MB).
+/// Dashboards ask the same questions again and again, and the answers change only when the
+/// aggregates do: a fold, a recompute, archiving or anonymization, each of which moves
+/// <c>as_of</c> in its own transaction. A read's JSON is kept under its path and query, the
+/// caller's scope and the <c>as_of</c> it was computed at, for at most
+/// <see cref="ApiOptions.ResponseCacheFor"/>; <c>as_of</c> is read every 500 ms, so a change is
+/// served within half a second of its commit. Keys, rate limits and the access audit run for
+/// every request, cached or not; only successful reads are kept, a scope never sees another
+/// scope's entries, concurrent misses of one read share one query, and memory is bounded (64 MB).
 /// </summary>
 public sealed class ResponseCache(ApiOptions options) : IDisposable
 {
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 64L * 1024 * 1024 });
     private readonly TimeSpan keepFor = options.ResponseCacheFor;
+
+    // Reads in flight: requests for the same key while the first is computing wait for it
+    // instead of all asking the database at once when an entry expires.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<CachedRead?>> pending = new(StringComparer.Ordinal);
 
     /// <summary>Serves a read from the cache when it can, and keeps successful reads.</summary>
     public static TBuilder Apply<TBuilder>(TBuilder builder)
@@ -37,14 +42,35 @@ public sealed class ResponseCache(ApiOptions options) : IDisposable
             {
                 return hit;
             }
-            var result = await next(context);
-            if (result is DataResult data)
+            var mine = new TaskCompletionSource<CachedRead?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var first = responses.pending.GetOrAdd(key, mine.Task);
+            if (first != mine.Task)
             {
-                var read = new CachedRead(data.ToJson(), data.RowCount);
-                responses.cache.Set(key, read, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = responses.keepFor, Size = read.Json.Length + key.Length });
-                return read;
+                // Another request is computing this very read: its answer is ours (or, when it was
+                // not a cacheable success, we ask ourselves).
+                return await first ?? await next(context);
             }
-            return result;
+            try
+            {
+                var result = await next(context);
+                CachedRead? read = null;
+                if (result is DataResult data)
+                {
+                    read = new CachedRead(data.ToJson(), data.RowCount);
+                    responses.cache.Set(key, read, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = responses.keepFor, Size = read.Json.Length + key.Length });
+                }
+                mine.SetResult(read);
+                return read ?? result;
+            }
+            catch
+            {
+                mine.SetResult(null);
+                throw;
+            }
+            finally
+            {
+                responses.pending.TryRemove(new KeyValuePair<string, Task<CachedRead?>>(key, mine.Task));
+            }
         });
         return builder;
     }

@@ -101,6 +101,13 @@ public sealed class Aggregator
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "deliverability_state.sql"), cancellationToken);
     }
 
+    /// <summary>
+    /// Marks, in the caller's transaction, that aggregates changed outside a fold (a recompute,
+    /// archiving, anonymization): it moves <c>as_of</c>, which is what read caches key on.
+    /// </summary>
+    public static Task MarkAggregatesChangedAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync("UPDATE pipeline_state SET updated = NOW() WHERE name = 'fold_seq'", cancellationToken);
+
     // Three numbers in one round trip.
     private static async Task<(long, long, long)> CountsAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
     {
@@ -136,6 +143,7 @@ public sealed class Aggregator
 
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_collect.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
+        await MarkAggregatesChangedAsync(connection, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

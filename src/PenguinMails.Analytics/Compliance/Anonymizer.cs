@@ -65,6 +65,7 @@ public sealed class Anonymizer(AnalyticsDatabase database, PseudonymKey key)
         }
         // The summary holds campaign names and ids: rebuilt from the anonymized tables.
         await connection.RunScriptAsync(database.Sql.Statements("Maintenance/Sql", "refresh.sql"), cancellationToken);
+        await Aggregation.Aggregator.MarkAggregatesChangedAsync(connection, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
         await AdminAuditLog.WriteAsync(database, connection, new AdminAction(actor, leadId is null ? "anonymize_analytics" : "erase_lead",
             leadId is null ? "tenant" : "lead", subject, leadId is null ? subject : tenantId,

@@ -52,6 +52,7 @@ public sealed class Maintainer(AnalyticsDatabase database, TimeProvider? time = 
             // In the same transaction: the summary never shows archived periods. (PostgreSQL allows
             // REFRESH ... CONCURRENTLY inside a transaction; readers are not blocked.)
             await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh.sql"), cancellationToken);
+            await Aggregation.Aggregator.MarkAggregatesChangedAsync(connection, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 

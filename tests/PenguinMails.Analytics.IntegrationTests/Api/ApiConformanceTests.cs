@@ -569,7 +569,7 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task a_repeated_read_comes_from_memory_for_at_most_a_second_and_per_scope()
+    public async Task a_repeated_read_comes_from_memory_until_the_aggregates_change_and_per_scope()
     {
         Assert.Equal(0, (await Pipeline.IngestAsync(PipelineFixture.Workload(49, tenants: 2, emails: 300, days: 20))).Rejected);
         await Pipeline.FoldAsync();
@@ -577,20 +577,30 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
         long Sent(JsonElement data) => data.EnumerateArray().Sum(r => r.GetProperty("sent").GetInt64());
 
         var first = await DataAsync(path, keys["a-viewer"]);
-        var days = await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM daily_campaign_stats WHERE tenant_id = 't1'");
-        await Pipeline.ExecuteAsync("UPDATE daily_campaign_stats SET sent = sent + 1000 WHERE tenant_id = 't1'");
+        await Pipeline.ExecuteAsync("UPDATE daily_campaign_stats SET sent = sent + 1000 WHERE tenant_id = 't1'"); // behind the pipeline's back
         var cached = await DataAsync(path, keys["a-viewer"]);
         var otherTenant = await DataAsync(path, keys["b-viewer"]);
 
-        Assert.Equal(first.GetRawText(), cached.GetRawText()); // no fold since: the same answer, from memory
+        Assert.Equal(first.GetRawText(), cached.GetRawText()); // the aggregates did not change (as far as as_of says): from memory
         Assert.All(otherTenant.EnumerateArray(), r => Assert.Equal("t2", r.GetProperty("tenant_id").GetString()));
-        await Task.Delay(1_100, Ct);
-        Assert.Equal(Sent(first) + 1000 * days, Sent(await DataAsync(path, keys["a-viewer"]))); // never older than a second
+
+        // Rebuilding the other tenant moves as_of (as a fold would): within half a second the read is
+        // computed afresh and shows what the tables hold.
+        await Pipeline.Aggregator.RecomputeAsync(new PenguinMails.Analytics.Aggregation.RecomputeScope("t2", null, null), Ct);
+        var expected = await Pipeline.ScalarAsync<long>("SELECT SUM(sent) FROM daily_campaign_stats WHERE tenant_id = 't1' AND day >= DATE '2026-01-01' AND day < DATE '2027-01-01'");
+        Assert.NotEqual(Sent(first), expected);
+        var fresh = 0L;
+        for (var attempt = 0; attempt < 40 && fresh != expected; attempt++)
+        {
+            await Task.Delay(50, Ct);
+            fresh = Sent(await DataAsync(path, keys["a-viewer"]));
+        }
+        Assert.Equal(expected, fresh);
 
         await app!.StopAsync(Ct); // every queued audit row written
-        Assert.Equal(3L, await Pipeline.ScalarAsync<long>(
+        Assert.True(await Pipeline.ScalarAsync<long>(
             "SELECT COUNT(*) FROM analytics_access_audit WHERE user_id = $1 AND table_accessed = 'daily_campaign_stats' AND success AND rows_returned = $2",
-            keys["a-viewer"].Split('_')[1], first.GetArrayLength()));
+            keys["a-viewer"].Split('_')[1], first.GetArrayLength()) >= 2); // cached reads are audited too
     }
 
     private async Task<JsonElement> DataAsync(string path, string key)
