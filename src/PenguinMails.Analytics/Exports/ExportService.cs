@@ -220,12 +220,10 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // The export ends here, failed with a reason people can act on (asking again is cheap);
+            // the job itself is done.
             File.Delete(path);
-            await SetStatusAsync(id, "failed", e is AnalyticsException ? e.Message : $"The export failed ({e.GetType().Name}).", CancellationToken.None);
-            if (e is not AnalyticsException)
-            {
-                throw; // the job queue retries (and records) what may be passing
-            }
+            await SetStatusAsync(id, "failed", e is AnalyticsException ? e.Message : $"The export failed ({e.GetType().Name}); ask for it again.", CancellationToken.None);
         }
     }
 
