@@ -38,6 +38,7 @@ internal static class ApiBenchmark
         var clients = int.Parse(BenchArgs.Option(args, "--clients") ?? "32", CultureInfo.InvariantCulture);
         var seconds = int.Parse(BenchArgs.Option(args, "--seconds") ?? "20", CultureInfo.InvariantCulture);
         var pg = BenchArgs.Option(args, "--pg");
+        var ingestLines = int.Parse(BenchArgs.Option(args, "--ingest-lines") ?? "20000", CultureInfo.InvariantCulture);
         var directory = Path.Combine(Path.GetTempPath(), $"penguin-bench-api-{Environment.ProcessId}");
         Directory.CreateDirectory(directory);
         try
@@ -99,14 +100,14 @@ internal static class ApiBenchmark
             // they still go through parsing, staging and the checks), in 20,000-line requests.
             var events = File.ReadLines(file).Where(l => l.StartsWith("{\"type\":\"email.", StringComparison.Ordinal)).Take(400_000).ToArray();
             var httpStarted = Stopwatch.StartNew();
-            foreach (var chunk in events.Chunk(20_000))
+            foreach (var chunk in events.Chunk(ingestLines))
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/ingest") { Content = new StringContent(string.Join('\n', chunk), Encoding.UTF8, "application/x-ndjson") };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
                 (await http.SendAsync(request)).EnsureSuccessStatusCode();
             }
             var httpRate = events.Length / httpStarted.Elapsed.TotalSeconds;
-            Console.WriteLine($"HTTP ingest: {events.Length:N0} events in {httpStarted.Elapsed.TotalSeconds:0.0} s = {httpRate:N0} events/s ({cliRate / httpRate:0.00}x slower than the CLI path)");
+            Console.WriteLine($"HTTP ingest ({ingestLines:N0} lines per request): {events.Length:N0} events in {httpStarted.Elapsed.TotalSeconds:0.0} s = {httpRate:N0} events/s ({cliRate / httpRate:0.00}x slower than the CLI path)");
             await app.StopAsync();
             return 0;
         }
