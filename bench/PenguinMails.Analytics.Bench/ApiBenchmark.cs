@@ -39,6 +39,7 @@ internal static class ApiBenchmark
         var seconds = int.Parse(BenchArgs.Option(args, "--seconds") ?? "20", CultureInfo.InvariantCulture);
         var pg = BenchArgs.Option(args, "--pg");
         var ingestLines = int.Parse(BenchArgs.Option(args, "--ingest-lines") ?? "20000", CultureInfo.InvariantCulture);
+        var perCampaign = int.Parse(BenchArgs.Option(args, "--emails-per-campaign") ?? "3000", CultureInfo.InvariantCulture);
         var directory = Path.Combine(Path.GetTempPath(), $"penguin-bench-api-{Environment.ProcessId}");
         Directory.CreateDirectory(directory);
         try
@@ -49,7 +50,7 @@ internal static class ApiBenchmark
             var file = Path.Combine(directory, "workload.ndjson");
             await using (var output = File.Create(file))
             {
-                await new WorkloadGenerator(new WorkloadOptions { Emails = emails, Tenants = tenants, Seed = 7, End = new DateOnly(2026, 11, 1) }).WriteAsync(output);
+                await new WorkloadGenerator(new WorkloadOptions { Emails = emails, Tenants = tenants, Seed = 7, End = new DateOnly(2026, 11, 1), EmailsPerCampaign = perCampaign }).WriteAsync(output);
             }
             var cliStarted = Stopwatch.StartNew();
             IngestResult ingested;

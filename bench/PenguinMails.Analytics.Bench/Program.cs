@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using PenguinMails.Analytics.Bench;
 
 // dotnet run -c Release --project bench/PenguinMails.Analytics.Bench -- pipeline [--emails N] [--tenants N] [--pg CONNECTION]
-// dotnet run -c Release --project bench/PenguinMails.Analytics.Bench -- api [--emails N] [--tenants N] [--clients N] [--seconds N] [--no-cache] [--ingest-lines N] [--pg CONNECTION]
+// dotnet run -c Release --project bench/PenguinMails.Analytics.Bench -- api [--emails N] [--tenants N] [--clients N] [--seconds N] [--no-cache] [--ingest-lines N] [--emails-per-campaign N] [--pg CONNECTION]
 // dotnet run -c Release --project bench/PenguinMails.Analytics.Bench -- exports [--rows N] [--pg CONNECTION]
 // dotnet run -c Release --project bench/PenguinMails.Analytics.Bench -- micro [BenchmarkDotNet arguments]
 if (args.Length > 0 && args[0] == "micro")

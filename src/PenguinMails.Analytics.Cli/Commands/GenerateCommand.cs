@@ -15,11 +15,12 @@ public static class GenerateCommand
         var emails = new Option<long>("--emails") { Description = "Campaign emails (warmup traffic comes on top).", DefaultValueFactory = _ => defaults.Emails };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same file.", DefaultValueFactory = _ => defaults.Seed };
         var days = new Option<int>("--days") { Description = "Days of traffic.", DefaultValueFactory = _ => defaults.Days };
+        var perCampaign = new Option<int>("--emails-per-campaign") { Description = "Roughly how many emails a campaign sends (more campaigns when lower).", DefaultValueFactory = _ => defaults.EmailsPerCampaign };
         var end = new Option<string?>("--end") { Description = "Last day, exclusive (yyyy-MM-dd). Default: today (UTC)." };
         var output = new Option<string>("--out") { Description = "The file to write, or - for standard output.", Required = true };
         var command = new Command("generate", "Write a realistic synthetic cold-email workload (NDJSON, the ingest contract).")
         {
-            tenants, emails, seed, days, end, output,
+            tenants, emails, seed, days, perCampaign, end, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -29,6 +30,7 @@ public static class GenerateCommand
                 {
                     Tenants = parse.GetValue(tenants),
                     Emails = parse.GetValue(emails),
+                    EmailsPerCampaign = Math.Max(1, parse.GetValue(perCampaign)),
                     Seed = parse.GetValue(seed),
                     Days = parse.GetValue(days),
                 };

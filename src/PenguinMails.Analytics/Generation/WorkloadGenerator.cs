@@ -75,7 +75,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
             await writer.Begin("mailbox").Str("id", mailbox.Id).Str("company_id", id).Str("address", $"sender{m}@{domain}").Str("domain", domain)
                 .Str("warmup_status", mailbox.Warming ? "warming" : "active").Int("current_volume", 20 + random.Next(80)).EndAsync(cancellationToken);
         }
-        var campaigns = (int)Math.Clamp(budget / 3000, 1, 200);
+        var campaigns = (int)Math.Clamp(budget / Math.Max(1, options.EmailsPerCampaign), 1, 200);
         for (var k = 1; k <= campaigns; k++)
         {
             var campaign = new Campaign($"{id}-k{k}");

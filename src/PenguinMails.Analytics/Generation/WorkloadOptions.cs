@@ -9,6 +9,9 @@ public sealed class WorkloadOptions
     /// <summary>Campaign emails in total (warmup traffic comes on top, about a tenth of this).</summary>
     public long Emails { get; set; } = 10_000;
 
+    /// <summary>Roughly how many emails each campaign sends (a company has 1 to 200 campaigns).</summary>
+    public int EmailsPerCampaign { get; set; } = 3000;
+
     /// <summary>The seed of the pseudo-random generator.</summary>
     public int Seed { get; set; } = 1;
 
