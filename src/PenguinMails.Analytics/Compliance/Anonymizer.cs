@@ -19,6 +19,38 @@ public sealed class Anonymizer(AnalyticsDatabase database, PseudonymKey key)
 {
     private const string SqlFolder = "Compliance/Sql";
 
+    // Every column that holds an identifier of a tenant's, by kind; the archive tables mirror
+    // theirs. The ids of emails and events, and the columns of mixed kinds, are in anonymize_apply.sql.
+    private static readonly (string Table, string Column, string Kind)[] IdentifierColumns =
+    [
+        ("tenants", "id", "tenant"), ("tenants", "subscription_id", "subscription"),
+        ("companies", "id", "company"), ("companies", "tenant_id", "tenant"),
+        ("campaigns", "id", "campaign"), ("campaigns", "company_id", "company"),
+        ("sequence_steps", "id", "step"), ("sequence_steps", "campaign_id", "campaign"), ("sequence_steps", "company_id", "company"),
+        ("mailboxes", "id", "mailbox"), ("mailboxes", "company_id", "company"),
+        ("leads", "id", "lead"), ("leads", "company_id", "company"),
+        ("mailbox_health_snapshots", "event_id", "event"), ("mailbox_health_snapshots", "mailbox_id", "mailbox"), ("mailbox_health_snapshots", "company_id", "company"),
+        ("billing_analytics", "tenant_id", "tenant"), ("billing_analytics", "subscription_id", "subscription"),
+        ("campaign_analytics", "campaign_id", "campaign"), ("campaign_analytics", "company_id", "company"),
+        ("sequence_step_analytics", "step_id", "step"), ("sequence_step_analytics", "campaign_id", "campaign"), ("sequence_step_analytics", "company_id", "company"),
+        ("mailbox_analytics", "mailbox_id", "mailbox"), ("mailbox_analytics", "company_id", "company"), ("mailbox_analytics", "last_campaign_id", "campaign"),
+        ("lead_analytics", "lead_id", "lead"), ("lead_analytics", "campaign_id", "campaign"), ("lead_analytics", "company_id", "company"),
+        ("warmup_analytics", "mailbox_id", "mailbox"), ("warmup_analytics", "company_id", "company"),
+        ("daily_campaign_stats", "campaign_id", "campaign"), ("daily_campaign_stats", "company_id", "company"), ("daily_campaign_stats", "tenant_id", "tenant"),
+        ("daily_step_stats", "step_id", "step"), ("daily_step_stats", "campaign_id", "campaign"), ("daily_step_stats", "company_id", "company"), ("daily_step_stats", "tenant_id", "tenant"),
+        ("daily_mailbox_stats", "mailbox_id", "mailbox"), ("daily_mailbox_stats", "company_id", "company"), ("daily_mailbox_stats", "tenant_id", "tenant"),
+        ("daily_tenant_stats", "tenant_id", "tenant"),
+        ("analytics_access_audit", "tenant_id", "tenant"), ("admin_audit_logs", "tenant_id", "tenant"), ("admin_system_events", "tenant_id", "tenant"),
+        ("analytics_jobs", "tenant_id", "tenant"), ("api_keys", "tenant_id", "tenant"), ("analytics_rate_limits", "tenant_id", "tenant"),
+        ("analytics_export_controls", "tenant_id", "tenant"), ("analytics_exports", "tenant_id", "tenant"), ("deliverability_alert_state", "tenant_id", "tenant"),
+    ];
+
+    private static readonly HashSet<string> Archived = new(StringComparer.Ordinal)
+    {
+        "billing_analytics", "campaign_analytics", "sequence_step_analytics", "mailbox_analytics", "lead_analytics", "warmup_analytics",
+        "daily_campaign_stats", "daily_step_stats", "daily_mailbox_stats", "daily_tenant_stats",
+    };
+
     /// <summary>What a run did.</summary>
     public sealed record Result(AnonymizationOutcome Outcome, string Pseudonym, long RowsChanged, TimeSpan Elapsed);
 
@@ -54,8 +86,12 @@ public sealed class Anonymizer(AnalyticsDatabase database, PseudonymKey key)
         await connection.ExecuteAsync("INSERT INTO anon_params VALUES ($1, $2, $3, $4, $5)", cancellationToken,
             key.InnerPad, key.OuterPad, tenantId, tenantKey, leadId);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "anonymize_map.sql"), cancellationToken);
+        // The personal fields first (they are found by the original ids), then every id.
         long changed = 0;
-        foreach (var statement in database.Sql.Statements(SqlFolder, "anonymize_apply.sql"))
+        var template = database.Sql.Get(SqlFolder, "anonymize_column.sql");
+        foreach (var statement in database.Sql.Statements(SqlFolder, "anonymize_apply.sql").Concat(IdentifierColumns
+            .SelectMany(c => Archived.Contains(c.Table) ? [c, c with { Table = c.Table + "_archive" }] : new[] { c })
+            .Select(c => template.Replace("{table}", c.Table, StringComparison.Ordinal).Replace("{column}", c.Column, StringComparison.Ordinal).Replace("{kind}", c.Kind, StringComparison.Ordinal))))
         {
             changed += await connection.ExecuteAsync(statement, cancellationToken);
         }

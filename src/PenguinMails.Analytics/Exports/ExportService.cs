@@ -250,9 +250,9 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         string path;
         await using (var connection = await database.OpenPipelineConnectionAsync(cancellationToken))
         {
-            path = await connection.ScalarAsync<string>("SELECT file_path FROM analytics_exports WHERE id = $1", cancellationToken, id)
+            // Counted and located in one statement.
+            path = await connection.ScalarAsync<string>("UPDATE analytics_exports SET downloads = downloads + 1 WHERE id = $1 RETURNING file_path", cancellationToken, id)
                 ?? throw new ExportRefusedException(ExportRefusal.Conflict, $"Export {id} has no file.");
-            await connection.ExecuteAsync("UPDATE analytics_exports SET downloads = downloads + 1 WHERE id = $1", cancellationToken, id);
         }
         return (record, async (output, ct) =>
         {

@@ -72,7 +72,7 @@ internal static class PdfExportWriter
         var values = new string[columns.Count];
         while (await rows.ReadAsync(cancellationToken))
         {
-            ExportLimit.Check(++count, maxRows);
+            RowLimit.Check(++count, maxRows);
             if (y + RowHeight > page!.Height.Point - Margin)
             {
                 NewPage();

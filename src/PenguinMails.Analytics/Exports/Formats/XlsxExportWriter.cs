@@ -36,12 +36,8 @@ internal static class XlsxExportWriter
             + "</Relationships>");
 
         long count = 0;
-        await using (var part = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).Open())
-        await using (var xml = XmlWriter.Create(part, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false) }))
+        await SheetAsync(zip, 1, async xml =>
         {
-            await xml.WriteStartDocumentAsync(standalone: true);
-            await xml.WriteStartElementAsync(null, "worksheet", Main);
-            await xml.WriteStartElementAsync(null, "sheetData", Main);
             if (watermark is not null)
             {
                 await RowAsync(xml, [watermark.Text]);
@@ -51,34 +47,40 @@ internal static class XlsxExportWriter
             var values = new object?[columns.Count];
             while (await rows.ReadAsync(cancellationToken))
             {
-                ExportLimit.Check(++count, maxRows);
+                RowLimit.Check(++count, maxRows);
                 for (var i = 0; i < values.Length; i++)
                 {
                     values[i] = rows.GetValue(i);
                 }
                 await RowAsync(xml, values);
             }
-            await xml.WriteEndElementAsync();
-            await xml.WriteEndElementAsync();
-            await xml.WriteEndDocumentAsync();
-        }
+        });
         if (watermark is not null)
         {
-            await using var part = zip.CreateEntry("xl/worksheets/sheet2.xml", CompressionLevel.Fastest).Open();
-            await using var xml = XmlWriter.Create(part, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false) });
-            await xml.WriteStartDocumentAsync(standalone: true);
-            await xml.WriteStartElementAsync(null, "worksheet", Main);
-            await xml.WriteStartElementAsync(null, "sheetData", Main);
-            foreach (var line in new[] { watermark.Text, $"tenant: {watermark.TenantId}", $"requested by: {watermark.RequestedBy}",
-                $"created: {watermark.Created.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC" })
+            await SheetAsync(zip, 2, async xml =>
             {
-                await RowAsync(xml, [line]);
-            }
-            await xml.WriteEndElementAsync();
-            await xml.WriteEndElementAsync();
-            await xml.WriteEndDocumentAsync();
+                foreach (var line in new[] { watermark.Text, $"tenant: {watermark.TenantId}", $"requested by: {watermark.RequestedBy}",
+                    $"created: {watermark.Created.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC" })
+                {
+                    await RowAsync(xml, [line]);
+                }
+            });
         }
         return count;
+    }
+
+    // One worksheet part: its rows are written by `rows` as they come.
+    private static async Task SheetAsync(ZipArchive zip, int number, Func<XmlWriter, Task> rows)
+    {
+        await using var part = zip.CreateEntry($"xl/worksheets/sheet{number}.xml", CompressionLevel.Fastest).Open();
+        await using var xml = XmlWriter.Create(part, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false) });
+        await xml.WriteStartDocumentAsync(standalone: true);
+        await xml.WriteStartElementAsync(null, "worksheet", Main);
+        await xml.WriteStartElementAsync(null, "sheetData", Main);
+        await rows(xml);
+        await xml.WriteEndElementAsync();
+        await xml.WriteEndElementAsync();
+        await xml.WriteEndDocumentAsync();
     }
 
     private static async Task RowAsync(XmlWriter xml, IReadOnlyList<object?> values)

@@ -1,7 +1,7 @@
-namespace PenguinMails.Analytics.Exports.Formats;
+namespace PenguinMails.Analytics.Exports;
 
-/// <summary>The row limit while writing: the request was checked against it, but rows may have arrived since.</summary>
-internal static class ExportLimit
+/// <summary>An export's row limit while writing: the request was checked against it, but rows may have arrived since.</summary>
+internal static class RowLimit
 {
     public static void Check(long rows, long maxRows)
     {
