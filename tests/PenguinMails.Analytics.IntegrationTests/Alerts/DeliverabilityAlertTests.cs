@@ -53,6 +53,9 @@ public abstract class DeliverabilityAlertTests : IAsyncLifetime
         Assert.Equal("warning|mailbox m1: bounce rate 10.00% is over 5.00% (60 sent", await Pipeline.ScalarAsync<string>(
             "SELECT severity || '|' || SUBSTRING(message, 1, 53) FROM admin_system_events WHERE event_type = 'deliverability_alert' AND message LIKE 'mailbox%'"));
 
+        Assert.Contains("\"entity_id\":", await Pipeline.ScalarAsync<string>(
+            "SELECT REPLACE(CAST(details AS TEXT), ' ', '') FROM admin_system_events WHERE event_type = 'deliverability_alert' AND message LIKE 'mailbox%'"), StringComparison.Ordinal);
+
         await IngestAndFoldAsync(Bounces(6, 3)); // more bounces while over: still one alert each
         await IngestAndFoldAsync(Bounces(9, 1));
         Assert.Equal((1L, 1L), (await AlertsAsync("mailbox", "bounce_rate"), await AlertsAsync("campaign", "bounce_rate")));
