@@ -46,10 +46,20 @@ public sealed class RateLimitSettings(AnalyticsDatabase database)
         {
             throw new AnalyticsException($"A limit needs at least 1 query per window of at least 1 second, got {limit.MaxQueries} per {limit.WindowSeconds} s.");
         }
-        var old = (await ListAsync(limit.TenantId, cancellationToken))
-            .FirstOrDefault(l => l.QueryType == limit.QueryType && l.WindowSeconds == limit.WindowSeconds);
         await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The value before, read in the change's transaction: the audit row says what it replaced.
+        RateLimit? old = null;
+        await using (var command = connection.CreateCommand(
+            "SELECT max_queries, COALESCE(is_active, TRUE) FROM analytics_rate_limits WHERE tenant_id = $1 AND query_type = $2 AND time_window_seconds = $3",
+            limit.TenantId, limit.QueryType, limit.WindowSeconds))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                old = limit with { MaxQueries = Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), IsActive = reader.GetBoolean(1) };
+            }
+        }
         var changed = await connection.ExecuteAsync(
             "UPDATE analytics_rate_limits SET max_queries = $4, is_active = $5 WHERE tenant_id = $1 AND query_type = $2 AND time_window_seconds = $3",
             cancellationToken, limit.TenantId, limit.QueryType, limit.WindowSeconds, limit.MaxQueries, limit.IsActive);
