@@ -65,20 +65,23 @@ public static class ReportEndpoints
             {
                 return CampaignEndpoints.BadRequest($"metric must be one of {string.Join(", ", SeriesMetrics)}");
             }
+            // entity=tenant without an id: the caller's tenant, or for the platform admin every
+            // tenant summed per day (one query, not one per tenant).
             var caller = Caller.Of(http);
-            id ??= entity == "tenant" ? caller.TenantId ?? caller.Key.TenantId : null;
-            if (id is null)
+            id ??= entity == "tenant" ? caller.TenantId : null;
+            var platformWide = id is null && entity == "tenant" && caller.Scope.IsAdmin;
+            if (id is null && !platformWide)
             {
                 return CampaignEndpoints.BadRequest("id is required");
             }
-            if (!await VisibleAsync(http, entity, id))
+            if (id is not null && !await VisibleAsync(http, entity, id))
             {
                 return NotFound(entity, id);
             }
             var result = await ReadAsync(http, time, (query, scope, values, ct) => query.ReadDailySeriesAsync(scope, entity, PoolTypes.Dashboard, ct, values),
                 paged: false, read => [read.From, read.To, id]);
             return metric is null || result is not DataResult data ? result : data.Only("day", metric);
-        }).RequireApiKey(Readers).Audited("daily_campaign_stats").Cached().WithSummary("A daily series of any counter or rate of a campaign, step, mailbox or tenant.");
+        }).RequireApiKey(Readers).Audited("daily_campaign_stats").Cached().WithSummary("A daily series of any counter or rate of a campaign, step, mailbox or tenant (every tenant for the platform admin without an id).");
     }
 
     /// <summary>A named query of <c>Queries/Sql</c> on the dashboard pool.</summary>

@@ -1,7 +1,8 @@
 -- Daily series of every counter and rate of one entity, one row per day with traffic. A template:
 -- {rollup} and {key} are filled from ScopedQuery's fixed list (daily_campaign_stats / campaign_id,
 -- daily_step_stats / step_id, daily_mailbox_stats / mailbox_id, daily_tenant_stats / tenant_id),
--- never from input. $1 tenant (NULL: all), $2 first day, $3 day after the last, $4 the entity's id.
+-- never from input. $1 tenant (NULL: all), $2 first day, $3 day after the last, $4 the entity's id
+-- (NULL: every entity of the scope, summed per day).
 SELECT d.day, SUM(d.sent) AS sent, SUM(d.delivered) AS delivered, SUM(d.opened_tracked) AS opened_tracked,
        SUM(d.clicked_tracked) AS clicked_tracked, SUM(d.replied) AS replied, SUM(d.bounced) AS bounced,
        SUM(d.unsubscribed) AS unsubscribed, SUM(d.spam_complaints) AS spam_complaints,
@@ -14,6 +15,6 @@ SELECT d.day, SUM(d.sent) AS sent, SUM(d.delivered) AS delivered, SUM(d.opened_t
 FROM {rollup} d
 WHERE (CAST($1 AS TEXT) IS NULL OR d.tenant_id = CAST($1 AS TEXT))
   AND d.day >= $2 AND d.day < $3
-  AND d.{key} = $4
+  AND (CAST($4 AS TEXT) IS NULL OR d.{key} = CAST($4 AS TEXT))
 GROUP BY d.day
 ORDER BY d.day;
