@@ -31,14 +31,6 @@ public static class AdminAuditLog
             action.DataClassification, action.RetentionCategory);
     }
 
-    /// <summary>Writes the row on a connection of its own.</summary>
-    public static async Task WriteAsync(AnalyticsDatabase database, AdminAction action, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
-        await WriteAsync(database, connection, action, cancellationToken);
-    }
-
     /// <summary>The guide's performance categories by duration: fast under 100 ms, normal under 1 s, slow under 10 s, else critical.</summary>
     public static string? PerformanceCategory(int? milliseconds) => milliseconds switch
     {

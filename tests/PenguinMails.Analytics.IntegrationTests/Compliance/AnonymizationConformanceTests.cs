@@ -52,7 +52,8 @@ public abstract class AnonymizationConformanceTests : IAsyncLifetime
             "INSERT INTO admin_system_events (event_type, severity, message, details, tenant_id, ip_address) VALUES "
             + "('deliverability_alert', 'warning', 'mailbox t1-c1-m1: bounce rate 9.00% is over 5.00%', CAST($1 AS JSON), 't1', '10.9.8.7')",
             """{"entity_id":"t1-c1-m1"}""");
-        await AdminAuditLog.WriteAsync(Pipeline.Database, new AdminAction(new AdminActor("key:ops", "10.9.8.7", "secret-agent/1.0"),
+        await using var connection = await Pipeline.Database.OpenPipelineConnectionAsync(Ct);
+        await AdminAuditLog.WriteAsync(Pipeline.Database, connection, new AdminAction(new AdminActor("key:ops", "10.9.8.7", "secret-agent/1.0"),
             "api_key.create", "api_key", "k1", "t1", NewValues: new { tenant_id = "t1", name = "t1 reporting" }), Ct);
     }
 
