@@ -52,7 +52,31 @@ public sealed class Aggregator
 
     private async Task<(FoldResult Result, bool More)> FoldOnceAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        try
+        {
+            await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+            return await FoldTransactionAsync(connection, probe: null, cancellationToken);
+        }
+        catch (Exception e) when (database.IsRefusedData(e))
+        {
+            // One record the engine refuses must not stop the fold for every tenant: find it, move
+            // it to the dead letters, and fold the rest in the next round.
+            var refused = await new RefusedRecordIsolator(this, database).IsolateAsync(cancellationToken);
+            if (refused == 0)
+            {
+                throw;
+            }
+            return (new FoldResult(0, 0, 0, refused), true);
+        }
+    }
+
+    /// <summary>
+    /// One fold transaction over the pending events up to the next watermark. With
+    /// <paramref name="probe"/> (the number of records of <c>fold_probe_order</c> to take), it folds
+    /// only those and rolls back: a trial run that tells whether they fold.
+    /// </summary>
+    internal async Task<(FoldResult Result, bool More)> FoldTransactionAsync(System.Data.Common.DbConnection connection, long? probe, CancellationToken cancellationToken)
+    {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
 
@@ -67,10 +91,16 @@ public sealed class Aggregator
             return (FoldResult.None, false);
         }
 
-        var upTo = Math.Min(maxSeq, lastSeq + options.MaxEventsPerFold);
+        var upTo = NextWatermark(lastSeq, maxSeq);
         await connection.ExecuteAsync("DROP TABLE IF EXISTS fold_params", cancellationToken);
-        await connection.ExecuteAsync("CREATE TEMP TABLE fold_params (last_seq BIGINT, max_seq BIGINT, expire_before TIMESTAMPTZ)", cancellationToken);
-        await connection.ExecuteAsync("INSERT INTO fold_params VALUES ($1, $2, $3)", cancellationToken, lastSeq, Math.Max(upTo, lastSeq), expireBefore);
+        await connection.ExecuteAsync("CREATE TEMP TABLE fold_params (last_seq BIGINT, max_seq BIGINT, expire_before TIMESTAMPTZ, probe BOOLEAN)", cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO fold_params VALUES ($1, $2, $3, $4)", cancellationToken, lastSeq, Math.Max(upTo, lastSeq), expireBefore, probe is not null);
+        await connection.ExecuteAsync("DROP TABLE IF EXISTS fold_probe", cancellationToken);
+        await connection.ExecuteAsync("CREATE TEMP TABLE fold_probe (seq BIGINT)", cancellationToken);
+        if (probe is not null)
+        {
+            await connection.ExecuteAsync("INSERT INTO fold_probe SELECT seq FROM fold_probe_order WHERE rank <= $1", cancellationToken, probe.Value);
+        }
 
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_collect.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
@@ -83,9 +113,17 @@ public sealed class Aggregator
             await CheckDeliverabilityAsync(connection, cancellationToken);
         }
         var stillPending = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events", cancellationToken);
+        if (probe is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return (FoldResult.None, false);
+        }
         await transaction.CommitAsync(cancellationToken);
         return (new FoldResult(read, created, stillPending, deadLettered), upTo < maxSeq);
     }
+
+    /// <summary>How far one fold transaction reads: at most <see cref="AggregationOptions.MaxEventsPerFold"/> new events.</summary>
+    internal long NextWatermark(long lastSeq, long maxSeq) => Math.Min(maxSeq, lastSeq + options.MaxEventsPerFold);
 
     // In the fold's transaction: the alert state moves with the numbers it was computed from.
     private async Task CheckDeliverabilityAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)

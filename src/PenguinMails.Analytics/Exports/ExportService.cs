@@ -199,7 +199,8 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         var definition = Find(report);
         var watermark = watermarkText is null ? null : new Watermark(tenant, requestedBy, requested, id);
         var folder = Path.Combine(options.Directory, SafeName(tenant));
-        Directory.CreateDirectory(folder);
+        PrivateFiles.CreateDirectory(options.Directory);
+        PrivateFiles.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{id}.{format}{(encrypted ? ".enc" : "")}");
         try
         {

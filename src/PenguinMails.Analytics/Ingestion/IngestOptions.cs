@@ -20,4 +20,7 @@ public sealed class IngestOptions
 
     /// <summary>The longest identifier accepted (ids, event ids, email ids).</summary>
     public int MaxIdLength { get; set; } = 200;
+
+    /// <summary>The timestamps accepted; outside them a line is rejected.</summary>
+    public TimestampWindow Timestamps { get; set; } = TimestampWindow.FromEnvironment(Environment.GetEnvironmentVariable);
 }

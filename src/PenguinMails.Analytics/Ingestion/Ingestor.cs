@@ -20,7 +20,7 @@ public sealed class Ingestor
 
     private static readonly string[] EventColumns =
         ["line", "kind", "event_id", "email_id", "occurred_at", "bounce_type", "campaign_id", "step_id", "mailbox_id", "lead_id",
-         "is_warmup", "health_score", "progress_percentage", "warmup_status"];
+         "is_warmup", "health_score", "progress_percentage", "warmup_status", "tenant_id"];
 
     private readonly AnalyticsDatabase database;
     private readonly IngestOptions options;
@@ -79,7 +79,7 @@ public sealed class Ingestor
     private async Task ReadBatchesAsync(Stream input, ChannelWriter<IngestBatch> batches, RejectionReport report, CancellationToken cancellationToken)
     {
         var reader = new NdjsonLineReader(input, options.MaxLineBytes);
-        var parser = new RecordParser(options.MaxIdLength);
+        var parser = new RecordParser(options.MaxIdLength, options.Timestamps);
         var batch = new IngestBatch();
         var batchLines = 0;
         while (true)
@@ -174,7 +174,7 @@ public sealed class Ingestor
     private static object?[] EventRow(EmailEventRecord e) =>
     [
         e.Line, (short)e.Kind, e.EventId, e.EmailId, e.OccurredAt, e.BounceType, e.CampaignId, e.StepId, e.MailboxId, e.LeadId,
-        e.Warmup, (short?)e.HealthScore, (short?)e.ProgressPercentage, e.WarmupStatus,
+        e.Warmup, (short?)e.HealthScore, (short?)e.ProgressPercentage, e.WarmupStatus, e.TenantId,
     ];
 
     private static bool IsBlank(ReadOnlySpan<byte> line)

@@ -22,9 +22,14 @@ internal sealed class RecordParser
 
     private readonly Dictionary<string, JsonField> fields = new(StringComparer.Ordinal);
     private readonly int maxIdLength;
+    private readonly TimestampWindow timestamps;
     private long line;
 
-    public RecordParser(int maxIdLength) => this.maxIdLength = maxIdLength;
+    public RecordParser(int maxIdLength, TimestampWindow? timestamps = null)
+    {
+        this.maxIdLength = maxIdLength;
+        this.timestamps = timestamps ?? new TimestampWindow();
+    }
 
     /// <summary>Parses <paramref name="utf8"/>; returns the record, or null with <paramref name="rejection"/> set.</summary>
     public object? Parse(ReadOnlySpan<byte> utf8, long lineNumber, out Rejection? rejection)
@@ -44,6 +49,11 @@ internal sealed class RecordParser
         {
             rejection = new Rejection(line, e.Field, e.Message);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever else a line can make the reader throw is that line's problem, never the file's.
+            rejection = new Rejection(line, Rejection.WholeLine, $"cannot be read: {FirstSentence(e.Message)}");
+        }
         return null;
     }
 
@@ -57,11 +67,11 @@ internal sealed class RecordParser
         }
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            var name = Text(ref reader, null);
             reader.Read();
             fields[name] = reader.TokenType switch
             {
-                JsonTokenType.String => new JsonField(JsonValueKind.String, reader.GetString()),
+                JsonTokenType.String => new JsonField(JsonValueKind.String, Text(ref reader, name)),
                 JsonTokenType.Number => new JsonField(JsonValueKind.Number, Encoding.UTF8.GetString(reader.ValueSpan)),
                 JsonTokenType.True => new JsonField(JsonValueKind.True, null),
                 JsonTokenType.False => new JsonField(JsonValueKind.False, null),
@@ -75,6 +85,31 @@ internal sealed class RecordParser
         }
         // Anything after the object (a second object on the same line) makes the reader throw.
         reader.Read();
+    }
+
+    // Utf8JsonReader checks the JSON's structure but transcodes strings only here: invalid UTF-8,
+    // a lone or reversed surrogate escape, and an escaped NUL (which PostgreSQL cannot store in
+    // text, and DuckDB would) are each the field's rejection, the same on both engines.
+    private static string Text(ref Utf8JsonReader reader, string? field)
+    {
+        string text;
+        try
+        {
+            text = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw field is null
+                ? new InvalidRecordException(Rejection.WholeLine, "a field name is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)")
+                : new InvalidRecordException(field, "is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)");
+        }
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InvalidRecordException(field ?? Rejection.WholeLine, field is null
+                ? "a field name contains a NUL character (\\u0000)"
+                : "must not contain a NUL character (\\u0000)");
+        }
+        return text;
     }
 
     private static JsonField Skip(ref Utf8JsonReader reader)
@@ -107,13 +142,14 @@ internal sealed class RecordParser
             "email.bounced" => EmailEvent(EmailEventKind.Bounced) with { BounceType = BounceType() },
             "mailbox.health" => new EmailEventRecord(line, EmailEventKind.MailboxHealth, Id("event_id"), null, Timestamp("occurred_at"),
                 MailboxId: Id("mailbox_id"), HealthScore: OptionalInt("health_score", 0, 100),
-                ProgressPercentage: OptionalInt("progress_percentage", 0, 100), WarmupStatus: OptionalString("warmup_status")),
+                ProgressPercentage: OptionalInt("progress_percentage", 0, 100), WarmupStatus: OptionalString("warmup_status"),
+                TenantId: OptionalId("tenant_id")),
             _ => throw new InvalidRecordException("type", $"unknown record type '{type}'; expected one of {string.Join(", ", RecordTypes)}"),
         };
     }
 
     private EmailEventRecord EmailEvent(EmailEventKind kind) =>
-        new(line, kind, Id("event_id"), Id("email_id"), Timestamp("occurred_at"));
+        new(line, kind, Id("event_id"), Id("email_id"), Timestamp("occurred_at"), TenantId: OptionalId("tenant_id"));
 
     private EmailEventRecord Sent()
     {
@@ -140,6 +176,9 @@ internal sealed class RecordParser
     }
 
     private string Id(string name) => RequiredString(name, isId: true);
+
+    private string? OptionalId(string name) =>
+        fields.TryGetValue(name, out var field) && field.Kind != JsonValueKind.Null ? Id(name) : null;
 
     private string RequiredString(string name, bool isId)
     {
@@ -206,7 +245,7 @@ internal sealed class RecordParser
         }
         if (!long.TryParse(field.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            throw new InvalidRecordException(name, $"must be a whole number, got {field.Text}");
+            throw new InvalidRecordException(name, $"must be a whole number, got {Truncate(field.Text!)}");
         }
         if (value < min || value > max)
         {
@@ -228,9 +267,13 @@ internal sealed class RecordParser
         {
             throw new InvalidRecordException(name, $"must be an RFC 3339 timestamp string, got {Describe(field.Kind)}");
         }
-        return Rfc3339.TryParse(field.Text!, out var utc)
-            ? utc
-            : throw new InvalidRecordException(name, $"is not an RFC 3339 timestamp with offset (like 2026-03-04T05:06:07Z): \"{Truncate(field.Text!)}\"");
+        if (!Rfc3339.TryParse(field.Text!, out var utc))
+        {
+            throw new InvalidRecordException(name, $"is not an RFC 3339 timestamp with offset (like 2026-03-04T05:06:07Z): \"{Truncate(field.Text!)}\"");
+        }
+        return timestamps.Check(utc) is { } outside
+            ? throw new InvalidRecordException(name, $"{outside}: \"{Truncate(field.Text!)}\"")
+            : utc;
     }
 
     private static string Describe(JsonValueKind kind) => kind switch

@@ -85,6 +85,13 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     /// <summary>Held while a job is claimed: nothing on PostgreSQL (SKIP LOCKED), an in-process lock on DuckDB.</summary>
     internal abstract Task<IAsyncDisposable> LockForJobClaimAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when the engine refused a statement because of the values it was given (a constraint,
+    /// a conversion, a value out of range), not because the statement, the connection or the server
+    /// failed: the fold then looks for the record that holds such a value.
+    /// </summary>
+    internal abstract bool IsRefusedData(Exception exception);
+
     /// <summary>Turns an engine error into a message for people, or returns null when it is not one.</summary>
     public abstract string? DescribeError(Exception exception);
 

@@ -3,7 +3,8 @@ namespace PenguinMails.Analytics.Ingestion.Records;
 /// <summary>
 /// An <c>email.*</c> event or a <c>mailbox.health</c> snapshot. References are only set for
 /// <c>email.sent</c> (campaign, step, mailbox, lead, or mailbox alone for warmup) and for
-/// <c>mailbox.health</c> (mailbox); health fields only for the latter.
+/// <c>mailbox.health</c> (mailbox); health fields only for the latter. <see cref="TenantId"/> is the
+/// optional <c>tenant_id</c> that says whose <c>email_id</c> this is (email ids are per tenant).
 /// </summary>
 internal sealed record EmailEventRecord(
     long Line,
@@ -19,4 +20,5 @@ internal sealed record EmailEventRecord(
     bool Warmup = false,
     int? HealthScore = null,
     int? ProgressPercentage = null,
-    string? WarmupStatus = null);
+    string? WarmupStatus = null,
+    string? TenantId = null);

@@ -26,21 +26,48 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
     internal static DuckDbDatabase Open(DatabaseTarget target)
     {
         var directory = Path.GetDirectoryName(target.ConnectionString);
-        if (!string.IsNullOrEmpty(directory))
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
         {
-            Directory.CreateDirectory(directory);
+            PrivateFiles.CreateDirectory(directory);
         }
+        PrivateFiles.RestrictProcessUmask();
         var connection = new DuckDBConnection($"Data Source={target.ConnectionString}");
         try
         {
             connection.Open();
+            LockDown(connection);
         }
         catch (DuckDBException e)
         {
             connection.Dispose();
             throw new AnalyticsException(DescribeOpenError(target, e), e);
         }
+        PrivateFiles.Restrict(target.ConnectionString);
+        PrivateFiles.Restrict(target.ConnectionString + ".wal");
         return new DuckDbDatabase(target, connection);
+    }
+
+    // Settings for the whole database instance, which every connection of this process shares,
+    // then locked so that no statement can change them back. Nothing in the product reads or
+    // writes files through DuckDB (ingest uses the appender, exports are written by .NET), so no
+    // connection needs external access: `sql`, the API and exports cannot read_text('/etc/passwd'),
+    // glob, ATTACH or install an extension from the network. DuckDB's own files (the database,
+    // its WAL, spill files) are unaffected. Days and billing periods are UTC days on both engines.
+    private static void LockDown(DuckDBConnection connection)
+    {
+        foreach (var setting in new[]
+        {
+            "SET GLOBAL TimeZone = 'UTC'",
+            "SET GLOBAL autoinstall_known_extensions = false",
+            "SET GLOBAL autoload_known_extensions = false",
+            "SET GLOBAL enable_external_access = false",
+            "SET GLOBAL lock_configuration = true",
+        })
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = setting;
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <inheritdoc />
@@ -48,12 +75,6 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
     {
         var connection = new DuckDBConnection(root.ConnectionString);
         connection.Open();
-        // Days and billing periods are UTC days on both engines.
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SET TimeZone = 'UTC'";
-            command.ExecuteNonQuery();
-        }
         return ValueTask.FromResult<DbConnection>(connection);
     }
 
@@ -163,6 +184,12 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
 
     internal override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask; // DuckDB's file lock already makes this process the only writer.
+
+    internal override bool IsRefusedData(Exception exception) => exception is DuckDBException
+    {
+        ErrorType: DuckDB.NET.Native.DuckDBErrorType.Constraint or DuckDB.NET.Native.DuckDBErrorType.Conversion or DuckDB.NET.Native.DuckDBErrorType.OutOfRange
+            or DuckDB.NET.Native.DuckDBErrorType.DivideByZero or DuckDB.NET.Native.DuckDBErrorType.Decimal or DuckDB.NET.Native.DuckDBErrorType.InvalidInput,
+    };
 
     /// <inheritdoc />
     public override string? DescribeError(Exception exception) => exception switch

@@ -63,7 +63,13 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         var npgsql = (NpgsqlConnection)connection;
         var transaction = await npgsql.BeginTransactionAsync(cancellationToken);
         var milliseconds = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        await using (var setup = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {milliseconds}", npgsql, transaction))
+        // As the product's admin role, not as the connecting user (an owner, or a superuser that
+        // could read server files with pg_read_file, pg_ls_dir or lo_import): every tenant's rows
+        // through row-level security's admin override, and no more privileges than that role has.
+        // Migration 004 keeps that role from calling set_config to switch back.
+        await using (var setup = new NpgsqlCommand(
+            $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {milliseconds}; SET LOCAL app.user_role = 'admin'; SET LOCAL ROLE penguin_analytics_admin",
+            npgsql, transaction))
         {
             await setup.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -121,16 +127,17 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         // BEGIN is sent with the batch: one round trip for the transaction, the context and the query.
         await npgsql.BeginTransactionAsync(cancellationToken);
         // The role switch makes row-level security apply even to an owner or superuser connection.
+        // The context is set before the role switch: the product's roles may not call set_config.
         var role = scope.IsAdmin ? "penguin_analytics_admin" : "penguin_analytics_app";
         var batch = new NpgsqlBatch(npgsql);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL ROLE {role}"));
         var context = new NpgsqlBatchCommand(
             "SELECT set_config('app.current_tenant_id', $1, true) AS penguin_context, set_config('app.user_role', $2, true), set_config('statement_timeout', $3, true)");
         context.Parameters.Add(new NpgsqlParameter { Value = scope.TenantId });
         context.Parameters.Add(new NpgsqlParameter { Value = scope.IsAdmin ? "admin" : "tenant" });
         context.Parameters.Add(new NpgsqlParameter { Value = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) });
         batch.BatchCommands.Add(context);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL ROLE {role}"));
         var query = new NpgsqlBatchCommand(sql);
         foreach (var value in parameters)
         {
@@ -163,6 +170,10 @@ public sealed class PostgresDatabase : AnalyticsDatabase
     {
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, MigrationLockKey);
     }
+
+    // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation).
+    internal override bool IsRefusedData(Exception exception) =>
+        exception is PostgresException pg && (pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal));
 
     /// <inheritdoc />
     public override string? DescribeError(Exception exception) => exception switch

@@ -1,36 +1,69 @@
 -- Incremental fold, step 1: take the pending events up to fold_params.max_seq (new ones and
 -- those still waiting for their email.sent), apply them to the raw store, and leave in
 -- fold_changes each touched email with its first-occurrence transitions as 0/1 deltas.
+-- While the fold isolates a record that the engine refuses (fold_params.probe), it folds only
+-- the pending events listed in fold_probe, and rolls back.
 DROP TABLE IF EXISTS fold_batch;
 CREATE TEMP TABLE fold_batch AS
 SELECT p.*
 FROM pending_events p
-WHERE p.seq <= (SELECT max_seq FROM fold_params);
+WHERE p.seq <= (SELECT max_seq FROM fold_params)
+  AND (NOT (SELECT probe FROM fold_params) OR p.seq IN (SELECT seq FROM fold_probe));
 
 ANALYZE fold_batch;
 
--- New emails: the first email.sent of an email id not yet in the raw store.
+-- New emails: the first email.sent of a (tenant, email id) not yet in the raw store. An email's
+-- identity is (tenant, email_id): two tenants may use the same id (DESIGN.md, "Data contract").
 DROP TABLE IF EXISTS fold_new;
 CREATE TEMP TABLE fold_new AS
 SELECT x.email_id, x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key,
        x.is_warmup, x.occurred_at AS sent_at
 FROM (
-    SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.email_id ORDER BY b.seq) AS rn
+    SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.tenant_key, b.email_id ORDER BY b.seq) AS rn
     FROM fold_batch b
     WHERE b.kind = 0
 ) x
-WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email_id);
+WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email_id AND e.tenant_key = x.tenant_key);
 
 ANALYZE fold_new;
 
+-- Ids that a second tenant starts to use: from now on ingest refuses an engagement event for
+-- them that does not say whose email it is.
+INSERT INTO shared_email_ids (email_id)
+SELECT DISTINCT n.email_id
+FROM fold_new n
+WHERE (EXISTS (SELECT 1 FROM emails e WHERE e.email_id = n.email_id AND e.tenant_key <> n.tenant_key)
+       OR EXISTS (SELECT 1 FROM fold_new o WHERE o.email_id = n.email_id AND o.tenant_key <> n.tenant_key))
+  AND NOT EXISTS (SELECT 1 FROM shared_email_ids s WHERE s.email_id = n.email_id);
+
+-- An engagement event names its tenant (tenant_id, or a tenant's own key) or belongs to the one
+-- tenant that has an email with its id. With no such email yet it waits; when several tenants
+-- have one it is ambiguous, and fold_finish dead-letters it.
+DROP TABLE IF EXISTS fold_unowned;
+CREATE TEMP TABLE fold_unowned AS
+SELECT DISTINCT email_id FROM fold_batch WHERE kind BETWEEN 1 AND 7 AND tenant_key IS NULL;
+
+DROP TABLE IF EXISTS fold_owners;
+CREATE TEMP TABLE fold_owners AS
+SELECT o.email_id, MIN(o.tenant_key) AS tenant_key, COUNT(DISTINCT o.tenant_key) AS tenants
+FROM (
+    SELECT e.email_id, e.tenant_key FROM emails e JOIN fold_unowned u ON u.email_id = e.email_id
+    UNION ALL
+    SELECT n.email_id, n.tenant_key FROM fold_new n JOIN fold_unowned u ON u.email_id = n.email_id
+) o
+GROUP BY o.email_id;
+
+UPDATE fold_batch SET tenant_key = o.tenant_key
+FROM fold_owners o
+WHERE fold_batch.tenant_key IS NULL AND fold_batch.kind BETWEEN 1 AND 7
+  AND o.email_id = fold_batch.email_id AND o.tenants = 1;
+
 -- Each email's earliest event of each kind in this batch, for emails that exist or are new
--- (is_new). An event sent with a producer's tenant-scoped key applies only to that tenant's
--- emails (tenant_key set); others wait, and expire into dead letters. bounce_type: hard wins over soft ('hard' < 'soft').
+-- (is_new). bounce_type: hard wins over soft ('hard' < 'soft').
 DROP TABLE IF EXISTS fold_events;
 CREATE TEMP TABLE fold_events AS
-SELECT b.email_id,
+SELECT b.tenant_key, b.email_id,
        MAX(b.is_new) AS is_new,
-       MAX(b.tenant_key) AS tenant_key,
        MIN(CASE WHEN b.kind = 1 THEN b.occurred_at END) AS delivered_at,
        MIN(CASE WHEN b.kind = 2 THEN b.occurred_at END) AS opened_at,
        MIN(CASE WHEN b.kind = 3 THEN b.occurred_at END) AS clicked_at,
@@ -41,16 +74,16 @@ SELECT b.email_id,
        MIN(CASE WHEN b.kind = 7 THEN b.occurred_at END) AS complained_at
 FROM (
     -- Two plain joins rather than an OR, so that PostgreSQL plans semi-joins, not sub-plans.
-    SELECT b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new, n.tenant_key
-    FROM fold_batch b JOIN fold_new n ON n.email_id = b.email_id
-    WHERE b.kind BETWEEN 1 AND 7 AND (b.tenant_key IS NULL OR b.tenant_key = n.tenant_key)
+    SELECT b.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new
+    FROM fold_batch b JOIN fold_new n ON n.email_id = b.email_id AND n.tenant_key = b.tenant_key
+    WHERE b.kind BETWEEN 1 AND 7
     UNION ALL
-    SELECT b.email_id, b.kind, b.occurred_at, b.bounce_type, 0, e.tenant_key
+    SELECT b.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 0
     FROM fold_batch b
-    JOIN emails e ON e.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = e.tenant_key)
+    JOIN emails e ON e.email_id = b.email_id AND e.tenant_key = b.tenant_key
     WHERE b.kind BETWEEN 1 AND 7
 ) b
-GROUP BY b.email_id;
+GROUP BY b.tenant_key, b.email_id;
 
 ANALYZE fold_events;
 
@@ -69,7 +102,7 @@ SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.ma
        CASE WHEN ev.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END AS unsubscribed,
        CASE WHEN ev.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained
 FROM fold_new n
-LEFT JOIN fold_events ev ON ev.email_id = n.email_id
+LEFT JOIN fold_events ev ON ev.email_id = n.email_id AND ev.tenant_key = n.tenant_key
 UNION ALL
 SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.mailbox_key, e.lead_key,
        e.is_warmup, e.sent_at,
@@ -82,7 +115,7 @@ SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.ma
        CASE WHEN e.unsubscribed_at IS NULL AND ev.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END,
        CASE WHEN e.complained_at IS NULL AND ev.complained_at IS NOT NULL THEN 1 ELSE 0 END
 FROM emails e
-JOIN fold_events ev ON ev.email_id = e.email_id AND ev.is_new = 0;
+JOIN fold_events ev ON ev.email_id = e.email_id AND ev.tenant_key = e.tenant_key AND ev.is_new = 0;
 
 -- New emails go in with their first events; known ones keep the earliest of old and new.
 INSERT INTO emails (email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at,
@@ -90,7 +123,7 @@ INSERT INTO emails (email_id, tenant_key, company_key, campaign_key, step_key, m
 SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.mailbox_key, n.lead_key, n.is_warmup, n.sent_at,
        ev.delivered_at, ev.opened_at, ev.clicked_at, ev.replied_at, ev.bounced_at, ev.bounce_type, ev.unsubscribed_at, ev.complained_at
 FROM fold_new n
-LEFT JOIN fold_events ev ON ev.email_id = n.email_id;
+LEFT JOIN fold_events ev ON ev.email_id = n.email_id AND ev.tenant_key = n.tenant_key;
 
 UPDATE emails SET
     delivered_at = LEAST(emails.delivered_at, ev.delivered_at),
@@ -104,7 +137,7 @@ UPDATE emails SET
     unsubscribed_at = LEAST(emails.unsubscribed_at, ev.unsubscribed_at),
     complained_at = LEAST(emails.complained_at, ev.complained_at)
 FROM fold_events ev
-WHERE emails.email_id = ev.email_id AND ev.is_new = 0;
+WHERE emails.email_id = ev.email_id AND emails.tenant_key = ev.tenant_key AND ev.is_new = 0;
 
 -- mailbox.health snapshots, once per event id.
 DROP TABLE IF EXISTS fold_snapshots;

@@ -20,6 +20,11 @@ UPDATE emails SET email_id = m.pseudonym
 FROM anon_map m, anon_params p
 WHERE m.kind = 'email' AND emails.email_id = m.original AND emails.tenant_key = p.tenant_key;
 
+-- An id the tenant shared with one other tenant is no longer shared once the tenant's copy is renamed.
+DELETE FROM shared_email_ids
+WHERE email_id IN (SELECT original FROM anon_map WHERE kind = 'email')
+  AND (SELECT COUNT(DISTINCT e.tenant_key) FROM emails e WHERE e.email_id = shared_email_ids.email_id) < 2;
+
 UPDATE emails_archive SET email_id = m.pseudonym
 FROM anon_map m, anon_params p
 WHERE m.kind = 'email' AND emails_archive.email_id = m.original AND emails_archive.tenant_key = p.tenant_key;

@@ -212,6 +212,33 @@ FROM (
 ) x
 WHERE x.field IS NOT NULL;
 
+-- An event may name its tenant (tenant_id): a known one, the key's own, and for email.sent and
+-- mailbox.health the tenant of the mailbox.
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'event', s.line, 'tenant_id',
+       CASE WHEN t.id IS NULL THEN 'unknown tenant ''' || s.tenant_id || ''''
+            WHEN k.tenant_id IS NOT NULL THEN 'tenant ''' || s.tenant_id || ''' is not the tenant of this API key'
+            ELSE 'mailbox ''' || s.mailbox_id || ''' belongs to tenant ''' || co.tenant_id || ''', not ''' || s.tenant_id || '''' END
+FROM stage_events s
+LEFT JOIN tenants t ON t.id = s.tenant_id
+LEFT JOIN ingest_scope k ON k.tenant_id <> s.tenant_id
+LEFT JOIN mailboxes m ON m.id = s.mailbox_id AND s.kind IN (0, 8)
+LEFT JOIN companies co ON co.id = m.company_id
+WHERE s.tenant_id IS NOT NULL
+  AND (t.id IS NULL OR k.tenant_id IS NOT NULL OR co.tenant_id <> s.tenant_id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line);
+
+-- Email ids are per tenant: an engagement event for an id that several tenants use must say
+-- whose email it is (tenant_id, or a tenant's own key). Ids that become shared later are caught
+-- by the fold, which dead-letters such an event.
+INSERT INTO stage_rejections (source, line, field, reason)
+SELECT 'event', s.line, 'email_id', 'email id ''' || s.email_id || ''' is used by more than one tenant: name the tenant with tenant_id'
+FROM stage_events s
+JOIN shared_email_ids x ON x.email_id = s.email_id
+WHERE s.kind BETWEEN 1 AND 7 AND s.tenant_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM ingest_scope)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line);
+
 -- email.sent and mailbox.health name a mailbox: it must be of the key's tenant.
 INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'event', s.line, 'mailbox_id', 'mailbox ''' || s.mailbox_id || ''' is not of the tenant of this API key'
@@ -235,14 +262,16 @@ INSERT INTO pending_events (
     tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup,
     health_score, progress_percentage, warmup_status)
 SELECT s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
-       -- Other events carry the key's tenant (if any): the fold applies them to that tenant's emails only.
-       COALESCE(t.tenant_key, (SELECT kt.tenant_key FROM ingest_scope k JOIN tenants kt ON kt.id = k.tenant_id)),
+       -- Other events carry the tenant they name or the key's (if any): the fold applies them to
+       -- that tenant's emails only, and resolves the others to the one tenant that has the email.
+       COALESCE(t.tenant_key, nt.tenant_key, (SELECT kt.tenant_key FROM ingest_scope k JOIN tenants kt ON kt.id = k.tenant_id)),
        co.company_key, c.campaign_key, st.step_key, m.mailbox_key, l.lead_key, s.is_warmup,
        s.health_score, s.progress_percentage, s.warmup_status
 FROM stage_events s
 LEFT JOIN mailboxes m ON m.id = s.mailbox_id
 LEFT JOIN companies co ON co.id = m.company_id
 LEFT JOIN tenants t ON t.id = co.tenant_id
+LEFT JOIN tenants nt ON nt.id = s.tenant_id
 LEFT JOIN campaigns c ON c.id = s.campaign_id
 LEFT JOIN sequence_steps st ON st.id = s.step_id
 LEFT JOIN leads l ON l.id = s.lead_id

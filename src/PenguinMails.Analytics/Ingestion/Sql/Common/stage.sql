@@ -31,7 +31,8 @@ CREATE TEMP TABLE stage_events (
     is_warmup BOOLEAN NOT NULL,
     health_score SMALLINT,
     progress_percentage SMALLINT,
-    warmup_status TEXT
+    warmup_status TEXT,
+    tenant_id TEXT
 );
 DROP TABLE IF EXISTS stage_rejections;
 CREATE TEMP TABLE stage_rejections (
