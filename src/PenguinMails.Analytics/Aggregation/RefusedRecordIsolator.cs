@@ -78,7 +78,7 @@ internal sealed class RefusedRecordIsolator(Aggregator aggregator, AnalyticsData
         }
         catch (Exception e) when (database.IsRefusedData(e))
         {
-            return database.DescribeError(e) ?? e.Message;
+            return database.DescribeError(e.InnerException ?? e) ?? e.Message;
         }
     }
 }

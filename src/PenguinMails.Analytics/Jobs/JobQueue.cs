@@ -98,6 +98,61 @@ public sealed class JobQueue
         await connection.ExecuteAsync(database.Sql.Get(SqlFolder, "extend_lease.sql"), cancellationToken, job.Id, owner, Milliseconds(options.Lease));
     }
 
+    /// <summary>
+    /// Ends the leases whose holder is known to be dead: a process of this host (by name) that no
+    /// longer exists, killed without giving its job back. Returns how many.
+    /// </summary>
+    public async Task<int> ExpireOrphanedLeasesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        var orphans = new List<(long Id, string Owner)>();
+        await using (var command = connection.CreateCommand(database.Sql.Get(SqlFolder, "running_owners.sql")))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var owner = reader.GetString(1);
+                if (IsDeadLocalProcess(owner))
+                {
+                    orphans.Add((reader.GetInt64(0), owner));
+                }
+            }
+        }
+        var expired = 0;
+        foreach (var (id, owner) in orphans)
+        {
+            expired += await connection.ExecuteAsync(database.Sql.Get(SqlFolder, "expire_lease.sql"), cancellationToken, id, owner);
+        }
+        return expired;
+    }
+
+    /// <summary>The lease owner a runner of this process uses: host, process id and a nonce.</summary>
+    public static string NewOwner() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    // "host:pid:nonce" of this host whose process is gone. Another host's processes cannot be seen.
+    private static bool IsDeadLocalProcess(string owner)
+    {
+        var parts = owner.Split(':');
+        if (parts.Length != 3 || parts[0] != Environment.MachineName
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+        {
+            return false;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Jobs queued or running (including those waiting for a retry or a lease to expire).</summary>
     public async Task<long> OutstandingAsync(CancellationToken cancellationToken = default)
     {

@@ -17,6 +17,8 @@ public sealed class JobRunner
     private readonly JobOptions options;
     private readonly string owner;
     private readonly Exports.ExportService? exports;
+    private readonly TimeProvider time = TimeProvider.System;
+    private DateTimeOffset lastOrphanCheck = DateTimeOffset.MinValue;
 
     /// <summary>A runner; <paramref name="exports"/> runs <c>export</c> jobs (without it they fail with a clear message).</summary>
     public JobRunner(AnalyticsDatabase database, Aggregator aggregator, JobOptions? options = null, string? owner = null, Exports.ExportService? exports = null)
@@ -26,7 +28,7 @@ public sealed class JobRunner
         this.aggregator = aggregator ?? throw new ArgumentNullException(nameof(aggregator));
         this.options = options ?? new JobOptions();
         queue = new JobQueue(database, this.options);
-        this.owner = owner ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        this.owner = owner ?? JobQueue.NewOwner();
     }
 
     /// <summary>Jobs this runner finished, failed (to be retried) and dead-lettered.</summary>
@@ -68,6 +70,15 @@ public sealed class JobRunner
     public async Task<bool> RunOneAsync(CancellationToken cancellationToken = default)
     {
         var job = await queue.ClaimAsync(owner, cancellationToken);
+        if (job is null && time.GetUtcNow() - lastOrphanCheck >= options.OrphanCheckInterval)
+        {
+            // A process of this host killed holding a job: take the job over now, not after its lease.
+            lastOrphanCheck = time.GetUtcNow();
+            if (await queue.ExpireOrphanedLeasesAsync(cancellationToken) > 0)
+            {
+                job = await queue.ClaimAsync(owner, cancellationToken);
+            }
+        }
         if (job is null)
         {
             return false;
@@ -131,7 +142,15 @@ public sealed class JobRunner
             while (true)
             {
                 await Task.Delay(options.Lease / 3, cancellationToken);
-                await queue.ExtendLeaseAsync(job, owner, cancellationToken);
+                try
+                {
+                    await queue.ExtendLeaseAsync(job, owner, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A missed beat (a busy database, a write conflict) is made up by the next one,
+                    // a third of a lease later; the job itself goes on.
+                }
             }
         }
         catch (OperationCanceledException)

@@ -84,7 +84,7 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/healthz", Ct)).StatusCode);
         using var ready = JsonDocument.Parse(await Http.GetStringAsync("/readyz", Ct));
         Assert.Equal("ready", ready.RootElement.GetProperty("status").GetString());
-        Assert.Equal(3, ready.RootElement.GetProperty("schema_version").GetInt32());
+        Assert.Equal(4, ready.RootElement.GetProperty("schema_version").GetInt32());
         using var openApi = JsonDocument.Parse(await Http.GetStringAsync("/openapi/v1.json", Ct));
         var paths = openApi.RootElement.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/v1/campaigns", out _));

@@ -8,7 +8,7 @@ namespace PenguinMails.Analytics.IntegrationTests.Pipeline;
 /// The pipeline's behaviour, the same on both engines: ingest, incremental fold, recompute, and
 /// the reference computed in the test from the records themselves.
 /// </summary>
-public abstract class PipelineConformanceTests : IAsyncLifetime
+public abstract partial class PipelineConformanceTests : IAsyncLifetime
 {
     private PipelineFixture? fixture;
 

@@ -38,6 +38,13 @@ public sealed class PipelineFixture : IAsyncDisposable
         new Ingestor(Database, new IngestOptions { BatchLines = batchLines })
             .IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(ndjson)), null, Ct);
 
+    public Task<IngestResult> IngestAsync(byte[] ndjson, string? tenantId = null, int batchLines = 100_000) =>
+        new Ingestor(Database, new IngestOptions { BatchLines = batchLines, TenantId = tenantId })
+            .IngestAsync(new MemoryStream(ndjson), null, Ct);
+
+    public Task<IngestResult> IngestAsync(IEnumerable<string> lines, string tenantId) =>
+        IngestAsync(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"), tenantId);
+
     public Task<IngestResult> IngestAsync(IEnumerable<string> lines, int batchLines = 100_000) =>
         IngestAsync(string.Join('\n', lines) + "\n", batchLines);
 

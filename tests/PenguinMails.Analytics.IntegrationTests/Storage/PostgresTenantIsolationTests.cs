@@ -202,9 +202,13 @@ public sealed class PostgresTenantIsolationTests : IAsyncLifetime
         return connection;
     }
 
-    private static async Task SetContextAsync(NpgsqlConnection connection, string? tenant, string role) =>
-        await connection.ExecuteAsync(
-            "SELECT set_config('app.current_tenant_id', $1, true), set_config('app.user_role', $2, true)", Ct, tenant ?? "", role);
+    // SET LOCAL, as a client of the application role would: the product's roles may not call
+    // set_config (migration 004), so that a statement cannot switch roles with it.
+    private static async Task SetContextAsync(NpgsqlConnection connection, string? tenant, string role)
+    {
+        await connection.ExecuteAsync($"SET LOCAL app.current_tenant_id = '{(tenant ?? "").Replace("'", "''", StringComparison.Ordinal)}'", Ct);
+        await connection.ExecuteAsync($"SET LOCAL app.user_role = '{role.Replace("'", "''", StringComparison.Ordinal)}'", Ct);
+    }
 
     private static async Task AssertDeniedAsync(NpgsqlConnection connection, string sql, string? rollbackTo = null)
     {

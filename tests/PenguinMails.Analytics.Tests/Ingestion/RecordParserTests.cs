@@ -54,6 +54,79 @@ public sealed class RecordParserTests
         Assert.StartsWith("not valid JSON", rejection.Reason, StringComparison.Ordinal);
     }
 
+    // Bytes, not strings: most of these cannot be written as a valid .NET string.
+    public static TheoryData<string, byte[], string, string> MalformedLines => new()
+    {
+        { "invalid UTF-8 in a value", Bytes("{\"type\":\"tenant\",\"id\":\"t", [0xC3, 0x28], "\"}"), "id", NotUtf8 },
+        { "a truncated UTF-8 sequence", Bytes("{\"type\":\"tenant\",\"id\":\"t\",\"name\":\"", [0xE2, 0x82], "\"}"), "name", NotUtf8 },
+        { "an encoded surrogate (CESU-8)", Bytes("{\"type\":\"tenant\",\"id\":\"", [0xED, 0xA0, 0x80], "\"}"), "id", NotUtf8 },
+        { "invalid UTF-8 in a field name", Bytes("{\"type\":\"tenant\",\"", [0xFF], "\":1,\"id\":\"t\"}"), Rejection.WholeLine, "a field name is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)" },
+        { "a lone high surrogate escape", Bytes("""{"type":"tenant","id":"t\ud800"}"""), "id", NotUtf8 },
+        { "a lone low surrogate escape", Bytes("""{"type":"tenant","id":"\udc00t"}"""), "id", NotUtf8 },
+        { "reversed surrogate escapes", Bytes("""{"type":"tenant","id":"\udc00\ud800"}"""), "id", NotUtf8 },
+        { "an escaped NUL in an id", Bytes("""{"type":"company","id":"c\u0000","tenant_id":"t"}"""), "id", @"must not contain a NUL character (\u0000)" },
+        { "an escaped NUL in a name", Bytes("""{"type":"tenant","id":"t","name":"a\u0000b"}"""), "name", @"must not contain a NUL character (\u0000)" },
+        { "a raw control character in a string", Bytes("{\"type\":\"tenant\",\"id\":\"t", [0x01], "\"}"), Rejection.WholeLine, "not valid JSON: '0x01' is invalid within a JSON string" },
+        { "a raw NUL byte", Bytes("{\"type\":\"tenant\",\"id\":\"t", [0x00], "\"}"), Rejection.WholeLine, "not valid JSON: '0x00' is invalid within a JSON string" },
+        { "a truncated line", Bytes("""{"type":"email.sent","event_id":"e","email_id":"""), Rejection.WholeLine, "not valid JSON: Expected depth to be zero at the end of the JSON payload" },
+        { "deep nesting", Bytes("{\"type\":\"tenant\",\"id\":\"t\",\"x\":" + new string('[', 64) + new string(']', 64) + "}"), Rejection.WholeLine, "not valid JSON: The maximum configured depth of 16 has been exceeded" },
+        { "a huge number", Bytes("{\"type\":\"tenant\",\"id\":\"t\",\"billing_cycle_day\":1" + new string('0', 400) + "}"), "billing_cycle_day", "must be a whole number, got 1" + new string('0', 59) + "..." },
+        { "a number with an exponent", Bytes("""{"type":"tenant","id":"t","billing_cycle_day":1e400}"""), "billing_cycle_day", "must be a whole number, got 1e400" },
+        { "a byte order mark inside a line", Bytes("", [0xEF, 0xBB, 0xBF], """{"type":"tenant","id":"t"}"""), Rejection.WholeLine, "not valid JSON: '0xEF' is an invalid start of a value" },
+        { "year 1", Bytes("""{"type":"email.opened","event_id":"e","email_id":"x","occurred_at":"0001-01-01T00:00:00Z"}"""), "occurred_at", "is before 2000-01-01T00:00:00Z, the earliest accepted timestamp: \"0001-01-01T00:00:00Z\"" },
+        { "just before 2000", Bytes("""{"type":"email.opened","event_id":"e","email_id":"x","occurred_at":"1999-12-31T23:59:59Z"}"""), "occurred_at", "is before 2000-01-01T00:00:00Z, the earliest accepted timestamp: \"1999-12-31T23:59:59Z\"" },
+        { "year 9999", Bytes("""{"type":"email.sent","event_id":"e","email_id":"x","occurred_at":"9999-12-31T23:59:59Z","campaign_id":"k","step_id":"s","mailbox_id":"m","lead_id":"l"}"""), "occurred_at", "is more than 24 hours past the receiving clock (accepted up to 2026-12-03T12:00:00Z): \"9999-12-31T23:59:59Z\"" },
+        { "started_at in the far future", Bytes("""{"type":"campaign","id":"k","company_id":"c","started_at":"2030-01-01T00:00:00Z"}"""), "started_at", "is more than 24 hours past the receiving clock (accepted up to 2026-12-03T12:00:00Z): \"2030-01-01T00:00:00Z\"" },
+        { "completed_at before 2000", Bytes("""{"type":"campaign","id":"k","company_id":"c","completed_at":"1970-01-01T00:00:00+01:00"}"""), "completed_at", "is before 2000-01-01T00:00:00Z, the earliest accepted timestamp: \"1970-01-01T00:00:00+01:00\"" },
+        { "a tenant_id that is not a string", Bytes("""{"type":"email.opened","event_id":"e","email_id":"x","occurred_at":"2026-03-02T10:00:00Z","tenant_id":7}"""), "tenant_id", "must be a string, got a number" },
+    };
+
+    private const string NotUtf8 = "is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)";
+
+    [Theory]
+    [MemberData(nameof(MalformedLines))]
+    public void a_malformed_line_is_one_rejection_naming_its_field(string what, byte[] line, string field, string reason)
+    {
+        var parser = new RecordParser(maxIdLength: 20, new TimestampWindow { Time = new FixedClock(new DateTime(2026, 12, 2, 12, 0, 0, DateTimeKind.Utc)) });
+
+        Assert.True(parser.Parse(line, 7, out var rejection) is null, what);
+
+        Assert.Equal(new Rejection(7, field, reason), rejection);
+    }
+
+    [Fact]
+    public void a_timestamp_inside_the_window_is_accepted_up_to_the_tolerance()
+    {
+        var parser = new RecordParser(maxIdLength: 20, new TimestampWindow { Time = new FixedClock(new DateTime(2026, 12, 2, 12, 0, 0, DateTimeKind.Utc)), FutureTolerance = TimeSpan.FromHours(1) });
+        static byte[] Opened(string at) => Bytes($$"""{"type":"email.opened","event_id":"e","email_id":"x","occurred_at":"{{at}}","tenant_id":"t9"}""");
+
+        var first = Assert.IsType<EmailEventRecord>(parser.Parse(Opened("2000-01-01T00:00:00Z"), 1, out _));
+        var last = Assert.IsType<EmailEventRecord>(parser.Parse(Opened("2026-12-02T13:00:00Z"), 2, out _));
+        Assert.Null(parser.Parse(Opened("2026-12-02T13:00:01Z"), 3, out var late));
+
+        Assert.Equal((new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), "t9"), (first.OccurredAt, first.TenantId));
+        Assert.Equal(new DateTime(2026, 12, 2, 13, 0, 0, DateTimeKind.Utc), last.OccurredAt);
+        Assert.Equal("is more than 1 hour past the receiving clock (accepted up to 2026-12-02T13:00:00Z): \"2026-12-02T13:00:01Z\"", late!.Reason);
+    }
+
+    [Fact]
+    public void the_future_tolerance_comes_from_the_environment_and_a_bad_value_is_refused_by_name()
+    {
+        Assert.Equal(TimeSpan.FromHours(24), TimestampWindow.FromEnvironment(_ => null).FutureTolerance);
+        Assert.Equal(TimeSpan.FromHours(2), TimestampWindow.FromEnvironment(_ => "2").FutureTolerance);
+        var error = Assert.Throws<AnalyticsException>(() => TimestampWindow.FromEnvironment(_ => "soon"));
+        Assert.Equal("PENGUIN_ANALYTICS_FUTURE_TOLERANCE_HOURS must be a whole number of hours from 0 to 8784, got \"soon\"", error.Message);
+    }
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static byte[] Bytes(string before, byte[] raw, string after) => [.. Encoding.UTF8.GetBytes(before), .. raw, .. Encoding.UTF8.GetBytes(after)];
+
+    private sealed class FixedClock(DateTime utc) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(utc);
+    }
+
     [Fact]
     public void an_unknown_type_lists_the_known_ones()
     {

@@ -55,6 +55,15 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
     // its WAL, spill files) are unaffected. Days and billing periods are UTC days on both engines.
     private static void LockDown(DuckDBConnection connection)
     {
+        using (var locked = connection.CreateCommand())
+        {
+            // A second open of the same file in this process shares the instance, already locked.
+            locked.CommandText = "SELECT current_setting('lock_configuration')";
+            if (locked.ExecuteScalar() is true)
+            {
+                return;
+            }
+        }
         foreach (var setting in new[]
         {
             "SET GLOBAL TimeZone = 'UTC'",
@@ -185,7 +194,7 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
     internal override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask; // DuckDB's file lock already makes this process the only writer.
 
-    internal override bool IsRefusedData(Exception exception) => exception is DuckDBException
+    internal override bool IsRefusedData(Exception exception) => (exception as DuckDBException ?? exception.InnerException as DuckDBException) is
     {
         ErrorType: DuckDB.NET.Native.DuckDBErrorType.Constraint or DuckDB.NET.Native.DuckDBErrorType.Conversion or DuckDB.NET.Native.DuckDBErrorType.OutOfRange
             or DuckDB.NET.Native.DuckDBErrorType.DivideByZero or DuckDB.NET.Native.DuckDBErrorType.Decimal or DuckDB.NET.Native.DuckDBErrorType.InvalidInput,

@@ -173,7 +173,8 @@ public sealed class PostgresDatabase : AnalyticsDatabase
 
     // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation).
     internal override bool IsRefusedData(Exception exception) =>
-        exception is PostgresException pg && (pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal));
+        (exception as PostgresException ?? exception.InnerException as PostgresException) is { } pg
+        && (pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal));
 
     /// <inheritdoc />
     public override string? DescribeError(Exception exception) => exception switch
