@@ -109,6 +109,25 @@ public abstract class GovernanceCommandTests : IAsyncLifetime
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("needs campaign_id", bad.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task export_folders_and_files_are_private_whatever_the_umask()
+    {
+        var exports = Path.Combine(directory, "private-exports");
+        var environment = new Dictionary<string, string?>(Keys) { [ExportOptions.DirectoryVariable] = exports };
+
+        var created = await CliProcess.RunUnderUmaskAsync(environment, "022", "export", "create", "--tenant", "t1", "--report", "campaigns", "--format", "csv", "--from", "2026-01-01", "--db", Db);
+
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(Folder, File.GetUnixFileMode(exports));
+        var folders = Directory.GetDirectories(exports, "*", SearchOption.AllDirectories);
+        Assert.Equal(["t1"], folders.Select(Path.GetFileName));
+        Assert.All(folders, folder => Assert.Equal(Folder, File.GetUnixFileMode(folder)));
+        var file = Assert.Single(Directory.GetFiles(exports, "*", SearchOption.AllDirectories));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
 }
 
 public sealed class DuckDbGovernanceCommandTests : GovernanceCommandTests

@@ -15,7 +15,7 @@ public abstract class SqlCommandTests : IAsyncLifetime
 
     protected abstract StorageEngine Engine { get; }
 
-    private string Db => testDatabase!.ConnectionString;
+    protected string Db => testDatabase!.ConnectionString;
 
     public async ValueTask InitializeAsync()
     {
@@ -160,6 +160,58 @@ public sealed class DuckDbSqlCommandTests : SqlCommandTests
 {
     protected override StorageEngine Engine => StorageEngine.DuckDb;
 
+    [Theory]
+    [InlineData("SELECT * FROM read_text('/etc/passwd')")]
+    [InlineData("SELECT * FROM read_csv('/etc/passwd')")]
+    [InlineData("SELECT * FROM read_json('/etc/hostname')")]
+    [InlineData("SELECT * FROM glob('/etc/*')")]
+    [InlineData("SELECT * FROM read_parquet('/tmp/x.parquet')")]
+    public async Task sql_cannot_read_local_files(string statement)
+    {
+        var refused = await CliProcess.RunAsync("sql", statement, "--db", Db);
+
+        Assert.Equal(1, refused.ExitCode);
+        AssertOneErrorLine(refused.Stderr);
+        Assert.Contains("file system operations are disabled by configuration", refused.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task sql_cannot_turn_external_access_back_on_or_install_extensions()
+    {
+        var settings = await CliProcess.RunAsync("sql",
+            "SELECT string_agg(name || '=' || value, ',' ORDER BY name) AS s FROM duckdb_settings() WHERE name IN ('enable_external_access', 'autoinstall_known_extensions', 'autoload_known_extensions', 'lock_configuration')",
+            "--format", "csv", "--db", Db);
+        var set = await CliProcess.RunAsync("sql", "SET enable_external_access = true", "--db", Db);
+        var install = await CliProcess.RunAsync("sql", "INSTALL httpfs", "--db", Db);
+
+        Assert.Equal("s\n\"autoinstall_known_extensions=false,autoload_known_extensions=false,enable_external_access=false,lock_configuration=true\"\n",
+            settings.Stdout.Replace("\r", "", StringComparison.Ordinal));
+        Assert.Equal((1, 1), (set.ExitCode, install.ExitCode));
+        Assert.Contains("only reading statements", set.Stderr, StringComparison.Ordinal);
+        Assert.Contains("only reading statements", install.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task the_duckdb_file_and_its_folder_are_private_whatever_the_umask()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "penguin-analytics-tests", Guid.NewGuid().ToString("N"));
+        var file = Path.Combine(folder, "private.duckdb");
+        try
+        {
+            var migrate = await CliProcess.RunUnderUmaskAsync(new Dictionary<string, string?>(), "022", "migrate", "--db", file);
+
+            Assert.True(migrate.ExitCode == 0, migrate.Stderr);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+            Assert.False(File.Exists(file + ".wal") && File.GetUnixFileMode(file + ".wal") != (UnixFileMode.UserRead | UnixFileMode.UserWrite), "the WAL is readable by others");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task a_file_held_by_another_process_fails_fast_and_names_the_holder()
     {
@@ -182,4 +234,37 @@ public sealed class DuckDbSqlCommandTests : SqlCommandTests
 public sealed class PostgresSqlCommandTests : SqlCommandTests
 {
     protected override StorageEngine Engine => StorageEngine.Postgres;
+
+    [Theory]
+    [InlineData("SELECT pg_read_file('/etc/passwd')")]
+    [InlineData("SELECT * FROM pg_ls_dir('/')")]
+    [InlineData("SELECT pg_stat_file('/etc/passwd')")]
+    [InlineData("SELECT lo_import('/etc/passwd')")]
+    [InlineData("SELECT set_config('role', 'postgres', true), pg_read_file('/etc/passwd')")]
+    [InlineData("SELECT set_config('role', 'postgres', true) AS r, query_to_xml('SELECT pg_read_file(''/etc/passwd'')', true, false, '')")]
+    [InlineData("SELECT set_config('session_authorization', 'postgres', true) AS r, query_to_xml('SELECT pg_read_file(''/etc/passwd'')', true, false, '')")]
+    public async Task sql_cannot_read_server_files_even_when_it_connects_as_a_superuser(string statement)
+    {
+        var refused = await CliProcess.RunAsync("sql", statement, "--db", Db);
+
+        Assert.Equal(1, refused.ExitCode);
+        AssertOneErrorLine(refused.Stderr);
+        Assert.Matches("permission denied|only reading statements", refused.Stderr);
+        Assert.DoesNotContain("root:", refused.Stdout + refused.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task sql_runs_as_the_products_admin_role_and_sees_every_tenant()
+    {
+        await using (var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(Db), TestContext.Current.CancellationToken))
+        await using (var connection = await database.OpenPipelineConnectionAsync(TestContext.Current.CancellationToken))
+        {
+            await connection.ExecuteAsync("INSERT INTO tenants (id) VALUES ('ta'), ('tb')", TestContext.Current.CancellationToken);
+        }
+
+        var result = await CliProcess.RunAsync("sql", "SELECT current_user AS who, (SELECT string_agg(id, ',' ORDER BY id) FROM tenants) AS tenants", "--format", "csv", "--db", Db);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal("who,tenants\npenguin_analytics_admin,\"ta,tb\"\n", result.Stdout.Replace("\r", "", StringComparison.Ordinal));
+    }
 }

@@ -10,9 +10,16 @@ public static class CliProcess
     public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
 
     /// <summary>Runs the executable with extra environment variables (a null value removes one).</summary>
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunUnderUmaskAsync(environment, umask: null, args);
+
+    /// <summary>
+    /// Runs the executable under a umask (through /bin/sh), as a service started with a permissive
+    /// one would be: the test process's own umask may have been narrowed by the product.
+    /// </summary>
+    public static async Task<Result> RunUnderUmaskAsync(IReadOnlyDictionary<string, string?> environment, string? umask, params string[] args)
     {
-        using var process = Start(environment, args);
+        using var process = Start(environment, umask, args);
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -21,17 +28,24 @@ public static class CliProcess
     }
 
     /// <summary>Starts the executable and returns the running process (to kill it, for example).</summary>
-    public static Process Start(params string[] args) => Start(new Dictionary<string, string?>(), args);
+    public static Process Start(params string[] args) => Start(new Dictionary<string, string?>(), null, args);
 
-    private static Process Start(IReadOnlyDictionary<string, string?> environment, string[] args)
+    private static Process Start(IReadOnlyDictionary<string, string?> environment, string? umask, string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(umask is null ? dotnet : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (umask is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"umask {umask} && exec \"$0\" \"$@\"");
+            start.ArgumentList.Add(dotnet);
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "penguin-analytics.dll"));
         foreach (var arg in args)
         {
