@@ -44,6 +44,33 @@ public abstract class JobQueueConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_job_held_by_a_dead_process_of_this_host_is_taken_over_at_once()
+    {
+        await Pipeline.IngestAsync([.. Lines.Entities, Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);
+        await Pipeline.ExecuteAsync("INSERT INTO analytics_jobs (job_type, tenant_id) VALUES ('recompute', 't1'), ('recompute', 't1')");
+        var queue = new JobQueue(Pipeline.Database, new JobOptions { Lease = TimeSpan.FromHours(1) });
+        // A process that ran and exited: its pid is free now (and reused only after the kernel wraps around).
+        using var gone = System.Diagnostics.Process.Start("true");
+        await gone.WaitForExitAsync(Ct);
+        var dead = $"{Environment.MachineName}:{gone.Id}:nonce";
+        var alive = $"{Environment.MachineName}:1:nonce"; // init: always there
+        var elsewhere = $"another-host:{gone.Id}:nonce";
+        var first = (await queue.ClaimAsync(dead, Ct))!;
+        var second = (await queue.ClaimAsync(alive, Ct))!;
+        var third = (await queue.ClaimAsync(elsewhere, Ct))!;
+
+        Assert.Equal(1, await queue.ExpireOrphanedLeasesAsync(Ct));
+        Assert.Equal(0, await queue.ExpireOrphanedLeasesAsync(Ct));
+        var takenOver = await queue.ClaimAsync(JobQueue.NewOwner(), Ct);
+
+        Assert.Equal(first.Id, takenOver?.Id);
+        Assert.Equal(2, takenOver!.Attempt);
+        // A live process's lease, and another host's (whose processes cannot be seen), run their course.
+        Assert.Equal($"{alive},{elsewhere}", await Pipeline.ScalarAsync<string>(
+            $"SELECT string_agg(lease_owner, ',' ORDER BY id) FROM analytics_jobs WHERE id IN ({second.Id}, {third.Id}) AND status = 'running'"));
+    }
+
+    [Fact]
     public async Task a_job_whose_worker_died_is_taken_over_when_its_lease_expires()
     {
         await Pipeline.IngestAsync([.. Lines.Entities, Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);

@@ -29,12 +29,17 @@ ANALYZE fold_new;
 
 -- Ids that a second tenant starts to use: from now on ingest refuses an engagement event for
 -- them that does not say whose email it is.
+-- (Grouped, so that both engines hash-join: an EXISTS with tenant_key <> ... is a nested loop.)
 INSERT INTO shared_email_ids (email_id)
-SELECT DISTINCT n.email_id
-FROM fold_new n
-WHERE (EXISTS (SELECT 1 FROM emails e WHERE e.email_id = n.email_id AND e.tenant_key <> n.tenant_key)
-       OR EXISTS (SELECT 1 FROM fold_new o WHERE o.email_id = n.email_id AND o.tenant_key <> n.tenant_key))
-  AND NOT EXISTS (SELECT 1 FROM shared_email_ids s WHERE s.email_id = n.email_id);
+SELECT x.email_id
+FROM (
+    SELECT n.email_id, n.tenant_key FROM fold_new n
+    UNION ALL
+    SELECT e.email_id, e.tenant_key FROM emails e JOIN fold_new n ON n.email_id = e.email_id
+) x
+WHERE NOT EXISTS (SELECT 1 FROM shared_email_ids s WHERE s.email_id = x.email_id)
+GROUP BY x.email_id
+HAVING COUNT(DISTINCT x.tenant_key) > 1;
 
 -- An engagement event names its tenant (tenant_id, or a tenant's own key) or belongs to the one
 -- tenant that has an email with its id. With no such email yet it waits; when several tenants
