@@ -37,20 +37,23 @@ public sealed class Aggregator
         var total = FoldResult.None;
         while (true)
         {
-            var (result, more) = await FoldOnceAsync(cancellationToken);
+            // Until a round finds nothing: an ingest that commits while a fold runs is not in the
+            // fold's snapshot, and may have seen this fold's job still queued and not queued
+            // another, so the next round is what picks its events up.
+            if (await FoldOnceAsync(cancellationToken) is not { } result)
+            {
+                return total;
+            }
             if (result.EventsRead > 0 || result.DeadLettered > 0)
             {
                 progress?.Report(result);
             }
             total = total.Add(result);
-            if (!more)
-            {
-                return total;
-            }
         }
     }
 
-    private async Task<(FoldResult Result, bool More)> FoldOnceAsync(CancellationToken cancellationToken)
+    // One fold transaction; null when there was nothing to fold.
+    private async Task<FoldResult?> FoldOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -66,7 +69,7 @@ public sealed class Aggregator
             {
                 throw;
             }
-            return (new FoldResult(0, 0, 0, refused), true);
+            return new FoldResult(0, 0, 0, refused);
         }
     }
 
@@ -75,7 +78,7 @@ public sealed class Aggregator
     /// <paramref name="probe"/> (the number of records of <c>fold_probe_order</c> to take), it folds
     /// only those and rolls back: a trial run that tells whether they fold.
     /// </summary>
-    internal async Task<(FoldResult Result, bool More)> FoldTransactionAsync(System.Data.Common.DbConnection connection, long? probe, CancellationToken cancellationToken)
+    internal async Task<FoldResult?> FoldTransactionAsync(System.Data.Common.DbConnection connection, long? probe, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
@@ -88,7 +91,7 @@ public sealed class Aggregator
             """, cancellationToken, expireBefore);
         if (maxSeq <= lastSeq && other == 0)
         {
-            return (FoldResult.None, false);
+            return null;
         }
 
         var upTo = NextWatermark(lastSeq, maxSeq);
@@ -116,10 +119,10 @@ public sealed class Aggregator
         if (probe is not null)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return (FoldResult.None, false);
+            return FoldResult.None;
         }
         await transaction.CommitAsync(cancellationToken);
-        return (new FoldResult(read, created, stillPending, deadLettered), upTo < maxSeq);
+        return new FoldResult(read, created, stillPending, deadLettered);
     }
 
     /// <summary>How far one fold transaction reads: at most <see cref="AggregationOptions.MaxEventsPerFold"/> new events.</summary>

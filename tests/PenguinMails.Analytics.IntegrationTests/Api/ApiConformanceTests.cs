@@ -257,6 +257,42 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task two_tenants_ingesting_one_email_id_with_their_own_keys_each_read_their_own_numbers()
+    {
+        var store = new ApiKeyStore(Pipeline.Database);
+        var bIngest = (await store.CreateAsync("t2", ApiKeyRole.Ingest, "b-ingest", AdminActor.CommandLine, Ct)).Token;
+        await SendAsync(HttpMethod.Post, "/v1/ingest", keys["admin"], string.Join('\n', [.. Lines.Entities, """{"type":"tenant","id":"t2"}""",
+            """{"type":"company","id":"c2","tenant_id":"t2"}""", """{"type":"campaign","id":"k2","company_id":"c2"}""", """{"type":"sequence_step","id":"s2","campaign_id":"k2"}""",
+            """{"type":"mailbox","id":"m2","company_id":"c2"}""", """{"type":"lead","id":"l2","company_id":"c2"}"""]));
+
+        var a = await SendAsync(HttpMethod.Post, "/v1/ingest", keys["a-ingest"],
+            Lines.Sent("a1", "same-id", "2026-03-02T10:00:00Z") + "\n" + Lines.Event("opened", "a2", "same-id", "2026-03-02T11:00:00Z"));
+        var b = await SendAsync(HttpMethod.Post, "/v1/ingest", bIngest,
+            """{"type":"email.sent","event_id":"b1","email_id":"same-id","occurred_at":"2026-03-02T10:00:00Z","campaign_id":"k2","step_id":"s2","mailbox_id":"m2","lead_id":"l2"}"""
+            + "\n" + Lines.Event("replied", "b2", "same-id", "2026-03-02T12:00:00Z"));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (a.StatusCode, b.StatusCode));
+        Assert.Equal("""{"accepted":2,"rejected":0,"errors":[]}""", await b.Content.ReadAsStringAsync(Ct));
+        async Task<string> CountersAsync(string key)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                using var page = JsonDocument.Parse(await (await SendAsync(HttpMethod.Get, "/v1/campaigns?from=2026-03-01&to=2026-04-01", key)).Content.ReadAsStringAsync(Ct));
+                var rows = page.RootElement.GetProperty("data").EnumerateArray()
+                    .Select(r => $"{r.GetProperty("campaign_id").GetString()}:{r.GetProperty("sent").GetInt64()}/{r.GetProperty("opened_tracked").GetInt64()}/{r.GetProperty("replied").GetInt64()}")
+                    .ToList();
+                if ((rows.Count == 1 && !rows[0].EndsWith("0/0", StringComparison.Ordinal)) || attempt == 100)
+                {
+                    return string.Join(',', rows);
+                }
+                await Task.Delay(100, Ct);
+            }
+        }
+        Assert.Equal("k1:1/1/0", await CountersAsync(keys["a-viewer"]));
+        Assert.Equal("k2:1/0/1", await CountersAsync(keys["b-viewer"]));
+    }
+
+    [Fact]
     public async Task a_producer_key_writes_only_its_tenant_and_bodies_over_the_limit_are_refused()
     {
         await Pipeline.IngestAsync([.. Lines.Entities, """{"type":"tenant","id":"t2"}"""]);
