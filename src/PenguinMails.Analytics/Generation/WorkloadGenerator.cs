@@ -118,7 +118,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
             var campaign = company.Campaigns[random.Next(company.Campaigns.Count)];
             var mailbox = company.Mailboxes[random.Next(company.Mailboxes.Count)];
             var at = start + TimeSpan.FromSeconds(random.NextDouble() * span.TotalSeconds * 0.9);
-            for (var s = 0; s < campaign.Steps.Count && sent < budget; s++)
+            for (var s = 0; s < campaign.Steps.Count && sent < budget && at < Horizon; s++)
             {
                 var variants = campaign.Steps[s];
                 var variant = random.Next(variants.Count);
@@ -152,14 +152,14 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
                             .Bool("warmup", true).Str("mailbox_id", mailbox.Id).EndAsync(cancellationToken);
                         if (random.NextDouble() < 0.99)
                         {
-                            await WriteEventAsync(writer, "email.delivered", NextEventId(), emailId, at.AddMinutes(1), null, cancellationToken);
+                            await WriteIfHappenedAsync(writer, "email.delivered", NextEventId(), emailId, at.AddMinutes(1), cancellationToken);
                             if (random.NextDouble() < 0.7)
                             {
-                                await WriteEventAsync(writer, "email.opened", NextEventId(), emailId, at.AddMinutes(30), null, cancellationToken);
+                                await WriteIfHappenedAsync(writer, "email.opened", NextEventId(), emailId, at.AddMinutes(30), cancellationToken);
                             }
                             if (random.NextDouble() < 0.3)
                             {
-                                await WriteEventAsync(writer, "email.replied", NextEventId(), emailId, at.AddHours(2), null, cancellationToken);
+                                await WriteIfHappenedAsync(writer, "email.replied", NextEventId(), emailId, at.AddHours(2), cancellationToken);
                             }
                         }
                         warmup++;
@@ -221,7 +221,10 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
             }
         }
 
-        var outOfOrder = random.NextDouble() < options.OutOfOrderRate;
+        // What would only happen after the workload's end (a reply days after the last sends) has
+        // not happened yet: ingest refuses timestamps in the future of its clock.
+        events.RemoveAll(e => e.At >= Horizon);
+        var outOfOrder = random.NextDouble() < options.OutOfOrderRate && events.Count > 0;
         if (outOfOrder)
         {
             var (type, time, bounce) = events[0];
@@ -247,6 +250,9 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         return ended;
     }
 
+    private ValueTask WriteIfHappenedAsync(NdjsonWriter writer, string type, string eventId, string emailId, DateTime at, CancellationToken cancellationToken) =>
+        at < Horizon ? WriteEventAsync(writer, type, eventId, emailId, at, null, cancellationToken) : ValueTask.CompletedTask;
+
     private static async ValueTask WriteEventAsync(NdjsonWriter writer, string type, string eventId, string emailId, DateTime at, string? bounceType, CancellationToken cancellationToken)
     {
         writer.Begin(type).Str("event_id", eventId).Str("email_id", emailId).Time("occurred_at", at);
@@ -258,6 +264,9 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
     }
 
     private string NextEventId() => $"v{++eventCounter}";
+
+    // The workload is what happened up to the start of its End day: nothing is sent or happens after.
+    private DateTime Horizon => options.End.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     private sealed record Mailbox(string Id, bool Unhealthy, bool Warming);
 

@@ -162,7 +162,7 @@ public abstract partial class PipelineConformanceTests
         var same = await Pipeline.IngestAsync([SentOfSecondTenant("b1", "shared-1", "2026-03-02T10:30:00Z"), Lines.Event("replied", "b2", "shared-1", "2026-03-02T12:00:00Z")]);
         var fold = await Pipeline.FoldAsync();
         Assert.Equal((2L, 0L, 1L), (same.Accepted, same.Rejected, fold.DeadLettered));
-        Assert.Equal("email id 'shared-1' is used by 2 tenants and the event does not name tenant_id", await Pipeline.ScalarAsync<string>(
+        Assert.Equal("email id 'shared-1' is used by more than one tenant and the event does not name tenant_id", await Pipeline.ScalarAsync<string>(
             "SELECT reason FROM dead_letter_events WHERE event_id = 'b2'"));
 
         // From now on ingest refuses such an event at once, line by line, and takes the ones that name their tenant.

@@ -70,7 +70,8 @@ public abstract partial class PipelineConformanceTests : IAsyncLifetime
 
         var incremental = await AnalyticsSnapshot.Full(Pipeline.Database);
         AnalyticsSnapshot.AssertEqual(reference, await AnalyticsSnapshot.CountersOnly(Pipeline.Database), "incremental vs reference");
-        Assert.True(reference["campaign_analytics"].Count > 10, "the workload should have many campaign periods");
+        // (Seed 11 has the fewest: 8, campaigns in two billing periods each; nothing is sent past the workload's end.)
+        Assert.True(reference["campaign_analytics"].Count >= 8, $"the workload should have many campaign periods, has {reference["campaign_analytics"].Count}");
         Assert.NotEmpty(reference["warmup_analytics"]);
 
         await Pipeline.Aggregator.RecomputeAsync(RecomputeScope.All, TestContext.Current.CancellationToken);

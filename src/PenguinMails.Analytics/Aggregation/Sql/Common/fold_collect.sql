@@ -42,29 +42,17 @@ GROUP BY x.email_id
 HAVING COUNT(DISTINCT x.tenant_key) > 1;
 
 -- An engagement event names its tenant (tenant_id, or a tenant's own key) or belongs to the one
--- tenant that has an email with its id. With no such email yet it waits; when several tenants
--- have one it is ambiguous, and fold_finish dead-letters it.
-DROP TABLE IF EXISTS fold_unowned;
-CREATE TEMP TABLE fold_unowned AS
-SELECT DISTINCT email_id FROM fold_batch WHERE kind BETWEEN 1 AND 7 AND tenant_key IS NULL;
-
-DROP TABLE IF EXISTS fold_owners;
-CREATE TEMP TABLE fold_owners AS
-SELECT o.email_id, MIN(o.tenant_key) AS tenant_key, COUNT(DISTINCT o.tenant_key) AS tenants
-FROM (
-    SELECT e.email_id, e.tenant_key FROM emails e JOIN fold_unowned u ON u.email_id = e.email_id
-    UNION ALL
-    SELECT n.email_id, n.tenant_key FROM fold_new n JOIN fold_unowned u ON u.email_id = n.email_id
-) o
-GROUP BY o.email_id;
-
-UPDATE fold_batch SET tenant_key = o.tenant_key
-FROM fold_owners o
-WHERE fold_batch.tenant_key IS NULL AND fold_batch.kind BETWEEN 1 AND 7
-  AND o.email_id = fold_batch.email_id AND o.tenants = 1;
+-- tenant that has an email with its id: an id not in shared_email_ids has at most one. With no
+-- such email yet it waits; for a shared id it is ambiguous, and fold_finish dead-letters it.
+DROP TABLE IF EXISTS fold_ambiguous;
+CREATE TEMP TABLE fold_ambiguous AS
+SELECT b.seq, b.kind, b.event_id, b.email_id, b.occurred_at, b.bounce_type, b.received
+FROM fold_batch b
+JOIN shared_email_ids s ON s.email_id = b.email_id
+WHERE b.tenant_key IS NULL AND b.kind BETWEEN 1 AND 7;
 
 -- Each email's earliest event of each kind in this batch, for emails that exist or are new
--- (is_new). bounce_type: hard wins over soft ('hard' < 'soft').
+-- (is_new), keyed by (tenant, email id). bounce_type: hard wins over soft ('hard' < 'soft').
 DROP TABLE IF EXISTS fold_events;
 CREATE TEMP TABLE fold_events AS
 SELECT b.tenant_key, b.email_id,
@@ -79,14 +67,14 @@ SELECT b.tenant_key, b.email_id,
        MIN(CASE WHEN b.kind = 7 THEN b.occurred_at END) AS complained_at
 FROM (
     -- Two plain joins rather than an OR, so that PostgreSQL plans semi-joins, not sub-plans.
-    SELECT b.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new
-    FROM fold_batch b JOIN fold_new n ON n.email_id = b.email_id AND n.tenant_key = b.tenant_key
-    WHERE b.kind BETWEEN 1 AND 7
+    SELECT n.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new
+    FROM fold_batch b JOIN fold_new n ON n.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = n.tenant_key)
+    WHERE b.kind BETWEEN 1 AND 7 AND b.seq NOT IN (SELECT seq FROM fold_ambiguous)
     UNION ALL
-    SELECT b.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 0
+    SELECT e.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 0
     FROM fold_batch b
-    JOIN emails e ON e.email_id = b.email_id AND e.tenant_key = b.tenant_key
-    WHERE b.kind BETWEEN 1 AND 7
+    JOIN emails e ON e.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = e.tenant_key)
+    WHERE b.kind BETWEEN 1 AND 7 AND b.seq NOT IN (SELECT seq FROM fold_ambiguous)
 ) b
 GROUP BY b.tenant_key, b.email_id;
 

@@ -7,8 +7,8 @@ SELECT b.seq FROM fold_batch b
 WHERE b.kind IN (0, 8)
 UNION ALL
 SELECT b.seq FROM fold_batch b
-JOIN fold_events ev ON ev.email_id = b.email_id AND ev.tenant_key = b.tenant_key
-WHERE b.kind BETWEEN 1 AND 7;
+JOIN fold_events ev ON ev.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = ev.tenant_key)
+WHERE b.kind BETWEEN 1 AND 7 AND b.seq NOT IN (SELECT seq FROM fold_ambiguous);
 
 ANALYZE fold_applied;
 
@@ -26,12 +26,10 @@ FROM pending_events p
 WHERE p.seq <= (SELECT max_seq FROM fold_params)
   AND p.received < (SELECT expire_before FROM fold_params)
 UNION ALL
-SELECT b.seq, b.kind, b.event_id, b.email_id, b.occurred_at, b.bounce_type, b.received,
-       'email id ''' || b.email_id || ''' is used by ' || CAST(o.tenants AS TEXT) || ' tenants and the event does not name tenant_id'
-FROM fold_batch b
-JOIN fold_owners o ON o.email_id = b.email_id AND o.tenants > 1
-WHERE b.tenant_key IS NULL AND b.kind BETWEEN 1 AND 7
-  AND b.received >= (SELECT expire_before FROM fold_params);
+SELECT a.seq, a.kind, a.event_id, a.email_id, a.occurred_at, a.bounce_type, a.received,
+       'email id ''' || a.email_id || ''' is used by more than one tenant and the event does not name tenant_id'
+FROM fold_ambiguous a
+WHERE a.received >= (SELECT expire_before FROM fold_params);
 
 INSERT INTO dead_letter_events (event_id, event_type, email_id, occurred_at, bounce_type, reason, received)
 SELECT event_id,
