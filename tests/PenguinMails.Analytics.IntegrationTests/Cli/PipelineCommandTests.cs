@@ -123,6 +123,33 @@ public abstract class PipelineCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task two_tenants_using_one_email_id_through_the_cli_each_count_their_own()
+    {
+        var file = Path.Combine(directory, "shared.ndjson");
+        await File.WriteAllLinesAsync(file,
+        [
+            .. Lines.Entities, """{"type":"tenant","id":"t2"}""", """{"type":"company","id":"c2","tenant_id":"t2"}""", """{"type":"campaign","id":"k2","company_id":"c2"}""",
+            """{"type":"sequence_step","id":"s2","campaign_id":"k2"}""", """{"type":"mailbox","id":"m2","company_id":"c2"}""", """{"type":"lead","id":"l2","company_id":"c2"}""",
+            Lines.Sent("a1", "same-id", "2026-03-02T10:00:00Z"),
+            """{"type":"email.sent","event_id":"b1","email_id":"same-id","occurred_at":"2026-03-02T10:00:00Z","campaign_id":"k2","step_id":"s2","mailbox_id":"m2","lead_id":"l2"}""",
+            """{"type":"email.opened","event_id":"a2","email_id":"same-id","occurred_at":"2026-03-02T11:00:00Z","tenant_id":"t1"}""",
+            """{"type":"email.replied","event_id":"b2","email_id":"same-id","occurred_at":"2026-03-02T12:00:00Z","tenant_id":"t2"}""",
+        ], Ct);
+        var later = Path.Combine(directory, "later.ndjson");
+        await File.WriteAllLinesAsync(later, [Lines.Event("clicked", "x1", "same-id", "2026-03-02T13:00:00Z")], Ct);
+
+        var ingest = await CliProcess.RunAsync("ingest", file, "--db", Db);
+        var aggregate = await CliProcess.RunAsync("aggregate", "--db", Db);
+        var ambiguous = await CliProcess.RunAsync("ingest", later, "--db", Db);
+        var counts = await CliProcess.RunAsync("sql", "SELECT campaign_id, sent, opened_tracked, replied, clicked_tracked FROM campaign_analytics ORDER BY campaign_id", "--format", "csv", "--db", Db);
+
+        Assert.Equal((0, "accepted 16, rejected 0"), (ingest.ExitCode, ingest.Stdout.Trim()));
+        Assert.True(aggregate.ExitCode == 0, aggregate.Stderr);
+        Assert.Equal((2, "line 1: email_id: email id 'same-id' is used by more than one tenant: name the tenant with tenant_id"), (ambiguous.ExitCode, ambiguous.Stderr.Trim()));
+        Assert.Equal("campaign_id,sent,opened_tracked,replied,clicked_tracked\nk1,1,1,0,0\nk2,1,0,1,0\n", counts.Stdout.Replace("\r", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task a_serve_killed_while_it_folds_is_caught_up_by_the_next_worker_within_30_seconds()
     {
         var file = Path.Combine(directory, "workload.ndjson");
