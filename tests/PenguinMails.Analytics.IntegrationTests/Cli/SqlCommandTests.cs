@@ -245,12 +245,48 @@ public sealed class PostgresSqlCommandTests : SqlCommandTests
     [InlineData("SELECT set_config('session_authorization', 'postgres', true) AS r, query_to_xml('SELECT pg_read_file(''/etc/passwd'')', true, false, '')")]
     public async Task sql_cannot_read_server_files_even_when_it_connects_as_a_superuser(string statement)
     {
-        var refused = await CliProcess.RunAsync("sql", statement, "--db", Db);
+        await using var superuser = await TestDatabase.CreateAsync(StorageEngine.Postgres, postgresSuperuser: true);
+        var migrate = await CliProcess.RunAsync("migrate", "--db", superuser.ConnectionString);
+        Assert.True(migrate.ExitCode == 0, migrate.Stderr);
 
-        Assert.Equal(1, refused.ExitCode);
-        AssertOneErrorLine(refused.Stderr);
-        Assert.Matches("permission denied|only reading statements", refused.Stderr);
-        Assert.DoesNotContain("root:", refused.Stdout + refused.Stderr, StringComparison.Ordinal);
+        foreach (var db in new[] { superuser.ConnectionString, Db })
+        {
+            var refused = await CliProcess.RunAsync("sql", statement, "--db", db);
+
+            Assert.Equal(1, refused.ExitCode);
+            AssertOneErrorLine(refused.Stderr);
+            Assert.Matches("permission denied|only reading statements", refused.Stderr);
+            Assert.DoesNotContain("root:", refused.Stdout + refused.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task migrate_as_a_role_without_createrole_names_the_missing_privilege()
+    {
+        var name = $"pa_norole_{Guid.NewGuid():N}"[..24];
+        await using (var server = new Npgsql.NpgsqlConnection(TestPostgres.ServerConnectionString))
+        {
+            await server.OpenAsync(TestContext.Current.CancellationToken);
+            await server.ExecuteAsync($"CREATE ROLE {name} LOGIN", TestContext.Current.CancellationToken);
+            await server.ExecuteAsync($"CREATE DATABASE {name} OWNER {name} TEMPLATE template0", TestContext.Current.CancellationToken);
+        }
+        var db = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.ServerConnectionString) { Database = name, Username = name, Pooling = false }.ConnectionString;
+        try
+        {
+            var migrate = await CliProcess.RunAsync("migrate", "--db", db);
+
+            Assert.Equal(1, migrate.ExitCode);
+            AssertOneErrorLine(migrate.Stderr);
+            Assert.Contains("migrate needs a role that owns its database and has CREATEROLE", migrate.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"ALTER ROLE \"{name}\" CREATEROLE", migrate.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(db);
+            await using var server = new Npgsql.NpgsqlConnection(TestPostgres.ServerConnectionString);
+            await server.OpenAsync(TestContext.Current.CancellationToken);
+            await server.ExecuteAsync($"DROP ROLE IF EXISTS {name}", TestContext.Current.CancellationToken);
+        }
     }
 
     [Fact]

@@ -19,11 +19,13 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public StorageEngine Engine => Target.Engine;
 
-    public static async Task<TestDatabase> CreateAsync(StorageEngine engine)
+    /// <param name="engine">The engine.</param>
+    /// <param name="postgresSuperuser">On PostgreSQL, connect as the server's superuser instead of a plain owner role.</param>
+    public static async Task<TestDatabase> CreateAsync(StorageEngine engine, bool postgresSuperuser = false)
     {
         if (engine == StorageEngine.Postgres)
         {
-            var connectionString = await TestPostgres.CreateDatabaseAsync();
+            var connectionString = await TestPostgres.CreateDatabaseAsync(postgresSuperuser);
             return new TestDatabase(DatabaseTarget.Postgres(connectionString), connectionString);
         }
         var directory = Path.Combine(Path.GetTempPath(), "penguin-analytics-tests");

@@ -30,18 +30,35 @@ public static class TestPostgres
         }
     }
 
-    /// <summary>Creates an empty database and returns its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync()
+    /// <summary>
+    /// Creates an empty database and returns its connection string: owned by, and logged in as, a
+    /// role of its own that is no superuser (LOGIN CREATEROLE, as README "PostgreSQL" says), so
+    /// that row-level security is in the way as it is for users; or as the server's superuser.
+    /// </summary>
+    public static async Task<string> CreateDatabaseAsync(bool asSuperuser = false)
     {
         var server = ServerConnectionString;
-        var name = $"pa_test_{Guid.NewGuid():N}";
+        var id = Guid.NewGuid().ToString("N");
+        var name = $"pa_test_{id}";
+        var owner = $"pa_owner_{id}";
         await using (var connection = new NpgsqlConnection(server))
         {
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0", connection);
+            if (!asSuperuser)
+            {
+                await using var role = new NpgsqlCommand($"CREATE ROLE {owner} LOGIN CREATEROLE NOSUPERUSER", connection);
+                await role.ExecuteNonQueryAsync();
+            }
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0{(asSuperuser ? "" : $" OWNER {owner}")}", connection);
             await command.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false };
+        if (!asSuperuser)
+        {
+            builder.Username = owner;
+            builder.Password = null;
+        }
+        return builder.ConnectionString;
     }
 
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing any session still in it.</summary>
@@ -50,9 +67,28 @@ public static class TestPostgres
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
         await using var connection = new NpgsqlConnection(ServerConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        await using (var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        var owner = new NpgsqlConnectionStringBuilder(connectionString).Username;
+        if (owner?.StartsWith("pa_owner_", StringComparison.Ordinal) == true)
+        {
+            await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {owner}", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
+
+    /// <summary>
+    /// The same login with the admin context the product's pipeline connections carry
+    /// (<c>app.user_role = 'admin'</c>): the owner is no superuser, so row-level security applies to it too.
+    /// </summary>
+    public static string WithAdminContext(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c app.user_role=admin" }.ConnectionString;
+
+    /// <summary>The same database as the server's superuser, for what only a superuser may read (pg_statistic_ext_data).</summary>
+    public static string AsSuperuser(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = new NpgsqlConnectionStringBuilder(connectionString).Database, Pooling = false }.ConnectionString;
 
     /// <summary>The same database, logged in as another role (the test cluster trusts local logins).</summary>
     public static string As(string connectionString, string role) =>

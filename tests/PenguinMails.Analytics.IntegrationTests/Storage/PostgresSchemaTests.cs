@@ -49,7 +49,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
 
     private async Task<NpgsqlConnection> OwnerAsync()
     {
-        var connection = new NpgsqlConnection(testDatabase!.ConnectionString);
+        var connection = new NpgsqlConnection(TestPostgres.WithAdminContext(testDatabase!.ConnectionString));
         await connection.OpenAsync(Ct);
         return connection;
     }

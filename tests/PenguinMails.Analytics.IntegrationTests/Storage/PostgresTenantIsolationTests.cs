@@ -38,7 +38,7 @@ public sealed class PostgresTenantIsolationTests : IAsyncLifetime
         {
             await new SchemaMigrator(database).MigrateAsync(Ct);
         }
-        await using var owner = new NpgsqlConnection(ConnectionString);
+        await using var owner = new NpgsqlConnection(TestPostgres.WithAdminContext(ConnectionString));
         await owner.OpenAsync(Ct);
         await DiscoverScopedTablesAsync(owner);
         foreach (var (table, column) in scoped)
@@ -66,7 +66,7 @@ public sealed class PostgresTenantIsolationTests : IAsyncLifetime
     [Fact]
     public async Task every_tenant_scoped_table_forces_row_level_security()
     {
-        await using var owner = new NpgsqlConnection(ConnectionString);
+        await using var owner = new NpgsqlConnection(TestPostgres.WithAdminContext(ConnectionString));
         await owner.OpenAsync(Ct);
 
         Assert.True(scoped.Count >= 30, $"expected the tenant-scoped tables to be found, got {scoped.Count}");

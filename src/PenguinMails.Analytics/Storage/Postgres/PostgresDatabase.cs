@@ -181,6 +181,10 @@ public sealed class PostgresDatabase : AnalyticsDatabase
     {
         PostgresException pg when pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction =>
             $"only reading statements are allowed here ({pg.MessageText})",
+        // Migrations create and grant the product's roles (penguin_analytics_app, _admin).
+        PostgresException pg when pg.SqlState == PostgresErrorCodes.InsufficientPrivilege && pg.MessageText.Contains("role", StringComparison.Ordinal) =>
+            $"{pg.MessageText}: migrate needs a role that owns its database and has CREATEROLE (it need not be a superuser); "
+            + $"as a superuser run ALTER ROLE \"{new NpgsqlConnectionStringBuilder(Target.ConnectionString).Username}\" CREATEROLE (README, \"PostgreSQL\")",
         PostgresException pg when pg.SqlState == PostgresErrorCodes.QueryCanceled =>
             $"the statement was cancelled: {pg.MessageText}",
         PostgresException pg when pg.SqlState == PostgresErrorCodes.SyntaxError && pg.MessageText.Contains("multiple commands", StringComparison.Ordinal) =>
