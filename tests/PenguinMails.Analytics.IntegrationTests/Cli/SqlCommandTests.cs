@@ -240,6 +240,8 @@ public sealed class PostgresSqlCommandTests : SqlCommandTests
     [InlineData("SELECT * FROM pg_ls_dir('/')")]
     [InlineData("SELECT pg_stat_file('/etc/passwd')")]
     [InlineData("SELECT lo_import('/etc/passwd')")]
+    [InlineData("COPY analytics_connection_pools FROM PROGRAM 'cat /etc/passwd'")]
+    [InlineData("COPY (SELECT 1) TO PROGRAM 'touch /tmp/penguin-analytics-sql-escaped'")]
     [InlineData("SELECT set_config('role', 'postgres', true), pg_read_file('/etc/passwd')")]
     [InlineData("SELECT set_config('role', 'postgres', true) AS r, query_to_xml('SELECT pg_read_file(''/etc/passwd'')', true, false, '')")]
     [InlineData("SELECT set_config('session_authorization', 'postgres', true) AS r, query_to_xml('SELECT pg_read_file(''/etc/passwd'')', true, false, '')")]
@@ -255,9 +257,10 @@ public sealed class PostgresSqlCommandTests : SqlCommandTests
 
             Assert.Equal(1, refused.ExitCode);
             AssertOneErrorLine(refused.Stderr);
-            Assert.Matches("permission denied|only reading statements", refused.Stderr);
+            Assert.Matches("permission denied|must be superuser|only reading statements", refused.Stderr);
             Assert.DoesNotContain("root:", refused.Stdout + refused.Stderr, StringComparison.Ordinal);
         }
+        Assert.False(File.Exists("/tmp/penguin-analytics-sql-escaped"));
     }
 
     [Fact]
