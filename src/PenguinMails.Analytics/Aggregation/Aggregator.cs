@@ -115,12 +115,12 @@ public sealed class Aggregator
         {
             await CheckDeliverabilityAsync(connection, cancellationToken);
         }
-        var stillPending = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events", cancellationToken);
         if (probe is not null)
         {
             await transaction.RollbackAsync(cancellationToken);
             return FoldResult.None;
         }
+        var stillPending = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new FoldResult(read, created, stillPending, deadLettered);
     }

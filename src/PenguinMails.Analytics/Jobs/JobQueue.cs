@@ -143,13 +143,9 @@ public sealed class JobQueue
             using var process = System.Diagnostics.Process.GetProcessById(pid);
             return process.HasExited;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            return true; // no such process
-        }
-        catch (InvalidOperationException)
-        {
-            return true;
+            return true; // no such process (any more)
         }
     }
 

@@ -17,8 +17,7 @@ public sealed class JobRunner
     private readonly JobOptions options;
     private readonly string owner;
     private readonly Exports.ExportService? exports;
-    private readonly TimeProvider time = TimeProvider.System;
-    private DateTimeOffset lastOrphanCheck = DateTimeOffset.MinValue;
+    private long nextOrphanCheck; // Environment.TickCount64
 
     /// <summary>A runner; <paramref name="exports"/> runs <c>export</c> jobs (without it they fail with a clear message).</summary>
     public JobRunner(AnalyticsDatabase database, Aggregator aggregator, JobOptions? options = null, string? owner = null, Exports.ExportService? exports = null)
@@ -70,10 +69,10 @@ public sealed class JobRunner
     public async Task<bool> RunOneAsync(CancellationToken cancellationToken = default)
     {
         var job = await queue.ClaimAsync(owner, cancellationToken);
-        if (job is null && time.GetUtcNow() - lastOrphanCheck >= options.OrphanCheckInterval)
+        if (job is null && Environment.TickCount64 >= nextOrphanCheck)
         {
             // A process of this host killed holding a job: take the job over now, not after its lease.
-            lastOrphanCheck = time.GetUtcNow();
+            nextOrphanCheck = Environment.TickCount64 + (long)options.OrphanCheckInterval.TotalMilliseconds;
             if (await queue.ExpireOrphanedLeasesAsync(cancellationToken) > 0)
             {
                 job = await queue.ClaimAsync(owner, cancellationToken);

@@ -105,10 +105,8 @@ public abstract class SqlCommandTests : IAsyncLifetime
     [InlineData("CREATE TABLE sneaky AS SELECT * FROM analytics_connection_pools")]
     public async Task a_write_is_refused_with_one_clear_line_and_changes_nothing(string statement)
     {
-        var refused = await CliProcess.RunAsync("sql", statement, "--db", Db);
+        var refused = await RefusedAsync(Db, statement);
 
-        Assert.NotEqual(0, refused.ExitCode);
-        AssertOneErrorLine(refused.Stderr);
         Assert.Matches("read|only one statement", refused.Stderr);
         var count = await CliProcess.RunAsync("sql", "SELECT count(*) AS n, min(max_connections) AS smallest FROM analytics_connection_pools", "--format", "csv", "--db", Db);
         Assert.Equal("n,smallest\n4,5\n", count.Stdout.Replace("\r", "", StringComparison.Ordinal));
@@ -147,6 +145,15 @@ public abstract class SqlCommandTests : IAsyncLifetime
         Assert.Contains("run `penguin-analytics migrate`", result.Stderr, StringComparison.Ordinal);
     }
 
+    // `sql` refused the statement: a non-zero exit and one clear error line.
+    protected static async Task<CliProcess.Result> RefusedAsync(string db, string statement)
+    {
+        var refused = await CliProcess.RunAsync("sql", statement, "--db", db);
+        Assert.NotEqual(0, refused.ExitCode);
+        AssertOneErrorLine(refused.Stderr);
+        return refused;
+    }
+
     protected static void AssertOneErrorLine(string stderr)
     {
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -168,10 +175,9 @@ public sealed class DuckDbSqlCommandTests : SqlCommandTests
     [InlineData("SELECT * FROM read_parquet('/tmp/x.parquet')")]
     public async Task sql_cannot_read_local_files(string statement)
     {
-        var refused = await CliProcess.RunAsync("sql", statement, "--db", Db);
+        var refused = await RefusedAsync(Db, statement);
 
         Assert.Equal(1, refused.ExitCode);
-        AssertOneErrorLine(refused.Stderr);
         Assert.Contains("file system operations are disabled by configuration", refused.Stderr, StringComparison.Ordinal);
     }
 
@@ -253,10 +259,9 @@ public sealed class PostgresSqlCommandTests : SqlCommandTests
 
         foreach (var db in new[] { superuser.ConnectionString, Db })
         {
-            var refused = await CliProcess.RunAsync("sql", statement, "--db", db);
+            var refused = await RefusedAsync(db, statement);
 
             Assert.Equal(1, refused.ExitCode);
-            AssertOneErrorLine(refused.Stderr);
             Assert.Matches("permission denied|must be superuser|only reading statements", refused.Stderr);
             Assert.DoesNotContain("root:", refused.Stdout + refused.Stderr, StringComparison.Ordinal);
         }

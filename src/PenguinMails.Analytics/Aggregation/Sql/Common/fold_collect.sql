@@ -43,13 +43,16 @@ HAVING COUNT(DISTINCT x.tenant_key) > 1;
 
 -- An engagement event names its tenant (tenant_id, or a tenant's own key) or belongs to the one
 -- tenant that has an email with its id: an id not in shared_email_ids has at most one. With no
--- such email yet it waits; for a shared id it is ambiguous, and fold_finish dead-letters it.
+-- such email yet it waits; for a shared id it is ambiguous: it leaves the batch here, and
+-- fold_finish dead-letters it.
 DROP TABLE IF EXISTS fold_ambiguous;
 CREATE TEMP TABLE fold_ambiguous AS
 SELECT b.seq, b.kind, b.event_id, b.email_id, b.occurred_at, b.bounce_type, b.received
 FROM fold_batch b
 JOIN shared_email_ids s ON s.email_id = b.email_id
 WHERE b.tenant_key IS NULL AND b.kind BETWEEN 1 AND 7;
+
+DELETE FROM fold_batch WHERE seq IN (SELECT seq FROM fold_ambiguous);
 
 -- Each email's earliest event of each kind in this batch, for emails that exist or are new
 -- (is_new), keyed by (tenant, email id). bounce_type: hard wins over soft ('hard' < 'soft').
@@ -69,12 +72,12 @@ FROM (
     -- Two plain joins rather than an OR, so that PostgreSQL plans semi-joins, not sub-plans.
     SELECT n.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new
     FROM fold_batch b JOIN fold_new n ON n.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = n.tenant_key)
-    WHERE b.kind BETWEEN 1 AND 7 AND b.seq NOT IN (SELECT seq FROM fold_ambiguous)
+    WHERE b.kind BETWEEN 1 AND 7
     UNION ALL
     SELECT e.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 0
     FROM fold_batch b
     JOIN emails e ON e.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = e.tenant_key)
-    WHERE b.kind BETWEEN 1 AND 7 AND b.seq NOT IN (SELECT seq FROM fold_ambiguous)
+    WHERE b.kind BETWEEN 1 AND 7
 ) b
 GROUP BY b.tenant_key, b.email_id;
 

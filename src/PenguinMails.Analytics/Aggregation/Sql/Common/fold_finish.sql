@@ -8,7 +8,7 @@ WHERE b.kind IN (0, 8)
 UNION ALL
 SELECT b.seq FROM fold_batch b
 JOIN fold_events ev ON ev.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = ev.tenant_key)
-WHERE b.kind BETWEEN 1 AND 7 AND b.seq NOT IN (SELECT seq FROM fold_ambiguous);
+WHERE b.kind BETWEEN 1 AND 7;
 
 ANALYZE fold_applied;
 
@@ -20,42 +20,32 @@ DELETE FROM entity_changes WHERE seq IN (SELECT seq FROM fold_entities);
 -- that do not name their tenant for an email id that several tenants use (ambiguous).
 DROP TABLE IF EXISTS fold_expired;
 CREATE TEMP TABLE fold_expired AS
-SELECT p.seq, p.kind, p.event_id, p.email_id, p.occurred_at, p.bounce_type, p.received,
+SELECT p.seq, p.kind, p.event_id, p.email_id, p.occurred_at, p.bounce_type, p.received, 'expired' AS cause,
        'no email.sent arrived for this email_id within the pending window' AS reason
 FROM pending_events p
 WHERE p.seq <= (SELECT max_seq FROM fold_params)
   AND p.received < (SELECT expire_before FROM fold_params)
 UNION ALL
-SELECT a.seq, a.kind, a.event_id, a.email_id, a.occurred_at, a.bounce_type, a.received,
+SELECT a.seq, a.kind, a.event_id, a.email_id, a.occurred_at, a.bounce_type, a.received, 'ambiguous',
        'email id ''' || a.email_id || ''' is used by more than one tenant and the event does not name tenant_id'
 FROM fold_ambiguous a
 WHERE a.received >= (SELECT expire_before FROM fold_params);
 
 INSERT INTO dead_letter_events (event_id, event_type, email_id, occurred_at, bounce_type, reason, received)
-SELECT event_id,
-       CASE kind WHEN 1 THEN 'email.delivered' WHEN 2 THEN 'email.opened' WHEN 3 THEN 'email.clicked'
-                 WHEN 4 THEN 'email.replied' WHEN 5 THEN 'email.bounced' WHEN 6 THEN 'email.unsubscribed'
-                 WHEN 7 THEN 'email.spam_complaint' ELSE 'unknown' END,
-       email_id, occurred_at, bounce_type, reason, received
+SELECT event_id, penguin_event_type(kind), email_id, occurred_at, bounce_type, reason, received
 FROM fold_expired;
 
 DELETE FROM pending_events WHERE seq IN (SELECT seq FROM fold_expired);
 
+-- One warning per cause.
 INSERT INTO admin_system_events (event_type, severity, message, timestamp)
 SELECT 'pending_events_dead_lettered', 'warning',
-       CAST(COUNT(*) AS TEXT) || ' pending email event(s) expired without their email.sent and were moved to dead_letter_events',
+       CAST(COUNT(*) AS TEXT) || CASE cause
+           WHEN 'expired' THEN ' pending email event(s) expired without their email.sent and were moved to dead_letter_events'
+           ELSE ' email event(s) did not name tenant_id for an email id that several tenants use and were moved to dead_letter_events' END,
        CAST(EXTRACT(EPOCH FROM NOW()) * 1000 AS BIGINT)
 FROM fold_expired
-WHERE reason LIKE 'no email.sent%'
-HAVING COUNT(*) > 0;
-
-INSERT INTO admin_system_events (event_type, severity, message, timestamp)
-SELECT 'pending_events_dead_lettered', 'warning',
-       CAST(COUNT(*) AS TEXT) || ' email event(s) did not name tenant_id for an email id that several tenants use and were moved to dead_letter_events',
-       CAST(EXTRACT(EPOCH FROM NOW()) * 1000 AS BIGINT)
-FROM fold_expired
-WHERE reason NOT LIKE 'no email.sent%'
-HAVING COUNT(*) > 0;
+GROUP BY cause;
 
 UPDATE pipeline_state SET value = GREATEST(value, (SELECT max_seq FROM fold_params)), updated = NOW()
 WHERE name = 'fold_seq';

@@ -1,18 +1,14 @@
 -- Moves the record the engine refused (fold_refused: its rank in fold_probe_order) to the dead
 -- letters with the engine's message, and says so in admin_system_events.
 INSERT INTO dead_letter_events (event_id, event_type, email_id, occurred_at, bounce_type, reason, received)
-SELECT p.event_id,
-       CASE p.kind WHEN 0 THEN 'email.sent' WHEN 1 THEN 'email.delivered' WHEN 2 THEN 'email.opened' WHEN 3 THEN 'email.clicked'
-                   WHEN 4 THEN 'email.replied' WHEN 5 THEN 'email.bounced' WHEN 6 THEN 'email.unsubscribed'
-                   WHEN 7 THEN 'email.spam_complaint' WHEN 8 THEN 'mailbox.health' ELSE 'unknown' END,
-       p.email_id, p.occurred_at, p.bounce_type, 'the database refused this record in the fold: ' || r.message, p.received
+SELECT p.event_id, penguin_event_type(p.kind), p.email_id, p.occurred_at, p.bounce_type, 'the database refused this record in the fold: ' || r.message, p.received
 FROM pending_events p
 JOIN fold_probe_order o ON o.seq = p.seq
 JOIN fold_refused r ON r.rank = o.rank;
 
 INSERT INTO admin_system_events (event_type, severity, message, details, timestamp)
 SELECT 'fold_record_refused', 'error',
-       'a pending ' || CASE WHEN p.kind = 8 THEN 'mailbox.health' ELSE 'email' END || ' event (event id ''' || p.event_id
+       'a pending ' || penguin_event_type(p.kind) || ' event (event id ''' || p.event_id
            || ''') was refused by the database and moved to dead_letter_events; the rest of the fold went on',
        to_json(r.message),
        CAST(EXTRACT(EPOCH FROM NOW()) * 1000 AS BIGINT)

@@ -33,3 +33,12 @@ $$;
 -- (jobs, the inbox, dead letters), never the key hashes (api_keys) or sealed export passwords.
 GRANT SELECT ON analytics_jobs, pending_events, entity_changes, pipeline_state, dead_letter_events,
     shared_email_ids, deliverability_alert_state TO penguin_analytics_admin;
+
+-- The record type of a pending_events kind (0..8), for dead letters.
+CREATE FUNCTION penguin_event_type(kind SMALLINT) RETURNS TEXT
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE kind WHEN 0 THEN 'email.sent' WHEN 1 THEN 'email.delivered' WHEN 2 THEN 'email.opened'
+                WHEN 3 THEN 'email.clicked' WHEN 4 THEN 'email.replied' WHEN 5 THEN 'email.bounced'
+                WHEN 6 THEN 'email.unsubscribed' WHEN 7 THEN 'email.spam_complaint' WHEN 8 THEN 'mailbox.health'
+                ELSE 'unknown' END
+$$;
