@@ -6,6 +6,12 @@ public sealed class ApiOptions
     /// <summary>Where Kestrel listens (<c>http://127.0.0.1:0</c> picks a free port).</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// Logs as JSON lines (for a collector) instead of one readable line per message; the default
+    /// is JSON unless standard output is a terminal, where people read it.
+    /// </summary>
+    public bool JsonLogs { get; set; } = Console.IsOutputRedirected;
+
     /// <summary>API, workers, or both.</summary>
     public ServeRole Role { get; set; } = ServeRole.All;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Api.Dashboard;
 using PenguinMails.Analytics.Api.Endpoints;
@@ -27,8 +28,21 @@ public static class ApiServer
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxIngestBytes);
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        if (options.JsonLogs)
+        {
+            builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(console => (console.SingleLine, console.TimestampFormat, console.UseUtcTimestamp) = (true, "HH:mm:ss ", true));
+            // serve's own lines say where it listens; the host's four lines would repeat it.
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        }
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A failed start (a busy port) is thrown to serve, which says it in one line; the host's
+        // own log of it would add a stack trace to the output. Later host errors are logged.
+        var starting = new StrongBox<bool>(true);
+        builder.Logging.AddFilter((category, level) => level >= LogLevel.Information && !(starting.Value && level == LogLevel.Error && category == "Microsoft.Extensions.Hosting.Internal.Host"));
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyStore(database, options.KeyCacheFor));
@@ -69,6 +83,7 @@ public static class ApiServer
         }
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => starting.Value = false);
         // Known failures become problem details with the right status; anything else is a 500
         // without a stack trace.
         app.UseExceptionHandler(new ExceptionHandlerOptions

@@ -30,6 +30,35 @@ public static class CliApplication
             AnonymizeCommand.Create(),
             ExportCommand.Create(),
         };
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        // Nothing at all is a newcomer asking what there is: the help, not an error.
+        var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
+        if (parse.Errors.Count > 0)
+        {
+            // The same one-line rule as every other failure, instead of the parser's errors and
+            // the whole help text; the command's help is one --help away.
+            Console.Error.WriteLine($"error: {FirstError(parse)} (see penguin-analytics {CommandPath(parse.CommandResult)}--help)");
+            return Task.FromResult(CommandRunner.Failure);
+        }
+        return parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
+
+    // An unknown word says more than the missing subcommand it causes; a command that only groups
+    // others names them; the parser's multi-line lists become one line.
+    private static string FirstError(ParseResult parse)
+    {
+        if (parse.UnmatchedTokens.Count > 0)
+        {
+            return $"unknown command or argument '{parse.UnmatchedTokens[0]}'";
+        }
+        var command = parse.CommandResult.Command;
+        if (command.Action is null && command.Subcommands.Count > 0)
+        {
+            return $"{(command.Parents.Any() ? command.Name : "penguin-analytics")} needs a command: {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
+        }
+        return System.Text.RegularExpressions.Regex.Replace(parse.Errors[0].Message, @"\s*\n\s*", " ");
+    }
+
+    // "keys create " for the keys create command, "" for the root.
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result) =>
+        result.Parent is System.CommandLine.Parsing.CommandResult parent ? $"{CommandPath(parent)}{result.Command.Name} " : "";
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using PenguinMails.Analytics.Aggregation;
 using PenguinMails.Analytics.Exports;
 using PenguinMails.Analytics.Jobs;
@@ -21,8 +20,8 @@ public static class AggregateCommand
     {
         var recompute = new Option<bool>("--recompute") { Description = "Rebuild from the raw store (after running queued work)." };
         var tenant = new Option<string?>("--tenant") { Description = "Recompute only this tenant." };
-        var from = new Option<string?>("--from") { Description = "Recompute from this UTC day (yyyy-MM-dd), widened to its billing period." };
-        var to = new Option<string?>("--to") { Description = "Recompute up to this UTC day, exclusive (yyyy-MM-dd)." };
+        var from = CommonOptions.Day("--from", "Recompute from this UTC day, widened to its billing period.");
+        var to = CommonOptions.Day("--to", "Recompute up to this UTC day, exclusive.");
         var lease = new Option<int>("--lease-seconds") { Description = "How long a claimed job stays this process's if it dies.", DefaultValueFactory = _ => (int)new JobOptions().Lease.TotalSeconds };
         var foldSize = new Option<int>("--max-events-per-fold") { Description = "New events per fold transaction.", DefaultValueFactory = _ => new AggregationOptions().MaxEventsPerFold };
         var workers = new Option<int>("--workers") { Description = "Jobs run in parallel.", DefaultValueFactory = _ => 1 };
@@ -33,9 +32,21 @@ public static class AggregateCommand
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
-            if (!parse.GetValue(recompute) && (parse.GetValue(tenant) ?? parse.GetValue(from) ?? parse.GetValue(to)) is not null)
+            if (!parse.GetValue(recompute) && (parse.GetValue(tenant) is not null || parse.GetValue(from) is not null || parse.GetValue(to) is not null))
             {
                 throw new AnalyticsException("--tenant, --from and --to choose what --recompute rebuilds; add --recompute.");
+            }
+            // Checked before the queued work runs: a typo must not cost a whole fold first.
+            var scope = parse.GetValue(recompute)
+                ? new RecomputeScope(parse.GetValue(tenant), parse.GetValue(from), parse.GetValue(to))
+                : null;
+            if (scope is { From: { } first, To: { } last } && first >= last)
+            {
+                throw new AnalyticsException($"The recompute range is empty: --from {first:yyyy-MM-dd} must be before --to {last:yyyy-MM-dd} (to is exclusive).");
+            }
+            if (scope?.TenantId is { } recomputed)
+            {
+                await KnownTenants.RequireAsync(database, recomputed, ct);
             }
             // One line per committed fold transaction on stderr: progress for long runs.
             var foldProgress = new SynchronousProgress<FoldResult>(f => Console.Error.WriteLine(
@@ -52,9 +63,8 @@ public static class AggregateCommand
                 $"jobs: {summaries.Sum(s => s.Succeeded)} succeeded, {summaries.Sum(s => s.Retried)} retried, {summaries.Sum(s => s.Dead)} dead-lettered "
                 + $"({(DateTime.UtcNow - started).TotalSeconds:0.00} s)");
 
-            if (parse.GetValue(recompute))
+            if (scope is not null)
             {
-                var scope = new RecomputeScope(parse.GetValue(tenant), ParseDay(parse.GetValue(from), "--from"), ParseDay(parse.GetValue(to), "--to"));
                 started = DateTime.UtcNow;
                 await aggregator.RecomputeAsync(scope, ct);
                 Console.Out.WriteLine($"recomputed {scope} ({(DateTime.UtcNow - started).TotalSeconds:0.00} s)");
@@ -63,11 +73,6 @@ public static class AggregateCommand
         }, cancellationToken));
         return command;
     }
-
-    private static DateOnly? ParseDay(string? text, string option) =>
-        text is null ? null
-        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
-        : throw new AnalyticsException($"{option} must be a day like 2026-03-01, got \"{text}\"");
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread, in order (<see cref="Progress{T}"/> posts to the thread pool).</summary>

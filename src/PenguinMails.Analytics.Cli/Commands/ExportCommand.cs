@@ -24,8 +24,8 @@ public static class ExportCommand
         var report = new Option<string>("--report") { Description = $"One of {string.Join(", ", ExportReports.Names)}.", Required = true };
         var format = new Option<string>("--format") { Description = "csv, json, xlsx or pdf.", Required = true };
         format.AcceptOnlyFromAmong([.. ExportFormat.All]);
-        var from = new Option<string?>("--from") { Description = "First day (yyyy-MM-dd); default 30 days before --to." };
-        var to = new Option<string?>("--to") { Description = "Day after the last (yyyy-MM-dd); default tomorrow." };
+        var from = CommonOptions.Day("--from", "First day; default 30 days before --to.");
+        var to = CommonOptions.Day("--to", "Day after the last; default tomorrow.");
         var company = new Option<string?>("--company") { Description = "Only this company." };
         var campaign = new Option<string?>("--campaign") { Description = "The campaign (steps, leads)." };
         var entity = new Option<string?>("--entity") { Description = "campaign, step, mailbox or tenant (timeseries)." };
@@ -133,14 +133,9 @@ public static class ExportCommand
         Console.Out.WriteLine($"wrote {output}");
     }
 
-    private static (DateOnly From, DateOnly To) Range(string? from, string? to)
+    private static (DateOnly From, DateOnly To) Range(DateOnly? from, DateOnly? to)
     {
-        var next = to is null ? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1) : Day(to, "--to");
-        return (from is null ? next.AddDays(-30) : Day(from, "--from"), next);
+        var next = to ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
+        return (from ?? next.AddDays(-30), next);
     }
-
-    private static DateOnly Day(string text, string option) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? day
-            : throw new AnalyticsException($"{option} must be a day like 2026-03-01, got \"{text}\"");
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage.Migrations;
 using Spectre.Console;
@@ -12,7 +13,7 @@ public static class KeysCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var tenant = new Option<string>("--tenant") { Description = "The tenant the key belongs to.", Required = true };
+        var tenant = new Option<string?>("--tenant") { Description = "The tenant the key belongs to (an admin key needs none: it reads every tenant)." };
         var role = new Option<string>("--role") { Description = "viewer, tenant_admin, ingest or admin.", Required = true };
         role.AcceptOnlyFromAmong("viewer", "tenant_admin", "ingest", "admin");
         var name = new Option<string?>("--name") { Description = "A name to recognise the key by." };
@@ -20,8 +21,18 @@ public static class KeysCommand
         create.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
-            var (key, token) = await new ApiKeyStore(database).CreateAsync(parse.GetRequiredValue(tenant), ApiKeyRoles.Parse(parse.GetRequiredValue(role)), parse.GetValue(name), AdminActor.CommandLine, ct);
-            Console.Error.WriteLine($"created key {key.Id} ({key.Role.ToName()}) for tenant {key.TenantId}; the secret below is shown once:");
+            var keyRole = ApiKeyRoles.Parse(parse.GetRequiredValue(role));
+            var tenantId = parse.GetValue(tenant);
+            if (tenantId is null && keyRole != ApiKeyRole.Admin)
+            {
+                throw new AnalyticsException($"A {keyRole.ToName()} key belongs to one tenant: add --tenant.");
+            }
+            if (tenantId is not null)
+            {
+                await KnownTenants.RequireAsync(database, tenantId, ct);
+            }
+            var (key, token) = await new ApiKeyStore(database).CreateAsync(tenantId ?? ApiKey.PlatformTenant, keyRole, parse.GetValue(name), AdminActor.CommandLine, ct);
+            Console.Error.WriteLine($"created key {key.Id} ({key.Role.ToName()}) for {(tenantId is null ? "every tenant" : $"tenant {key.TenantId}")}; the secret below is shown once:");
             Console.Out.WriteLine(token);
             return 0;
         }, cancellationToken));

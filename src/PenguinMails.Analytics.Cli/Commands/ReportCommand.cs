@@ -24,10 +24,10 @@ public static class ReportCommand
         kind.AcceptOnlyFromAmong(Kinds);
         var tenant = new Option<string?>("--tenant") { Description = "The tenant (required except for usage and activity)." };
         var campaign = new Option<string?>("--campaign") { Description = "The campaign (for steps)." };
-        var from = new Option<string?>("--from") { Description = "First UTC day (yyyy-MM-dd); default 30 days before --to (365 for usage)." };
-        var to = new Option<string?>("--to") { Description = "Day after the last (yyyy-MM-dd); default tomorrow." };
-        var limit = new Option<int>("--limit") { Description = "At most this many rows.", DefaultValueFactory = _ => 1000 };
-        var format = new Option<OutputFormat>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => OutputFormat.Table };
+        var from = CommonOptions.Day("--from", "First UTC day; default 30 days before --to (365 for usage).");
+        var to = CommonOptions.Day("--to", "Day after the last; default tomorrow.");
+        var limit = CommonOptions.Limit(1000);
+        var format = OutputFormatOption.Create();
         var command = new Command("report", "Print one of the analytics reports.") { kind, tenant, campaign, from, to, limit, format };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
@@ -38,13 +38,17 @@ public static class ReportCommand
             {
                 throw new AnalyticsException($"report {report} needs --tenant.");
             }
-            var end = Day(parse.GetValue(to), "--to") ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
-            var start = Day(parse.GetValue(from), "--from") ?? end.AddDays(report == "usage" ? -365 : -30);
+            if (tenantId is not null)
+            {
+                await KnownTenants.RequireAsync(database, tenantId, ct);
+            }
+            var end = parse.GetValue(to) ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
+            var start = parse.GetValue(from) ?? end.AddDays(report == "usage" ? -365 : -30);
             if (start >= end)
             {
                 throw new AnalyticsException("--from must be before --to (to is exclusive).");
             }
-            var rowLimit = Math.Clamp(parse.GetValue(limit), 1, 1_000_000);
+            var rowLimit = parse.GetValue(limit);
             var scope = new TenantScope(tenantId ?? "", IsAdmin: tenantId is null);
             using var pools = await WorkloadPools.LoadAsync(database, ct);
             var query = new ScopedQuery(database, pools);
@@ -95,9 +99,4 @@ public static class ReportCommand
         }, cancellationToken));
         return command;
     }
-
-    private static DateOnly? Day(string? text, string option) =>
-        text is null ? null
-        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
-        : throw new AnalyticsException($"{option} must be a day like 2026-03-01, got \"{text}\"");
 }

@@ -66,7 +66,14 @@ public static class ServeCommand
                     PseudonymKey = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable)) ? null : PseudonymKey.FromEnvironment(),
                 };
                 await using var app = await ApiServer.BuildAsync(database, options, ct);
-                await app.StartAsync(ct);
+                try
+                {
+                    await app.StartAsync(ct);
+                }
+                catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+                {
+                    throw new AnalyticsException($"Cannot listen on {options.Urls}: the address is in use (another serve?). Choose another with --urls, or port 0 for any free port.", e);
+                }
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls;
                 Console.Out.WriteLine($"serving {address}/");
                 if (keys.Count > 0)

@@ -15,7 +15,7 @@ public static class SqlCommand
     public static Command Create()
     {
         var statement = new Argument<string>("statement") { Description = "One SELECT (or WITH ... SELECT) statement." };
-        var format = new Option<OutputFormat>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => OutputFormat.Table };
+        var format = OutputFormatOption.Create();
         var command = new Command("sql", "Run one read-only SQL statement (the ad_hoc_analytics workload).") { statement, format };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {

@@ -1,3 +1,4 @@
+using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Aggregation;
@@ -172,10 +173,9 @@ public sealed class Aggregator
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
 
-        if (scope.TenantId is { } tenant
-            && await connection.ScalarAsync<long>("SELECT COUNT(*) FROM tenants WHERE id = $1", cancellationToken, tenant) == 0)
+        if (scope.TenantId is { } tenant)
         {
-            throw new AnalyticsException($"Unknown tenant '{tenant}': nothing to recompute.");
+            await KnownTenants.RequireAsync(connection, tenant, cancellationToken);
         }
         await connection.ExecuteAsync("DROP TABLE IF EXISTS recompute_params", cancellationToken);
         await connection.ExecuteAsync("CREATE TEMP TABLE recompute_params (tenant_id TEXT, from_day DATE, to_day DATE)", cancellationToken);

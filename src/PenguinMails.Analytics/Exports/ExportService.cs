@@ -69,7 +69,8 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         if ((control.EncryptionRequired || request.PdfPassword is not null) && options.Cipher is null)
         {
             throw new ExportRefusedException(ExportRefusal.NotConfigured,
-                $"Exports of tenant {requester.TenantId} must be encrypted at rest, and no export key is configured ({ExportCipher.EnvironmentVariable}).");
+                $"Exports of tenant {requester.TenantId} must be encrypted at rest, and no export key is configured: set {ExportCipher.EnvironmentVariable} "
+                + "to 32 random bytes in base64 (for example: openssl rand -base64 32) and keep it, as files are read back with the key they were written with.");
         }
         var scope = new TenantScope(requester.TenantId, requester.ReadsAllTenants);
         var rows = await query.CountAsync(scope, ExportReports.QueryName(report, request.Parameters), PoolTypes.Exports, cancellationToken,

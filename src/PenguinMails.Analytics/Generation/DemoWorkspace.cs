@@ -1,4 +1,3 @@
-using System.Text;
 using PenguinMails.Analytics.Aggregation;
 using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Ingestion;
@@ -19,7 +18,7 @@ public sealed class DemoWorkspace(AnalyticsDatabase database)
     /// <summary>The name every demo key carries, so that the next run can revoke them.</summary>
     public const string KeyName = "demo";
 
-    private static readonly string[] TenantNames = ["Acme Outreach", "Globex Sales", "Initech Growth", "Umbrella Leads"];
+    private const int TenantCount = 4;
 
     /// <summary>One demo key and whom it signs in as.</summary>
     public sealed record DemoKey(ApiKeyRole Role, string TenantId, string TenantName, string Token);
@@ -54,8 +53,9 @@ public sealed class DemoWorkspace(AnalyticsDatabase database)
     {
         var options = new WorkloadOptions
         {
-            Tenants = TenantNames.Length, Emails = 60_000, Days = 120, Seed = 2026,
-            End = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1),
+            Tenants = TenantCount, Emails = 60_000, Days = 120, Seed = 2026,
+            // Traffic up to this moment: today has its morning so far, nothing is in the future.
+            End = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1), Until = DateTime.UtcNow,
         };
         await log.WriteLineAsync($"demo: generating {options.Tenants} tenants, {options.Emails:N0} emails over {options.Days} days");
         var file = Path.Combine(Path.GetTempPath(), $"penguin-analytics-demo-{Guid.NewGuid():N}.ndjson");
@@ -64,9 +64,6 @@ public sealed class DemoWorkspace(AnalyticsDatabase database)
             await using (var output = File.Create(file))
             {
                 await new WorkloadGenerator(options).WriteAsync(output, cancellationToken);
-                // The generator names tenants "Tenant N": the demo gives them names people remember.
-                var names = string.Concat(TenantNames.Select((name, i) => $"{{\"type\":\"tenant\",\"id\":\"t{i + 1}\",\"name\":\"{name}\"}}\n"));
-                await output.WriteAsync(Encoding.UTF8.GetBytes(names), cancellationToken);
             }
             IngestResult ingested;
             await using (var input = File.OpenRead(file))
@@ -98,10 +95,11 @@ public sealed class DemoWorkspace(AnalyticsDatabase database)
             }
         }
         var keys = new List<DemoKey>();
-        foreach (var (role, tenant) in new[] { (ApiKeyRole.Admin, 1), (ApiKeyRole.TenantAdmin, 1), (ApiKeyRole.Viewer, 1), (ApiKeyRole.Viewer, 2), (ApiKeyRole.Ingest, 1) })
+        foreach (var (role, tenant) in new[] { (ApiKeyRole.Admin, 0), (ApiKeyRole.TenantAdmin, 1), (ApiKeyRole.Viewer, 1), (ApiKeyRole.Viewer, 2), (ApiKeyRole.Ingest, 1) })
         {
-            var (_, token) = await store.CreateAsync($"t{tenant}", role, KeyName, AdminActor.CommandLine, cancellationToken);
-            keys.Add(new DemoKey(role, $"t{tenant}", role == ApiKeyRole.Admin ? "all tenants" : TenantNames[tenant - 1], token));
+            var tenantId = tenant == 0 ? ApiKey.PlatformTenant : $"t{tenant}";
+            var (_, token) = await store.CreateAsync(tenantId, role, KeyName, AdminActor.CommandLine, cancellationToken);
+            keys.Add(new DemoKey(role, tenantId, tenant == 0 ? "all tenants" : WorkloadNames.Tenant(tenant), token));
         }
         return keys;
     }

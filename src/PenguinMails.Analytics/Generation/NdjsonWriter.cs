@@ -3,8 +3,9 @@ using System.Buffers.Text;
 namespace PenguinMails.Analytics.Generation;
 
 /// <summary>
-/// A small, allocation-free NDJSON writer for the generator: values are ASCII identifiers,
-/// numbers and timestamps, so no escaping is needed and bytes go straight into one buffer.
+/// A small, allocation-free NDJSON writer for the generator: values are identifiers, names,
+/// numbers and timestamps without quotes, backslashes or control characters, so no escaping is
+/// needed and bytes go straight into one buffer (names may be any Unicode: UTF-8).
 /// (Utf8JsonWriter is general and about three times slower for this shape of output.)
 /// </summary>
 internal sealed class NdjsonWriter(Stream output) : IAsyncDisposable
@@ -27,9 +28,14 @@ internal sealed class NdjsonWriter(Stream output) : IAsyncDisposable
     {
         Name(name);
         Put((byte)'"');
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
-            Put((byte)c);
+            if (value[i] >= 0x80)
+            {
+                length += System.Text.Encoding.UTF8.GetBytes(value.AsSpan(i), buffer.AsSpan(length));
+                break;
+            }
+            Put((byte)value[i]);
         }
         Put((byte)'"');
         return this;

@@ -7,16 +7,23 @@ namespace PenguinMails.Analytics.Generation;
 /// with each step, replies hours or days later, bounces (hard and soft) and complaints; warmup
 /// traffic and daily health snapshots; and the untidiness of real producers: a few duplicated
 /// events, events before their email.sent, and late events at the end of the file.
+/// Names read like a real account (<see cref="WorkloadNames"/>); sequences start on working days
+/// in business hours, more of them each month (a growing account), up to the workload's end.
 /// Deterministic: the same options always write the same bytes.
 /// </summary>
 public sealed class WorkloadGenerator(WorkloadOptions options)
 {
     private static readonly string[] CampaignStatuses = ["active", "active", "active", "paused", "completed"];
 
+    // Sequences start with a density rising linearly by this much over the workload: about +10 %
+    // from one 30-day period to the next over four months.
+    private const double Growth = 0.6;
+
     private readonly Random random = new(options.Seed);
     private readonly List<LateEvent> late = [];
     private long eventCounter;
     private long emailCounter;
+    private int clientCounter;
 
     /// <summary>What was written.</summary>
     public sealed record Summary(long Lines, long CampaignEmails, long WarmupEmails);
@@ -30,11 +37,12 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         var tenants = Math.Max(1, options.Tenants);
         long campaignEmails = 0, warmupEmails = 0;
         var statusUpdates = new List<(string Id, string CompanyId)>();
+        var leadUpdates = new List<Company>();
 
         for (var t = 1; t <= tenants; t++)
         {
             var tenantId = $"t{t}";
-            await writer.Begin("tenant").Str("id", tenantId).Str("name", $"Tenant {t}").Int("billing_cycle_day", 1 + random.Next(28)).EndAsync(cancellationToken);
+            await writer.Begin("tenant").Str("id", tenantId).Str("name", WorkloadNames.Tenant(t)).Int("billing_cycle_day", 1 + random.Next(28)).EndAsync(cancellationToken);
             var tenantBudget = options.Emails / tenants + (t <= options.Emails % tenants ? 1 : 0);
             var companies = 1 + random.Next(3);
             for (var c = 1; c <= companies; c++)
@@ -45,10 +53,12 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
                 campaignEmails += sent;
                 warmupEmails += warmup;
                 statusUpdates.AddRange(company.Campaigns.Where(_ => random.NextDouble() < 0.3).Select(k => (k.Id, company.Id)));
+                leadUpdates.Add(company);
             }
         }
 
-        // Late arrivals, then campaigns that finished since: entity updates after their emails.
+        // Late arrivals, then campaigns that finished since and leads whose sequence ended in a
+        // reply, bounce or unsubscribe: entity updates after their emails.
         foreach (var e in late)
         {
             await WriteEventAsync(writer, e.Type, e.EventId, e.EmailId, e.At, e.BounceType, cancellationToken);
@@ -57,13 +67,25 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         {
             await writer.Begin("campaign").Str("id", id).Str("company_id", companyId).Str("status", "completed").EndAsync(cancellationToken);
         }
+        foreach (var company in leadUpdates)
+        {
+            for (var l = 0; l < company.Leads; l++)
+            {
+                if (company.LeadOutcomes[l] is { } outcome)
+                {
+                    await writer.Begin("lead").Str("id", $"{company.Id}-l{l + 1}").Str("company_id", company.Id).Str("status", outcome).EndAsync(cancellationToken);
+                }
+            }
+        }
         await writer.FlushAsync(cancellationToken);
         return new Summary(writer.Lines, campaignEmails, warmupEmails);
     }
 
     private async Task<Company> WriteCompanyAsync(NdjsonWriter writer, string tenantId, string id, long budget, CancellationToken cancellationToken)
     {
-        await writer.Begin("company").Str("id", id).Str("tenant_id", tenantId).Str("name", $"Company {id}").EndAsync(cancellationToken);
+        var client = ++clientCounter;
+        var clientName = WorkloadNames.Client(client);
+        await writer.Begin("company").Str("id", id).Str("tenant_id", tenantId).Str("name", clientName).EndAsync(cancellationToken);
         var company = new Company(id);
         var mailboxes = (int)Math.Clamp(budget / 1500, 2, 400);
         var domains = Math.Max(1, mailboxes / 4);
@@ -71,8 +93,8 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         {
             var mailbox = new Mailbox($"{id}-m{m}", Unhealthy: random.NextDouble() < 0.1, Warming: random.NextDouble() < 0.3);
             company.Mailboxes.Add(mailbox);
-            var domain = $"{id}-d{1 + (m % domains)}.example";
-            await writer.Begin("mailbox").Str("id", mailbox.Id).Str("company_id", id).Str("address", $"sender{m}@{domain}").Str("domain", domain)
+            var domain = WorkloadNames.SendingDomain(clientName, 1 + (m % domains));
+            await writer.Begin("mailbox").Str("id", mailbox.Id).Str("company_id", id).Str("address", $"{WorkloadNames.Sender(m)}@{domain}").Str("domain", domain)
                 .Str("warmup_status", mailbox.Warming ? "warming" : "active").Int("current_volume", 20 + random.Next(80)).EndAsync(cancellationToken);
         }
         var campaigns = (int)Math.Clamp(budget / Math.Max(1, options.EmailsPerCampaign), 1, 200);
@@ -81,7 +103,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
             var campaign = new Campaign($"{id}-k{k}");
             company.Campaigns.Add(campaign);
             var status = CampaignStatuses[random.Next(CampaignStatuses.Length)];
-            await writer.Begin("campaign").Str("id", campaign.Id).Str("company_id", id).Str("name", $"Campaign {k}").Str("status", status).EndAsync(cancellationToken);
+            await writer.Begin("campaign").Str("id", campaign.Id).Str("company_id", id).Str("name", WorkloadNames.Campaign(client, k)).Str("status", status).EndAsync(cancellationToken);
             var steps = 3 + random.Next(3);
             for (var s = 1; s <= steps; s++)
             {
@@ -100,9 +122,11 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         var leads = (int)Math.Max(1, budget * 2 / 5);
         for (var l = 1; l <= leads; l++)
         {
-            await writer.Begin("lead").Str("id", $"{id}-l{l}").Str("company_id", id).Str("status", "new").EndAsync(cancellationToken);
+            await writer.Begin("lead").Str("id", $"{id}-l{l}").Str("company_id", id).Str("address", WorkloadNames.LeadAddress(client, l))
+                .Str("status", "active").EndAsync(cancellationToken);
         }
         company.Leads = leads;
+        company.LeadOutcomes = new string?[leads];
         return company;
     }
 
@@ -110,20 +134,23 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
     {
         long sent = 0;
         var lead = 0;
-        var span = TimeSpan.FromDays(options.Days);
         while (sent < budget)
         {
             lead = lead % company.Leads + 1;
             var leadId = $"{company.Id}-l{lead}";
             var campaign = company.Campaigns[random.Next(company.Campaigns.Count)];
             var mailbox = company.Mailboxes[random.Next(company.Mailboxes.Count)];
-            var at = start + TimeSpan.FromSeconds(random.NextDouble() * span.TotalSeconds * 0.9);
+            var at = SequenceStart(start);
             for (var s = 0; s < campaign.Steps.Count && sent < budget && at < Horizon; s++)
             {
                 var variants = campaign.Steps[s];
                 var variant = random.Next(variants.Count);
-                var ended = await WriteEmailAsync(writer, campaign.Id, variants[variant], mailbox, leadId, at, s, variant, cancellationToken);
+                var (ended, status) = await WriteEmailAsync(writer, campaign.Id, variants[variant], mailbox, leadId, at, s, variant, cancellationToken);
                 sent++;
+                if (status is not null)
+                {
+                    company.LeadOutcomes[lead - 1] = status;
+                }
                 if (ended || random.NextDouble() < 0.25)
                 {
                     break;
@@ -175,8 +202,11 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         return (sent, warmup);
     }
 
-    /// <summary>Writes one campaign email and its engagement; true when the lead's sequence ends here.</summary>
-    private async Task<bool> WriteEmailAsync(NdjsonWriter writer, string campaignId, string stepId, Mailbox mailbox, string leadId,
+    /// <summary>
+    /// Writes one campaign email and its engagement: whether the lead's sequence ends here, and the
+    /// lead's status when something already happened that ends it (a reply may still be to come).
+    /// </summary>
+    private async Task<(bool Ended, string? LeadStatus)> WriteEmailAsync(NdjsonWriter writer, string campaignId, string stepId, Mailbox mailbox, string leadId,
         DateTime at, int step, int variant, CancellationToken cancellationToken)
     {
         var emailId = $"e{++emailCounter}";
@@ -224,6 +254,10 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         // What would only happen after the workload's end (a reply days after the last sends) has
         // not happened yet: ingest refuses timestamps in the future of its clock.
         events.RemoveAll(e => e.At >= Horizon);
+        var status = events.Exists(e => e.Type == "email.replied") ? "replied"
+            : events.Exists(e => e.Type is "email.unsubscribed" or "email.spam_complaint") ? "unsubscribed"
+            : events.Exists(e => e.Type == "email.bounced") ? "bounced"
+            : null;
         var outOfOrder = random.NextDouble() < options.OutOfOrderRate && events.Count > 0;
         if (outOfOrder)
         {
@@ -247,7 +281,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
                 await WriteEventAsync(writer, type, eventId, emailId, time, bounce, cancellationToken); // a producer retry
             }
         }
-        return ended;
+        return (ended, status);
     }
 
     private ValueTask WriteIfHappenedAsync(NdjsonWriter writer, string type, string eventId, string emailId, DateTime at, CancellationToken cancellationToken) =>
@@ -265,8 +299,24 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
 
     private string NextEventId() => $"v{++eventCounter}";
 
-    // The workload is what happened up to the start of its End day: nothing is sent or happens after.
-    private DateTime Horizon => options.End.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+    // The workload is what happened up to its Until (default: the start of its End day): nothing is sent or happens after.
+    private DateTime Horizon => options.Until ?? options.End.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+    /// <summary>When a lead's sequence starts: more often later in the workload, on working days, in business hours (UTC).</summary>
+    private DateTime SequenceStart(DateTime start)
+    {
+        while (true)
+        {
+            // The inverse of the distribution function of a density proportional to 1 + Growth * x on [0, 1].
+            var x = (Math.Sqrt(1 + 2 * Growth * random.NextDouble() * (1 + Growth / 2)) - 1) / Growth;
+            var day = start.AddDays(Math.Min(options.Days - 1, Math.Floor(x * options.Days)));
+            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday && random.NextDouble() < 0.85)
+            {
+                continue;
+            }
+            return day.AddMinutes(7 * 60 + random.Next(10 * 60));
+        }
+    }
 
     private sealed record Mailbox(string Id, bool Unhealthy, bool Warming);
 
@@ -286,6 +336,9 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         public List<Campaign> Campaigns { get; } = [];
 
         public int Leads { get; set; }
+
+        /// <summary>Per lead (0-based): the status its last sequence ended with, null while none has.</summary>
+        public string?[] LeadOutcomes { get; set; } = [];
     }
 
     private sealed record LateEvent(string Type, string EventId, string EmailId, DateTime At, string? BounceType);

@@ -18,6 +18,12 @@ public sealed class WorkloadOptions
     /// <summary>The last day (UTC, exclusive) of the workload; it spans <see cref="Days"/> days before it.</summary>
     public DateOnly End { get; set; } = DateOnly.FromDateTime(DateTime.UtcNow);
 
+    /// <summary>
+    /// The moment nothing is sent or happens at or after (default: the start of <see cref="End"/>);
+    /// the demo sets it to now, so that today has the traffic of the morning so far.
+    /// </summary>
+    public DateTime? Until { get; set; }
+
     /// <summary>How many days of sending the workload covers.</summary>
     public int Days { get; set; } = 90;
 

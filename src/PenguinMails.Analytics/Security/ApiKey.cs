@@ -5,4 +5,10 @@ public sealed record ApiKey(string Id, string TenantId, ApiKeyRole Role, string?
 {
     /// <summary>True for the platform admin role, which reads every tenant.</summary>
     public bool IsAdmin => Role == ApiKeyRole.Admin;
+
+    /// <summary>
+    /// The tenant column of a platform admin key made without a tenant: the admin reads every
+    /// tenant, so it belongs to none ("*" is no tenant id the data contract would produce).
+    /// </summary>
+    public const string PlatformTenant = "*";
 }

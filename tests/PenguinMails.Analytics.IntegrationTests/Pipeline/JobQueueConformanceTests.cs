@@ -125,7 +125,7 @@ public abstract class JobQueueConformanceTests : IAsyncLifetime
 
         Assert.Equal(new JobRunSummary(0, 2, 1), summary);
         Assert.Equal("dead|3", await Pipeline.ScalarAsync<string>("SELECT status || '|' || CAST(attempts AS TEXT) FROM analytics_jobs"));
-        Assert.Contains("Unknown tenant 'ghost'", await Pipeline.ScalarAsync<string>("SELECT last_error FROM analytics_jobs"), StringComparison.Ordinal);
+        Assert.Contains("No tenant 'ghost'", await Pipeline.ScalarAsync<string>("SELECT last_error FROM analytics_jobs"), StringComparison.Ordinal);
         var alert = await Pipeline.ScalarAsync<string>("SELECT severity || '|' || tenant_id || '|' || message FROM admin_system_events WHERE event_type = 'job_dead_lettered'");
         Assert.StartsWith("error|ghost|job ", alert, StringComparison.Ordinal);
         Assert.Contains("failed 3 times", alert, StringComparison.Ordinal);
