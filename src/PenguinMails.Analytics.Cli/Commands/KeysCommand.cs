@@ -25,7 +25,7 @@ public static class KeysCommand
             var tenantId = parse.GetValue(tenant);
             if (tenantId is null && keyRole != ApiKeyRole.Admin)
             {
-                throw new AnalyticsException($"A {keyRole.ToName()} key belongs to one tenant: add --tenant.");
+                throw new AnalyticsException($"{keyRole.ToName()} keys belong to one tenant: add --tenant.");
             }
             if (tenantId is not null)
             {

@@ -174,6 +174,10 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
                     for (var i = 0; i < perDay; i++)
                     {
                         var at = date + TimeSpan.FromMinutes(random.Next(24 * 60));
+                        if (at >= Horizon)
+                        {
+                            continue;
+                        }
                         var emailId = $"e{++emailCounter}";
                         await writer.Begin("email.sent").Str("event_id", NextEventId()).Str("email_id", emailId).Time("occurred_at", at)
                             .Bool("warmup", true).Str("mailbox_id", mailbox.Id).EndAsync(cancellationToken);
@@ -193,6 +197,10 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
                     }
                     var progress = Math.Min(100, 10 + day * 100 / options.Days);
                     var health = mailbox.Unhealthy ? 40 + random.Next(20) : 80 + random.Next(21);
+                    if (date.AddHours(23) >= Horizon)
+                    {
+                        continue;
+                    }
                     await writer.Begin("mailbox.health").Str("event_id", NextEventId()).Str("mailbox_id", mailbox.Id).Time("occurred_at", date.AddHours(23))
                         .Int("health_score", health).Int("progress_percentage", progress).Str("warmup_status", progress >= 100 ? "completed" : "warming")
                         .EndAsync(cancellationToken);

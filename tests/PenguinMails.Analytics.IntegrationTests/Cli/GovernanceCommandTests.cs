@@ -94,6 +94,7 @@ public abstract class GovernanceCommandTests : IAsyncLifetime
         var withoutKey = await CliProcess.RunAsync("export", "create", "--tenant", "t1", "--report", "campaigns", "--format", "csv", "--from", "2026-01-01", "--db", Db);
         Assert.Equal(1, withoutKey.ExitCode);
         Assert.Contains(ExportCipher.EnvironmentVariable, withoutKey.Stderr, StringComparison.Ordinal);
+        Assert.Contains("openssl rand -base64 32", withoutKey.Stderr, StringComparison.Ordinal); // how to make one
 
         var created = await CliProcess.RunAsync(Keys, "export", "create", "--tenant", "t1", "--report", "campaigns", "--format", "csv", "--from", "2026-01-01", "--out", output, "--db", Db);
 

@@ -51,4 +51,90 @@ public sealed class WorkloadGeneratorTests
         }
         Assert.Contains(firstSeen.Values, t => t != "email.sent"); // some events come before their email.sent
     }
+
+    private static async Task<List<JsonElement>> LinesAsync(WorkloadOptions options)
+    {
+        using var stream = new MemoryStream();
+        await new WorkloadGenerator(options).WriteAsync(stream, TestContext.Current.CancellationToken);
+        return [.. Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];
+    }
+
+    private static string Text(JsonElement line, string name) => line.GetProperty(name).GetString()!;
+
+    [Fact]
+    public async Task tenants_clients_campaigns_and_senders_have_names_people_recognise()
+    {
+        var lines = await LinesAsync(new WorkloadOptions { Seed = 4, Tenants = 2, Emails = 20_000, EmailsPerCampaign = 1_000, Days = 30, End = new DateOnly(2026, 5, 1) });
+
+        var tenants = lines.Where(l => Text(l, "type") == "tenant").Select(l => Text(l, "name")).ToList();
+        Assert.Equal(["Acme Outreach", "Globex Sales"], tenants);
+        var clients = lines.Where(l => Text(l, "type") == "company").Select(l => Text(l, "name")).ToList();
+        Assert.Equal(clients.Count, clients.Distinct().Count());
+        Assert.Equal("Northwind Analytics", clients[0]);
+        var campaigns = lines.Where(l => Text(l, "type") == "campaign" && l.TryGetProperty("name", out _)).ToList();
+        Assert.All(campaigns, c => Assert.Matches(@"^[A-Z][A-Za-z -]+ · [A-Za-z0-9 -]+$", Text(c, "name")));
+        foreach (var company in campaigns.GroupBy(c => Text(c, "company_id")))
+        {
+            Assert.Equal(company.Count(), company.Select(c => Text(c, "name")).Distinct().Count());
+        }
+        var firstMailbox = lines.First(l => Text(l, "type") == "mailbox");
+        Assert.Equal("maya@northwindanalytics.com", Text(firstMailbox, "address"));
+        Assert.Equal("northwindanalytics.com", Text(firstMailbox, "domain"));
+    }
+
+    [Fact]
+    public async Task a_lead_that_replied_ends_with_status_replied()
+    {
+        var lines = await LinesAsync(new WorkloadOptions { Seed = 5, Tenants = 1, Emails = 5_000, Days = 30, End = new DateOnly(2026, 5, 1) });
+
+        var leadOfEmail = lines.Where(l => Text(l, "type") == "email.sent" && l.TryGetProperty("lead_id", out _))
+            .ToDictionary(l => Text(l, "email_id"), l => Text(l, "lead_id"));
+        var repliedLeads = lines.Where(l => Text(l, "type") == "email.replied" && leadOfEmail.ContainsKey(Text(l, "email_id")))
+            .Select(l => leadOfEmail[Text(l, "email_id")]).ToHashSet();
+        var finalStatus = new Dictionary<string, string>();
+        foreach (var lead in lines.Where(l => Text(l, "type") == "lead"))
+        {
+            finalStatus[Text(lead, "id")] = Text(lead, "status");
+        }
+
+        Assert.NotEmpty(repliedLeads);
+        Assert.All(finalStatus.Where(s => s.Value == "replied"), s => Assert.Contains(s.Key, repliedLeads));
+        Assert.All(repliedLeads, lead => Assert.NotEqual("active", finalStatus[lead]));
+        Assert.True(finalStatus.Count(s => s.Value == "replied") >= repliedLeads.Count * 9 / 10,
+            "a lead that replied shows it, unless a later sequence of theirs ended otherwise");
+        Assert.Contains(finalStatus.Values, s => s == "bounced");
+        Assert.All(lines.Where(l => Text(l, "type") == "lead" && l.TryGetProperty("address", out _)), l => Assert.EndsWith(".example", Text(l, "address"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task sending_grows_month_over_month_runs_up_to_the_end_and_rests_at_weekends()
+    {
+        var end = new DateOnly(2026, 6, 1);
+        var lines = await LinesAsync(new WorkloadOptions { Seed = 6, Tenants = 2, Emails = 40_000, Days = 90, End = end });
+
+        var sentPerDay = lines.Where(l => Text(l, "type") == "email.sent" && l.TryGetProperty("campaign_id", out _))
+            .GroupBy(l => DateOnly.FromDateTime(l.GetProperty("occurred_at").GetDateTime().ToUniversalTime()))
+            .ToDictionary(g => g.Key, g => g.Count());
+        int Sum(int fromDaysAgo, int toDaysAgo) => Enumerable.Range(toDaysAgo, fromDaysAgo - toDaysAgo)
+            .Sum(ago => sentPerDay.GetValueOrDefault(end.AddDays(-1 - ago)));
+
+        var last30 = Sum(30, 0);
+        var previous30 = Sum(60, 30);
+        Assert.InRange(last30 / (double)previous30, 1.03, 1.35);
+        Assert.True(Sum(3, 0) > 0 && sentPerDay.Keys.Max() == end.AddDays(-1), "campaigns run up to the last day");
+        var weekend = sentPerDay.Where(d => d.Key.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday).Average(d => d.Value);
+        var weekday = sentPerDay.Where(d => d.Key.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).Average(d => d.Value);
+        Assert.True(weekend < weekday * 0.8, $"weekend {weekend:0} vs weekday {weekday:0} per day");
+    }
+
+    [Fact]
+    public async Task nothing_happens_at_or_after_until()
+    {
+        var until = new DateTime(2026, 5, 1, 9, 30, 0, DateTimeKind.Utc);
+        var lines = await LinesAsync(new WorkloadOptions { Seed = 7, Tenants = 1, Emails = 3_000, Days = 20, End = new DateOnly(2026, 5, 2), Until = until });
+
+        var times = lines.Where(l => l.TryGetProperty("occurred_at", out _)).Select(l => l.GetProperty("occurred_at").GetDateTime().ToUniversalTime()).ToList();
+        Assert.True(times.Max() < until, $"latest {times.Max():O}");
+        Assert.Contains(times, t => t >= until.Date); // the morning of the last day has traffic
+    }
 }
