@@ -81,6 +81,21 @@ export PENGUIN_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=
 status=0
 dotnet test --solution PenguinMails.Analytics.slnx "$@" 2>&1 | tee "$PG_DIR/test.log" || status=$?
 
+# The README's walkthrough starts with dotnet publish: it must build for this machine's runtime
+# only (not DuckDB's native libraries for every platform) and the result must run.
+if [ $# -eq 0 ] && [ "$status" -eq 0 ]; then
+  log "checking dotnet publish"
+  if dotnet publish src/PenguinMails.Analytics.Cli -c Release -o "$PG_DIR/publish" >"$PG_DIR/publish.log" 2>&1 \
+     && "$PG_DIR/publish/penguin-analytics" --help >/dev/null; then
+    size=$(du -sm "$PG_DIR/publish" | cut -f1)
+    log "published: $size MB"
+    if [ "$size" -ge 150 ]; then log "the published folder is $size MB (150 at most)"; status=1; fi
+  else
+    cat "$PG_DIR/publish.log" >&2
+    status=1
+  fi
+fi
+
 # One plain summary line that any CI reads: "tests: N passed, N failed, N skipped".
 total=$(grep -E '^\s+total:' "$PG_DIR/test.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
 passed=$(grep -E '^\s+succeeded:' "$PG_DIR/test.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)

@@ -78,7 +78,7 @@ public static class ServeCommand
                 Console.Out.WriteLine($"serving {address}/");
                 if (keys.Count > 0)
                 {
-                    PrintKeys(keys);
+                    PrintKeys(keys, address);
                 }
                 await app.WaitForShutdownAsync(ct);
                 return 0;
@@ -101,13 +101,15 @@ public static class ServeCommand
         : TimeOnly.TryParseExact(text, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time) ? time.ToTimeSpan()
         : throw new AnalyticsException($"--maintenance-at must be a UTC time like 03:00, or off; got \"{text}\"");
 
-    private static void PrintKeys(IReadOnlyList<DemoWorkspace.DemoKey> keys)
+    private static void PrintKeys(IReadOnlyList<DemoWorkspace.DemoKey> keys, string address)
     {
         Console.Out.WriteLine("sign in with one of these keys (new on every run; the previous run's are revoked):");
         foreach (var key in keys)
         {
             Console.Out.WriteLine($"  {key.Role.ToName(),-13} {key.TenantId,-4} {key.TenantName,-16} {key.Token}");
         }
+        var viewer = keys.First(k => k.Role == ApiKeyRole.Viewer);
+        Console.Out.WriteLine($"open {address}/ and paste a key, or ask the API: curl -H \"Authorization: Bearer {viewer.Token}\" {address}/v1/campaigns");
         Console.Out.Flush();
     }
 }
