@@ -34,18 +34,24 @@ public static class ReportEndpoints
             return await ReadAsync(http, time, Named("mailbox_performance"), paged: false, read => [read.From, read.To, null, id, 1, 0]);
         }).RequireApiKey(Readers).Audited("daily_mailbox_stats").Cached().WithSummary("One mailbox's performance over a date range (404 for another tenant's mailbox).");
 
-        app.MapGet("/v1/leads", async (HttpContext http, TimeProvider time, string? campaign_id) =>
+        app.MapGet("/v1/leads", async (HttpContext http, TimeProvider time, string? campaign_id, string? search) =>
         {
             if (string.IsNullOrEmpty(campaign_id))
             {
                 return CampaignEndpoints.BadRequest("campaign_id is required: lead engagement is per campaign");
             }
+            if (search is { Length: > 200 })
+            {
+                return CampaignEndpoints.BadRequest("search must be at most 200 characters");
+            }
             if (!await VisibleAsync(http, "campaign", campaign_id))
             {
                 return NotFound("campaign", campaign_id);
             }
-            return await ReadAsync(http, time, Named("lead_engagement"), paged: true, read => [read.From, read.To, campaign_id]);
-        }).RequireApiKey(Readers).Audited("lead_analytics").Cached().WithSummary("Lead engagement in one campaign (billing periods overlapping the range).");
+            return await ReadAsync(http, time, Named("lead_engagement"), paged: true,
+                read => [read.From, read.To, campaign_id, string.IsNullOrWhiteSpace(search) ? null : search.Trim()]);
+        }).RequireApiKey(Readers).Audited("lead_analytics").Cached()
+            .WithSummary("Lead engagement in one campaign (billing periods overlapping the range); search narrows to leads whose id or address contains it.");
 
         app.MapGet("/v1/warmup", (HttpContext http, TimeProvider time, string? company_id) =>
             ReadAsync(http, time, Named("warmup_progression"), paged: true, read => [read.From, read.To, company_id]))
@@ -54,6 +60,11 @@ public static class ReportEndpoints
         app.MapGet("/v1/usage", (HttpContext http, TimeProvider time) =>
             ReadAsync(http, time, Named("usage"), paged: true, read => [read.From, read.To], defaultDays: 365))
             .RequireApiKey(Readers).Audited("billing_analytics").Cached().WithSummary("Billing usage per period with month-over-month growth; all tenants for the admin.");
+
+        app.MapGet("/v1/alerts", (HttpContext http, TimeProvider time) =>
+            ReadAsync(http, time, Named("deliverability_alerts"), paged: true, read => [read.From, read.To]))
+            .RequireApiKey(Readers).Audited("admin_system_events").Cached()
+            .WithSummary("Deliverability alerts about the caller's own mailboxes and campaigns (bounce or complaint rate over its threshold), unresolved first.");
 
         app.MapGet("/v1/timeseries", async (HttpContext http, TimeProvider time, string? metric, string? entity, string? id) =>
         {

@@ -38,12 +38,26 @@ function parseHash() {
   const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const [page = 'overview', ...rest] = path.split('/').map(decodeURIComponent);
   const params = new URLSearchParams(query);
-  const valid = text => /^\d{4}-\d{2}-\d{2}$/.test(text ?? '') ? text : null;
-  const to = valid(params.get('to')) ?? today();
-  let from = valid(params.get('from')) ?? addDays(to, -29);
-  if (from > to) from = to;
-  return { page, arg: rest.join('/') || null, from, to, tenant: params.get('tenant') || null, params };
+  // A day in the address that is not a real day (2026-13-01, 2026-02-30) is reported, and the
+  // default takes its place: never a silently different range.
+  const problems = [];
+  const valid = name => {
+    const text = params.get(name);
+    if (text === null || text === '') return null;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && addDays(text, 0) === text) return text;
+    problems.push(`"${name}=${text}" in the address is not a day (yyyy-MM-dd, for example ${today()}).`);
+    return null;
+  };
+  let to = valid('to') ?? today();
+  let from = valid('from') ?? addDays(to, -29);
+  if (from > to) {
+    problems.push(`The range in the address starts (${from}) after it ends (${to}); showing the 30 days up to ${to}.`);
+    from = addDays(to, -29);
+  }
+  return { page, arg: rest.join('/') || null, from, to, tenant: params.get('tenant') || null, params, problems };
 }
+
+const presets = [7, 30, 90, 365];
 
 /** A link to a page that keeps the current range and tenant. */
 export function link(path, extra = {}) {
@@ -79,11 +93,14 @@ async function render() {
   document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.page === page.path));
   document.getElementById('range-from').value = state.from;
   document.getElementById('range-to').value = state.to;
+  // The preset that is the current range (up to today), else Custom.
+  const preset = presets.find(days => state.to === today() && state.from === addDays(today(), 1 - days));
+  document.getElementById('range-preset').value = preset ? String(preset) : '';
   document.getElementById('tenant').value = state.tenant ?? '';
   document.title = `${page.title} · PenguinMails Analytics`;
 
   const container = h('div', { 'data-page': page.path });
-  view.replaceChildren(container);
+  view.replaceChildren(...state.problems.map(problem => failure(new Error(problem))), container);
   view.dataset.state = 'loading';
   view.dataset.render = current; // tests wait for a render newer than the one they saw
   const context = {
@@ -110,6 +127,7 @@ async function render() {
   } catch (error) {
     if (current !== renderCount) return;
     if (error.status === 401) return signOut(error.message);
+    container.querySelectorAll('.loading').forEach(element => element.remove());
     container.append(failure(error));
     view.dataset.state = 'error';
   }
@@ -165,7 +183,6 @@ document.getElementById('range').addEventListener('submit', event => {
     view.prepend(failure(new Error('Pick a first day that is not after the last day.')));
     return;
   }
-  document.getElementById('range-preset').value = '';
   navigate({ from, to });
 });
 document.getElementById('range-preset').addEventListener('change', event => {

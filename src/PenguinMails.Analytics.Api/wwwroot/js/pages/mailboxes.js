@@ -1,7 +1,23 @@
 // Mailbox health, warmup status and the guide's warmup progression categories; the mailboxes
 // that need attention first (GET /v1/mailboxes and /v1/warmup).
 import { getAll } from '../api.js';
-import { h, table, empty, loading, healthBadge, categoryBadge } from '../ui.js';
+import { h, format, table, empty, loading, healthBadge, categoryBadge } from '../ui.js';
+
+// The health score is the latest snapshot a producer sent; the rates are this range's traffic.
+// When a good score meets bad traffic, both are shown with the disagreement, not a green badge alone.
+const BounceWarn = 5;
+const ComplaintWarn = 0.3;
+
+function health(row) {
+  const badge = healthBadge(row.health_score);
+  const problems = [
+    row.bounce_rate >= BounceWarn ? `${format.percent(row.bounce_rate)} bounced` : null,
+    row.complaint_rate >= ComplaintWarn ? `${format.percent(row.complaint_rate)} complaints` : null,
+  ].filter(Boolean);
+  if (row.health_score === null || row.health_score === undefined || row.health_score < 80 || problems.length === 0) return badge;
+  return h('span', { class: 'disagree', 'data-disagree': '', title: `The latest health snapshot says ${format.decimal(row.health_score)}, but in this range ${problems.join(' and ')}.` },
+    badge, h('span', { class: 'badge bad' }, `⚠ ${problems.join(', ')}`));
+}
 
 export default async function mailboxes(container, context) {
   container.append(h('h1', {}, 'Mailboxes & warmup'), loading());
@@ -15,7 +31,7 @@ export default async function mailboxes(container, context) {
   container.append(boxes.data.length === 0 ? empty('No mailbox sent campaign email in this date range.') : table(boxes.data, [
     { key: 'address', label: 'Mailbox' },
     ...(context.isAdmin && !context.tenant ? [{ key: 'tenant_id', label: 'Tenant' }] : []),
-    { key: 'health_score', label: 'Health', kind: 'decimal', render: row => healthBadge(row.health_score) },
+    { key: 'health_score', label: 'Health', kind: 'decimal', render: health },
     { key: 'warmup_status', label: 'Warmup' },
     { key: 'current_volume', label: 'Daily volume', kind: 'count' },
     { key: 'sent', label: 'Sent', kind: 'count' },

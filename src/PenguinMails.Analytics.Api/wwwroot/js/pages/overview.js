@@ -49,7 +49,16 @@ export default async function overview(container, context) {
     Sent: current.map(r => r.sent), Delivered: current.map(r => r.delivered),
     Opened: current.map(r => r.opened_tracked), Replied: current.map(r => r.replied),
   });
-  const top = await getAll('campaigns', { ...context.range, tenant_id: context.tenant }, 5);
+  const [top, alerts] = await Promise.all([
+    getAll('campaigns', { ...context.range, tenant_id: context.tenant }, 5),
+    get('alerts', { ...context.range, tenant_id: context.tenant, limit: 20 }),
+  ]);
+  const open = alerts.data.filter(a => !a.resolved);
+  if (open.length > 0) {
+    container.append(h('h2', {}, 'Deliverability alerts'), h('ul', { class: 'alerts', 'data-testid': 'alerts' },
+      open.map(a => h('li', { class: 'message warn', 'data-alert': a.id }, a.message,
+        h('span', { class: 'muted' }, ` · ${format.time(a.creation_time)}${context.isAdmin && !context.tenant ? ` · ${a.tenant_id}` : ''}`)))));
+  }
   if (top.data.length > 0) {
     container.append(h('h2', {}, 'Top campaigns by volume'), h('ul', {},
       top.data.slice(0, 5).map(c => h('li', {}, h('a', { href: context.link(`campaigns/${encodeURIComponent(c.campaign_id)}`) }, c.campaign_name ?? c.campaign_id),

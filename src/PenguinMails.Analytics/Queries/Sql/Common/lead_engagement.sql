@@ -1,7 +1,8 @@
 -- Lead engagement in one campaign, per lead, over the billing periods that overlap the range
 -- (lead rows are kept per billing period, not per day). $1 tenant (NULL: all), $2 first day,
--- $3 day after the last, $4 campaign, $5 limit, $6 offset.
-SELECT la.lead_id, l.status, la.campaign_id, la.company_id,
+-- $3 day after the last, $4 campaign, $5 search (NULL: every lead; else a case-insensitive part
+-- of the lead's id or address), $6 limit, $7 offset.
+SELECT la.lead_id, l.address AS lead_address, l.status, la.campaign_id, la.company_id,
        SUM(la.sent) AS sent, SUM(la.delivered) AS delivered, SUM(la.opened_tracked) AS opened_tracked,
        SUM(la.clicked_tracked) AS clicked_tracked, SUM(la.replied) AS replied, SUM(la.bounced) AS bounced,
        SUM(la.unsubscribed) AS unsubscribed, SUM(la.spam_complaints) AS spam_complaints,
@@ -16,6 +17,9 @@ JOIN leads l ON l.id = la.lead_id
 WHERE (CAST($1 AS TEXT) IS NULL OR b.tenant_id = CAST($1 AS TEXT))
   AND b.period_end > penguin_utc_ts($2) AND b.period_start < penguin_utc_ts($3)
   AND la.campaign_id = $4
-GROUP BY la.lead_id, l.status, la.campaign_id, la.company_id
+  AND (CAST($5 AS TEXT) IS NULL
+       OR strpos(lower(la.lead_id), lower(CAST($5 AS TEXT))) > 0
+       OR strpos(lower(COALESCE(l.address, '')), lower(CAST($5 AS TEXT))) > 0)
+GROUP BY la.lead_id, l.address, l.status, la.campaign_id, la.company_id
 ORDER BY SUM(la.replied) DESC, SUM(la.clicked_tracked) DESC, SUM(la.opened_tracked) DESC, la.lead_id
-LIMIT $5 OFFSET $6;
+LIMIT $6 OFFSET $7;
