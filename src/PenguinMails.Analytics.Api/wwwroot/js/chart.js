@@ -17,7 +17,7 @@ export function lineChart(element, days, series) {
   const options = {
     width, height: 280,
     // Half a day either side: one day is a point in the middle, not an axis over years.
-    scales: { x: { time: true, range: (u, min, max) => [min - HalfDay, max + HalfDay] } },
+    scales: { x: { time: true, range: () => [x[0] - HalfDay, x[x.length - 1] + HalfDay] } },
     series: [
       // Without the cursor on a day, the legend shows the range's totals instead of "--".
       { value: (u, v) => v === null || v === undefined ? 'total' : new Date(v * 1000).toISOString().slice(0, 10) },

@@ -45,9 +45,10 @@ export function categoryBadge(category) {
 
 /**
  * A table from rows and column specs {key, label, kind: 'count'|'percent'|'decimal'|'date'|'time'|'text',
- * render(row) for a custom cell}. Headers sort the rows (numbers descending first).
+ * render(row) for a custom cell}. Headers sort the rows (numbers descending first). rowId names the
+ * column that identifies a row (data-row), when it is not the first of campaign, mailbox, lead id.
  */
-export function table(rows, columns, { sortable = true, testId = null } = {}) {
+export function table(rows, columns, { sortable = true, testId = null, rowId = null } = {}) {
   let sortKey = null;
   let ascending = false;
   const body = h('tbody');
@@ -67,7 +68,7 @@ export function table(rows, columns, { sortable = true, testId = null } = {}) {
   });
   const fill = () => {
     const sorted = sortKey === null ? rows : [...rows].sort((a, b) => compare(a[sortKey], b[sortKey]) * (ascending ? 1 : -1));
-    body.replaceChildren(...sorted.map(row => h('tr', { 'data-row': row.campaign_id ?? row.mailbox_id ?? row.lead_id ?? row.id ?? null },
+    body.replaceChildren(...sorted.map(row => h('tr', { 'data-row': rowId ? row[rowId] : row.campaign_id ?? row.mailbox_id ?? row.lead_id ?? row.id ?? null },
       ...columns.map(column => h('td', { class: ['count', 'percent', 'decimal'].includes(column.kind) ? 'num' : null, 'data-key': column.key },
         column.render ? column.render(row) : format[column.kind ?? 'text'](row[column.key]))))));
   };

@@ -58,7 +58,7 @@ export default async function leads(container, context) {
       { key: 'replied', label: 'Replied', kind: 'count' },
       { key: 'bounced', label: 'Bounced', kind: 'count' },
       { key: 'unsubscribed', label: 'Unsubscribed', kind: 'count' },
-    ], { testId: 'leads' }),
+    ], { testId: 'leads', rowId: 'lead_id' }),
     pager(page, rows.paging?.next_offset !== undefined, go));
 }
 
