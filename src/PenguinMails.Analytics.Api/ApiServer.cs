@@ -74,7 +74,7 @@ public static class ApiServer
         });
         // Request and response bodies use the DDL's snake_case names, like every read.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", OpenApiDescription.Configure);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         if (options.Role != ServeRole.Api)
         {

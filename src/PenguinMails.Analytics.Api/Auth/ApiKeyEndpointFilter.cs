@@ -13,6 +13,13 @@ public static class ApiKeyEndpointFilter
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, params ApiKeyRole[] roles)
         where TBuilder : IEndpointConventionBuilder
     {
+        // What the document says of every keyed endpoint (Endpoints/OpenApiDescription): the scheme and roles, and the refusals below.
+        builder.WithMetadata(new Endpoints.OpenApiDescription.KeyRequired(roles));
+        foreach (var status in new[] { StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests,
+                     StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout })
+        {
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        }
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;

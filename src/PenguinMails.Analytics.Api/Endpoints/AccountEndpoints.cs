@@ -13,6 +13,9 @@ public static class AccountEndpoints
 {
     private static readonly ApiKeyRole[] AnyRole = [ApiKeyRole.Viewer, ApiKeyRole.TenantAdmin, ApiKeyRole.Ingest];
 
+    /// <summary>The calling key (<c>tenant_id</c> is <c>*</c> for a platform admin key made without a tenant).</summary>
+    public sealed record MeResponse(string KeyId, string? Name, string Role, string TenantId, string? TenantName, bool CanRead);
+
     public static void Map(IEndpointRouteBuilder app)
     {
         // Two parameters, so that the lambda is not taken for a RequestDelegate (whose result would be dropped).
@@ -21,20 +24,13 @@ public static class AccountEndpoints
             var key = Caller.Of(http).Key;
             var tenant = await query
                 .ReadAsync(new TenantScope(key.TenantId, IsAdmin: false), "tenants", PoolTypes.Dashboard, http.RequestAborted);
-            return Results.Json(new
-            {
-                key_id = key.Id,
-                name = key.Name,
-                role = key.Role.ToName(),
-                tenant_id = key.TenantId,
-                tenant_name = tenant.Rows.Count > 0 ? tenant.Rows[0][1] as string : null,
-                can_read = key.Role != ApiKeyRole.Ingest,
-            });
-        }).RequireApiKey(AnyRole).WithSummary("The calling key: its tenant, role and name (never its secret).");
+            return Results.Json(new MeResponse(key.Id, key.Name, key.Role.ToName(), key.TenantId,
+                tenant.Rows.Count > 0 ? tenant.Rows[0][1] as string : null, key.Role != ApiKeyRole.Ingest));
+        }).RequireApiKey(AnyRole).Produces<MeResponse>().WithSummary("The calling key: its tenant, role and name (never its secret).");
 
         app.MapGet("/v1/tenants", (HttpContext http, TimeProvider time) =>
             ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("tenants"), paged: false, _ => []))
-            .RequireApiKey(ReportEndpoints.Readers).Audited("tenants").Cached()
+            .RequireApiKey(ReportEndpoints.Readers).Audited("tenants").Cached().Produces<OpenApiDescription.DataEnvelope>()
             .WithSummary("The tenants the caller may see: its own, or every tenant for the platform admin.");
     }
 }

@@ -19,6 +19,9 @@ public static class ExportEndpoints
     public sealed record ExportBody(string? Report, string? Format, string? From, string? To, string? CompanyId, string? CampaignId, string? MailboxId,
         string? Entity, string? Id, string? PdfPassword);
 
+    /// <summary>The caller's tenant's exports, newest first.</summary>
+    public sealed record ExportList(IReadOnlyList<ExportRecord> Data);
+
     /// <summary>The body of a decision.</summary>
     public sealed record DecisionBody(string? Note);
 
@@ -45,18 +48,19 @@ public static class ExportEndpoints
                 return Results.Json(record, statusCode: StatusCodes.Status202Accepted);
             });
         }).RequireApiKey(ReportEndpoints.Readers).Audited("analytics_exports", queryType: "export")
+          .Produces<ExportRecord>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
           .WithSummary("Requests an export (csv, json, xlsx, pdf) of any report, governed by the tenant's export controls.");
 
         // Two parameters, so that the lambda is not taken for a RequestDelegate (whose result would be dropped).
         app.MapGet("/v1/exports", async (HttpContext http, ExportService exports) =>
-            Results.Json(new { data = await exports.ListAsync(Caller.Of(http).Scope, 200, http.RequestAborted) }))
-            .RequireApiKey(ReportEndpoints.Readers).WithSummary("The caller's tenant's exports, newest first.");
+            Results.Json(new ExportList(await exports.ListAsync(Caller.Of(http).Scope, 200, http.RequestAborted))))
+            .RequireApiKey(ReportEndpoints.Readers).Produces<ExportList>().WithSummary("The caller's tenant's exports, newest first.");
 
         app.MapGet("/v1/exports/{id}", async (string id, HttpContext http) =>
             await http.RequestServices.GetRequiredService<ExportService>().GetAsync(Caller.Of(http).Scope, id, http.RequestAborted) is { } record
                 ? Results.Json(record)
                 : ReportEndpoints.NotFound("export", id))
-            .RequireApiKey(ReportEndpoints.Readers).WithSummary("One export: its status, rows, expiry (404 for another tenant's).");
+            .RequireApiKey(ReportEndpoints.Readers).Produces<ExportRecord>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One export: its status, rows, expiry (404 for another tenant's).");
 
         foreach (var (verb, approve) in new[] { ("approve", true), ("reject", false) })
         {
@@ -66,7 +70,8 @@ public static class ExportEndpoints
                 var record = await http.RequestServices.GetRequiredService<ExportService>()
                     .DecideAsync(caller.Scope, id, approve, body?.Note, caller.Actor(http), caller.Key.Id, http.RequestAborted);
                 return Results.Json(record);
-            })).RequireApiKey(Deciders).WithSummary($"{(approve ? "Approves" : "Rejects")} a pending export (tenant admin or platform admin; not the key that asked); audited.");
+            })).RequireApiKey(Deciders).Produces<ExportRecord>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+              .WithSummary($"{(approve ? "Approves" : "Rejects")} a pending export (tenant admin or platform admin; not the key that asked); audited.");
         }
 
         app.MapGet("/v1/exports/{id}/download", (string id, HttpContext http) => Refusals(async () =>
@@ -74,6 +79,8 @@ public static class ExportEndpoints
             var (record, writeTo) = await http.RequestServices.GetRequiredService<ExportService>().OpenDownloadAsync(Caller.Of(http).Scope, id, http.RequestAborted);
             return (IResult)new FileResult(record, writeTo);
         })).RequireApiKey(ReportEndpoints.Readers).Audited("analytics_exports", queryType: "export")
+          .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound)
+          .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone)
           .WithSummary("Downloads a ready export (decrypted); 410 once it has expired.");
     }
 

@@ -13,6 +13,12 @@ namespace PenguinMails.Analytics.Api.Endpoints;
 /// </summary>
 public static class IngestEndpoints
 {
+    /// <summary>What an ingest stored and refused: each refused line with its field and reason.</summary>
+    public sealed record IngestResponse(long Accepted, long Rejected, IReadOnlyList<IngestRejection> Errors);
+
+    /// <summary>One refused line.</summary>
+    public sealed record IngestRejection(long Line, string Field, string Reason);
+
     public static void Map(IEndpointRouteBuilder app, ApiOptions options)
     {
         app.MapPost("/v1/ingest", async (HttpContext http, AnalyticsDatabase database) =>
@@ -48,12 +54,8 @@ public static class IngestEndpoints
                     spool.Position = 0;
                     result = await ingestor.IngestAsync(spool, null, http.RequestAborted);
                 }
-                return Results.Json(new
-                {
-                    accepted = result.Accepted,
-                    rejected = result.Rejected,
-                    errors = result.Errors.Select(e => new { line = e.Line, field = e.Field, reason = e.Reason }),
-                }, statusCode: StatusCodes.Status202Accepted);
+                return Results.Json(new IngestResponse(result.Accepted, result.Rejected, [.. result.Errors.Select(e => new IngestRejection(e.Line, e.Field, e.Reason))]),
+                    statusCode: StatusCodes.Status202Accepted);
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
@@ -69,6 +71,10 @@ public static class IngestEndpoints
             }
         })
         .RequireApiKey(ApiKeyRole.Ingest)
+        .Accepts<string>("application/x-ndjson")
+        .Produces<IngestResponse>(StatusCodes.Status202Accepted)
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .Audited("pending_events", queryType: "api")
         .WithSummary("Ingest NDJSON entity upserts and email events (gzip accepted).");
     }

@@ -32,7 +32,7 @@ internal static class WorkloadNames
 
     private static readonly string[] Offers =
     [
-        "demo invite", "cost review", "case study follow-up", "free audit", "Q1 pricing", "webinar invite",
+        "demo invite", "cost review", "case study follow-up", "free audit", "new pricing", "webinar invite",
         "pilot offer", "renewal win-back", "partner intro", "product launch",
     ];
 
@@ -69,12 +69,15 @@ internal static class WorkloadNames
     /// <summary>The <paramref name="number"/>-th client company of the whole workload (1-based).</summary>
     public static string Client(int number) => Numbered(Clients, number);
 
-    /// <summary>Campaign <paramref name="number"/> of the <paramref name="client"/>-th client: an audience and an offer.</summary>
+    /// <summary>
+    /// Campaign <paramref name="number"/> of the <paramref name="client"/>-th client: an audience and an
+    /// offer, both moving with the number (steps 1 and 7 around lists of 12 and 10: unique for 60 campaigns).
+    /// </summary>
     public static string Campaign(int client, int number)
     {
-        var index = client * 7 + number - 1;
-        var name = $"{Audiences[index % Audiences.Length]} · {Offers[(index / Audiences.Length + client) % Offers.Length]}";
-        var round = (number - 1) / (Audiences.Length * Offers.Length);
+        var k = number - 1;
+        var name = $"{Audiences[(client * 5 + k) % Audiences.Length]} · {Offers[(client * 3 + k * 7) % Offers.Length]}";
+        var round = k / 60;
         return round == 0 ? name : $"{name} ({round + 1})";
     }
 

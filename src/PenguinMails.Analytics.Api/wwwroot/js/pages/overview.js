@@ -56,7 +56,8 @@ export default async function overview(container, context) {
   const open = alerts.data.filter(a => !a.resolved);
   if (open.length > 0) {
     container.append(h('h2', {}, 'Deliverability alerts'), h('ul', { class: 'alerts', 'data-testid': 'alerts' },
-      open.map(a => h('li', { class: 'message warn', 'data-alert': a.id }, a.message,
+      open.map(a => h('li', { class: 'message warn', 'data-alert': a.id },
+        a.details?.entity_type === 'campaign' ? h('a', { href: context.link(`campaigns/${encodeURIComponent(a.details.entity_id)}`) }, a.message) : a.message,
         h('span', { class: 'muted' }, ` · ${format.time(a.creation_time)}${context.isAdmin && !context.tenant ? ` · ${a.tenant_id}` : ''}`)))));
   }
   if (top.data.length > 0) {
