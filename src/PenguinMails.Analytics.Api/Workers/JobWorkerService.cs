@@ -14,7 +14,7 @@ public sealed class JobWorkerService(AnalyticsDatabase database, Exports.ExportS
     {
         var options = new JobOptions { PollInterval = TimeSpan.FromMilliseconds(100) };
         var aggregator = new Aggregator(database, progress: new LogProgress(logger));
-        var runner = new JobRunner(database, aggregator, options, exports: exports);
+        var runner = new JobRunner(database, JobHandlers.All(database, aggregator, exports), options);
         logger.LogInformation("Job worker started");
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,3 +1,4 @@
+using PenguinMails.Analytics.Jobs;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Api.Workers;
@@ -27,11 +28,9 @@ public sealed class MaintenanceScheduler(AnalyticsDatabase database, ApiOptions 
                     next = next.AddDays(1);
                 }
                 await Task.Delay(next - now, time, stoppingToken);
-                await using var connection = await database.OpenPipelineConnectionAsync(stoppingToken);
-                var queued = await connection.ExecuteAsync(
-                    "INSERT INTO analytics_jobs (job_type, payload) SELECT 'maintenance', CAST($1 AS JSON) WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM analytics_jobs WHERE job_type = 'maintenance' AND status IN ('queued', 'running'))", stoppingToken, payload);
-                logger.LogInformation("Maintenance job {Outcome}", queued == 1 ? "queued" : "already queued");
+                var queued = await new JobQueue(database).EnqueueAsync(JobTypes.Maintenance, null, payload,
+                    deduplication: JobDeduplication.WhileQueuedOrRunning, cancellationToken: stoppingToken);
+                logger.LogInformation("Maintenance job {Outcome}", queued ? "queued" : "already queued");
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -57,7 +57,7 @@ public static class AggregateCommand
             var exports = new ExportService(database, new ScopedQuery(database, await WorkloadPools.LoadAsync(database, ct)), ExportOptions.FromEnvironment(database.Target));
             var started = DateTime.UtcNow;
             var runners = Enumerable.Range(0, Math.Max(1, parse.GetValue(workers)))
-                .Select(_ => new JobRunner(database, aggregator, jobOptions, exports: exports).RunUntilIdleAsync(ct));
+                .Select(_ => new JobRunner(database, JobHandlers.All(database, aggregator, exports), jobOptions).RunUntilIdleAsync(ct));
             var summaries = await Task.WhenAll(runners);
             Console.Out.WriteLine(
                 $"jobs: {summaries.Sum(s => s.Succeeded)} succeeded, {summaries.Sum(s => s.Retried)} retried, {summaries.Sum(s => s.Dead)} dead-lettered "

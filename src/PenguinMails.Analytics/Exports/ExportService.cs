@@ -98,7 +98,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
             control.EncryptionRequired, request.PdfPassword is not null, request.PdfPassword is null ? null : options.Cipher!.Seal(request.PdfPassword), now);
         if (status == "queued")
         {
-            await new JobQueue(database).EnqueueAsync(JobTypes.Export, requester.TenantId, JsonSerializer.Serialize(new { export_id = id }), connection, cancellationToken);
+            await new JobQueue(database).EnqueueAsync(JobTypes.Export, requester.TenantId, JsonSerializer.Serialize(new { export_id = id }), connection, cancellationToken: cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return (await FindRecordAsync(connection, id, cancellationToken))!;
@@ -159,7 +159,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         }
         if (approve)
         {
-            await new JobQueue(database).EnqueueAsync(JobTypes.Export, record.TenantId, JsonSerializer.Serialize(new { export_id = id }), connection, cancellationToken);
+            await new JobQueue(database).EnqueueAsync(JobTypes.Export, record.TenantId, JsonSerializer.Serialize(new { export_id = id }), connection, cancellationToken: cancellationToken);
         }
         await AdminAuditLog.WriteAsync(database, connection, new AdminAction(actor, approve ? "export.approve" : "export.reject", "analytics_exports", id, record.TenantId,
             OldValues: new { status = record.Status }, NewValues: new { status, note, report = record.Report, format = record.Format },

@@ -75,7 +75,7 @@ public sealed class DemoWorkspace(AnalyticsDatabase database)
                 throw new InvalidOperationException($"the demo workload had {ingested.Rejected} rejected lines: {ingested.Errors[0].Reason}");
             }
             await log.WriteLineAsync($"demo: ingested {ingested.Accepted:N0} lines; aggregating");
-            await new JobRunner(database, new Aggregator(database)).RunUntilIdleAsync(cancellationToken);
+            await new JobRunner(database, JobHandlers.All(database, new Aggregator(database))).RunUntilIdleAsync(cancellationToken);
             return ingested.Accepted;
         }
         finally

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using PenguinMails.Analytics.Ingestion.Records;
+using PenguinMails.Analytics.Jobs;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Ingestion;
@@ -161,8 +162,30 @@ public sealed class Ingestor
                 }
             }
         }
+        await EnqueueJobsAsync(connection, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return batch.ParsedLines - rejected;
+    }
+
+    // In the batch's transaction (an outbox): the fold of what it stored, one queued fold covering
+    // every batch before it runs; and the recompute of each tenant whose billing cycle day changed.
+    private async Task EnqueueJobsAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    {
+        var queue = new JobQueue(database);
+        var tenants = new List<string>();
+        await using (var command = connection.CreateCommand("SELECT tenant_id FROM stage_billing_changes ORDER BY tenant_id"))
+        await using (var rows = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                tenants.Add(rows.GetString(0));
+            }
+        }
+        foreach (var tenant in tenants)
+        {
+            await queue.EnqueueAsync(JobTypes.Recompute, tenant, connection: connection, deduplication: JobDeduplication.WhileQueued, cancellationToken: cancellationToken);
+        }
+        await queue.EnqueueAsync(JobTypes.Fold, null, connection: connection, deduplication: JobDeduplication.WhileQueued, cancellationToken: cancellationToken);
     }
 
     private static object?[] EntityRow(MergedEntity e) =>

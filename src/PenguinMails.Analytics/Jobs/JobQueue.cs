@@ -23,17 +23,22 @@ public sealed class JobQueue
         this.options = options ?? new JobOptions();
     }
 
-    /// <summary>Enqueues a job; with <paramref name="connection"/>, inside the caller's transaction (an outbox).</summary>
-    public async Task EnqueueAsync(string type, string? tenantId, string payloadJson = "{}", DbConnection? connection = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Enqueues a job, the one way into the queue; with <paramref name="connection"/>, inside the
+    /// caller's transaction (an outbox: the job commits with what it is about). False when
+    /// <paramref name="deduplication"/> found one like it waiting.
+    /// </summary>
+    public async Task<bool> EnqueueAsync(string type, string? tenantId, string payloadJson = "{}", DbConnection? connection = null,
+        JobDeduplication deduplication = JobDeduplication.None, CancellationToken cancellationToken = default)
     {
         var sql = database.Sql.Get(SqlFolder, "enqueue.sql");
+        object?[] parameters = [type, tenantId, payloadJson, options.MaxAttempts, (int)deduplication];
         if (connection is not null)
         {
-            await connection.ExecuteAsync(sql, cancellationToken, type, tenantId, payloadJson, options.MaxAttempts);
-            return;
+            return await connection.ExecuteAsync(sql, cancellationToken, parameters) == 1;
         }
         await using var own = await database.OpenPipelineConnectionAsync(cancellationToken);
-        await own.ExecuteAsync(sql, cancellationToken, type, tenantId, payloadJson, options.MaxAttempts);
+        return await own.ExecuteAsync(sql, cancellationToken, parameters) == 1;
     }
 
     /// <summary>Claims the next runnable job for <paramref name="owner"/>, or returns null when none is due.</summary>

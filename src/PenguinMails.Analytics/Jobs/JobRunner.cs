@@ -1,30 +1,27 @@
-using System.Globalization;
-using System.Text.Json;
-using PenguinMails.Analytics.Aggregation;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Jobs;
 
 /// <summary>
-/// Runs jobs from the queue: claims one, runs it while keeping its lease alive, and records the
-/// outcome. Several runners (threads or processes) share one queue without doing a job twice.
+/// Runs jobs from the queue: claims one, hands it to the <see cref="IJobHandler"/> of its type
+/// while keeping its lease alive, and records the outcome. Several runners (threads or processes)
+/// share one queue without doing a job twice.
 /// </summary>
 public sealed class JobRunner
 {
     private readonly AnalyticsDatabase database;
     private readonly JobQueue queue;
-    private readonly Aggregator aggregator;
+    private readonly Dictionary<string, IJobHandler> handlers;
     private readonly JobOptions options;
     private readonly string owner;
-    private readonly Exports.ExportService? exports;
     private long nextOrphanCheck; // Environment.TickCount64
 
-    /// <summary>A runner; <paramref name="exports"/> runs <c>export</c> jobs (without it they fail with a clear message).</summary>
-    public JobRunner(AnalyticsDatabase database, Aggregator aggregator, JobOptions? options = null, string? owner = null, Exports.ExportService? exports = null)
+    /// <summary>A runner of the jobs <paramref name="handlers"/> run (<c>JobHandlers.All</c>: every type); any other type fails.</summary>
+    public JobRunner(AnalyticsDatabase database, IEnumerable<IJobHandler> handlers, JobOptions? options = null, string? owner = null)
     {
-        this.exports = exports;
+        ArgumentNullException.ThrowIfNull(handlers);
         this.database = database ?? throw new ArgumentNullException(nameof(database));
-        this.aggregator = aggregator ?? throw new ArgumentNullException(nameof(aggregator));
+        this.handlers = handlers.SelectMany(h => h.JobTypes.Select(type => (type, h))).ToDictionary(p => p.type, p => p.h, StringComparer.Ordinal);
         this.options = options ?? new JobOptions();
         queue = new JobQueue(database, this.options);
         this.owner = owner ?? JobQueue.NewOwner();
@@ -160,84 +157,11 @@ public sealed class JobRunner
 
     private async Task RunAsync(Job job, CancellationToken cancellationToken)
     {
-        using var payload = JsonDocument.Parse(string.IsNullOrWhiteSpace(job.Payload) ? "{}" : job.Payload);
-        var root = payload.RootElement;
-        switch (job.Type)
-        {
-            case JobTypes.Fold:
-                await aggregator.FoldAsync(cancellationToken);
-                break;
-            case JobTypes.Recompute:
-                await aggregator.RecomputeAsync(new RecomputeScope(job.TenantId ?? OptionalString(root, "tenant_id"), OptionalDate(root, "from"), OptionalDate(root, "to")), cancellationToken);
-                break;
-            case JobTypes.DailyAggregate:
-            {
-                var date = RequiredDate(root, "date");
-                await aggregator.RecomputeAsync(new RecomputeScope(RequiredString(root, "tenant_id"), date, date.AddDays(1)), cancellationToken);
-                break;
-            }
-            case JobTypes.CampaignAggregate:
-            {
-                // A campaign's rows share billing periods with its tenant's other rows, so the
-                // tenant's periods holding that date are rebuilt (still one set-based pass).
-                var date = RequiredDate(root, "date");
-                var campaign = RequiredString(root, "campaign_id");
-                await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
-                var tenant = await connection.ScalarAsync<string>(
-                    "SELECT co.tenant_id FROM campaigns c JOIN companies co ON co.id = c.company_id WHERE c.id = $1", cancellationToken, campaign)
-                    ?? throw new AnalyticsException($"unknown campaign '{campaign}'");
-                await aggregator.RecomputeAsync(new RecomputeScope(tenant, date, date.AddDays(1)), cancellationToken);
-                break;
-            }
-            case JobTypes.Maintenance:
-            {
-                var options = new Maintenance.MaintenanceOptions();
-                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("retention_days", out var days) && days.TryGetInt32(out var retention) && retention > 0)
-                {
-                    options.Retention = TimeSpan.FromDays(retention);
-                }
-                await new Maintenance.Maintainer(database).RunAsync(options, cancellationToken);
-                break;
-            }
-            case JobTypes.Export:
-                await (exports ?? throw new AnalyticsException("this process cannot write exports (no export service)"))
-                    .RunAsync(RequiredString(root, "export_id"), cancellationToken);
-                break;
-            case JobTypes.BillingCalculate:
-                await aggregator.RecomputeAsync(new RecomputeScope(RequiredString(root, "tenant_id"), RequiredDate(root, "period_start"), RequiredDate(root, "period_end")), cancellationToken);
-                break;
-            default:
-                throw new AnalyticsException($"unknown job type '{job.Type}'");
-        }
+        var handler = handlers.GetValueOrDefault(job.Type) ?? throw new AnalyticsException(
+            job.Type == JobTypes.Export ? "this process cannot write exports (no export service)" : $"unknown job type '{job.Type}'");
+        using var payload = JobPayload.Parse(job.Payload);
+        await handler.RunAsync(job, payload, cancellationToken);
     }
-
-    private static string? OptionalString(JsonElement root, string name) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string RequiredString(JsonElement root, string name) =>
-        OptionalString(root, name) ?? throw new AnalyticsException($"the job payload needs \"{name}\"");
-
-    private static DateOnly? OptionalDate(JsonElement root, string name)
-    {
-        var text = OptionalString(root, name);
-        if (text is null)
-        {
-            return null;
-        }
-        // Dates, or timestamps whose UTC day is meant (period_start may come as either).
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp))
-        {
-            return DateOnly.FromDateTime(timestamp.UtcDateTime);
-        }
-        throw new AnalyticsException($"the job payload's \"{name}\" is not a date: \"{text}\"");
-    }
-
-    private static DateOnly RequiredDate(JsonElement root, string name) =>
-        OptionalDate(root, name) ?? throw new AnalyticsException($"the job payload needs \"{name}\"");
 
     private sealed class JobAbandonedException(string message) : Exception(message);
 }

@@ -37,10 +37,44 @@ public abstract class JobQueueConformanceTests : IAsyncLifetime
         await Pipeline.IngestAsync([Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);
         Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM analytics_jobs WHERE job_type = 'fold' AND status = 'queued'"));
 
-        var summary = await new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries).RunUntilIdleAsync(Ct);
+        var summary = await new JobRunner(Pipeline.Database, JobHandlers.All(Pipeline.Database, Pipeline.Aggregator), FastRetries).RunUntilIdleAsync(Ct);
 
         Assert.Equal(new JobRunSummary(1, 0, 0), summary);
         Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT sent FROM campaign_analytics"));
+    }
+
+    [Fact]
+    public async Task the_one_enqueue_path_deduplicates_as_asked_and_sets_the_attempt_limit()
+    {
+        var queue = new JobQueue(Pipeline.Database, new JobOptions { MaxAttempts = 7 });
+
+        Assert.True(await queue.EnqueueAsync(JobTypes.Maintenance, null, deduplication: JobDeduplication.WhileQueuedOrRunning, cancellationToken: Ct));
+        Assert.False(await queue.EnqueueAsync(JobTypes.Maintenance, null, deduplication: JobDeduplication.WhileQueuedOrRunning, cancellationToken: Ct));
+        var running = (await queue.ClaimAsync("worker", Ct))!;
+        Assert.Equal(7, running.MaxAttempts);
+        Assert.False(await queue.EnqueueAsync(JobTypes.Maintenance, null, deduplication: JobDeduplication.WhileQueuedOrRunning, cancellationToken: Ct));
+        Assert.True(await queue.EnqueueAsync(JobTypes.Maintenance, null, deduplication: JobDeduplication.WhileQueued, cancellationToken: Ct)); // only a running one
+        Assert.True(await queue.EnqueueAsync(JobTypes.Recompute, "t1", deduplication: JobDeduplication.WhileQueued, cancellationToken: Ct));
+        Assert.True(await queue.EnqueueAsync(JobTypes.Recompute, "t2", deduplication: JobDeduplication.WhileQueued, cancellationToken: Ct)); // another tenant
+        Assert.False(await queue.EnqueueAsync(JobTypes.Recompute, "t1", deduplication: JobDeduplication.WhileQueued, cancellationToken: Ct));
+        Assert.True(await queue.EnqueueAsync(JobTypes.Recompute, "t1", cancellationToken: Ct)); // None: always
+
+        Assert.Equal("maintenance:null:running:7,maintenance:null:queued:7,recompute:t1:queued:7,recompute:t2:queued:7,recompute:t1:queued:7",
+            await Pipeline.ScalarAsync<string>(
+                "SELECT STRING_AGG(job_type || ':' || COALESCE(tenant_id, 'null') || ':' || status || ':' || CAST(max_attempts AS TEXT), ',' ORDER BY id) FROM analytics_jobs"));
+    }
+
+    [Fact]
+    public async Task a_billing_cycle_change_enqueues_one_recompute_of_that_tenant_beside_the_fold()
+    {
+        await Pipeline.IngestAsync([.. Lines.Entities, Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);
+        await Pipeline.FoldAsync();
+        await Pipeline.ExecuteAsync("DELETE FROM analytics_jobs");
+
+        await Pipeline.IngestAsync(["""{"type":"tenant","id":"t1","billing_cycle_day":15}"""]);
+
+        Assert.Equal("fold:null,recompute:t1", await Pipeline.ScalarAsync<string>(
+            "SELECT STRING_AGG(job_type || ':' || COALESCE(tenant_id, 'null'), ',' ORDER BY job_type) FROM analytics_jobs WHERE status = 'queued'"));
     }
 
     [Fact]
@@ -80,7 +114,7 @@ public abstract class JobQueueConformanceTests : IAsyncLifetime
         Assert.Null(await queue.ClaimAsync("another-worker", Ct)); // leased: nobody else takes it
 
         await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
-        var summary = await new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries, owner: "survivor").RunUntilIdleAsync(Ct);
+        var summary = await new JobRunner(Pipeline.Database, JobHandlers.All(Pipeline.Database, Pipeline.Aggregator), FastRetries, owner: "survivor").RunUntilIdleAsync(Ct);
 
         Assert.Equal(1, summary.Succeeded);
         Assert.Equal("succeeded|2", await Pipeline.ScalarAsync<string>(
@@ -98,12 +132,12 @@ public abstract class JobQueueConformanceTests : IAsyncLifetime
         await Pipeline.IngestAsync([.. Lines.Entities, Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")]);
         using var stop = new CancellationTokenSource();
         await stop.CancelAsync(); // the worker is asked to stop as it starts the job
-        var runner = new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries, owner: "stopping");
+        var runner = new JobRunner(Pipeline.Database, JobHandlers.All(Pipeline.Database, Pipeline.Aggregator), FastRetries, owner: "stopping");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunClaimedAsync(runner, stop.Token));
 
         Assert.Equal("queued|0|", await Pipeline.ScalarAsync<string>("SELECT status || '|' || CAST(attempts AS TEXT) || '|' || COALESCE(lease_owner, '') FROM analytics_jobs"));
-        Assert.Equal(1, (await new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries).RunUntilIdleAsync(Ct)).Succeeded);
+        Assert.Equal(1, (await new JobRunner(Pipeline.Database, JobHandlers.All(Pipeline.Database, Pipeline.Aggregator), FastRetries).RunUntilIdleAsync(Ct)).Succeeded);
     }
 
     // Claims with a live token (so the job is taken), then runs it under the stopping one.
@@ -121,7 +155,7 @@ public abstract class JobQueueConformanceTests : IAsyncLifetime
         var queue = new JobQueue(Pipeline.Database, FastRetries);
         await queue.EnqueueAsync(JobTypes.DailyAggregate, "ghost", """{"date":"2026-03-02","tenant_id":"ghost"}""", cancellationToken: Ct);
 
-        var summary = await new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries).RunUntilIdleAsync(Ct);
+        var summary = await new JobRunner(Pipeline.Database, JobHandlers.All(Pipeline.Database, Pipeline.Aggregator), FastRetries).RunUntilIdleAsync(Ct);
 
         Assert.Equal(new JobRunSummary(0, 2, 1), summary);
         Assert.Equal("dead|3", await Pipeline.ScalarAsync<string>("SELECT status || '|' || CAST(attempts AS TEXT) FROM analytics_jobs"));
@@ -144,7 +178,7 @@ public abstract class JobQueueConformanceTests : IAsyncLifetime
         await queue.EnqueueAsync(JobTypes.BillingCalculate, "t1", """{"tenant_id":"t1","period_start":"2026-03-01T00:00:00Z","period_end":"2026-04-01T00:00:00Z"}""", cancellationToken: Ct);
         await queue.EnqueueAsync(JobTypes.Maintenance, null, """{"retention_days":3650}""", cancellationToken: Ct);
 
-        var runners = Enumerable.Range(0, 4).Select(i => new JobRunner(Pipeline.Database, Pipeline.Aggregator, FastRetries, owner: $"w{i}").RunUntilIdleAsync(Ct));
+        var runners = Enumerable.Range(0, 4).Select(i => new JobRunner(Pipeline.Database, JobHandlers.All(Pipeline.Database, Pipeline.Aggregator), FastRetries, owner: $"w{i}").RunUntilIdleAsync(Ct));
         var summaries = await Task.WhenAll(runners);
 
         Assert.Equal(16, summaries.Sum(s => s.Succeeded)); // 12 + 1 + 1 + maintenance + the ingest's fold

@@ -177,9 +177,9 @@ FROM stage_entities s
 WHERE s.entity_type IN ('campaign', 'mailbox', 'lead')
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
--- A tenant whose billing cycle day changed has new billing periods: recompute it.
-INSERT INTO analytics_jobs (job_type, tenant_id)
-SELECT DISTINCT 'recompute', s.id
+-- A tenant whose billing cycle day changed has new billing periods: Ingestor enqueues its recompute.
+INSERT INTO stage_billing_changes (tenant_id)
+SELECT DISTINCT s.id
 FROM stage_entities s
 JOIN billing_analytics b ON b.tenant_id = s.id
 WHERE s.entity_type = 'tenant' AND s.number IS NOT NULL
@@ -278,8 +278,3 @@ LEFT JOIN leads l ON l.id = s.lead_id
 WHERE NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line)
 ORDER BY s.line;
 
--- One queued fold is enough however many batches arrive before it runs.
-INSERT INTO analytics_jobs (job_type)
-SELECT 'fold'
-WHERE NOT EXISTS (SELECT 1 FROM analytics_jobs WHERE job_type = 'fold' AND status = 'queued')
-  AND (EXISTS (SELECT 1 FROM stage_events) OR EXISTS (SELECT 1 FROM stage_entities));

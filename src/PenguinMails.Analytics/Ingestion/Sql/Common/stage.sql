@@ -41,6 +41,10 @@ CREATE TEMP TABLE stage_rejections (
     field TEXT NOT NULL,
     reason TEXT NOT NULL
 );
+DROP TABLE IF EXISTS stage_billing_changes;
+CREATE TEMP TABLE stage_billing_changes (
+    tenant_id TEXT NOT NULL
+);
 DROP TABLE IF EXISTS ingest_scope;
 CREATE TEMP TABLE ingest_scope (
     tenant_id TEXT NOT NULL
