@@ -13,12 +13,20 @@ namespace PenguinMails.Analytics.Api.Auth;
 /// </summary>
 public static class AccessGate
 {
-    public static TBuilder Audited<TBuilder>(this TBuilder builder, string table, string queryType = "dashboard")
+    /// <summary>Rate-limits the endpoint's <paramref name="queryType"/> per tenant and audits every request as a read of <paramref name="table"/>.</summary>
+    public static TBuilder RateLimitedAndAudited<TBuilder>(this TBuilder builder, string table, string queryType = "dashboard")
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RateLimitedAndAudited(_ => table, queryType);
+
+    /// <summary>As above, with the table the request reads decided by the request (a series: its entity's rollup).</summary>
+    public static TBuilder RateLimitedAndAudited<TBuilder>(this TBuilder builder, Func<HttpContext, string> tableOf, string queryType = "dashboard")
         where TBuilder : IEndpointConventionBuilder
     {
+        ArgumentNullException.ThrowIfNull(tableOf);
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
+            var table = tableOf(http);
             var caller = Caller.Of(http);
             var audit = http.RequestServices.GetRequiredService<AccessAuditWriter>();
             var started = Stopwatch.GetTimestamp();

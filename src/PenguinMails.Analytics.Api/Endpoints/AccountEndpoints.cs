@@ -30,7 +30,7 @@ public static class AccountEndpoints
 
         app.MapGet("/v1/tenants", (HttpContext http, TimeProvider time) =>
             ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("tenants"), paged: false, _ => []))
-            .RequireApiKey(ReportEndpoints.Readers).Audited("tenants").Cached().Produces<OpenApiDescription.DataEnvelope>()
+            .RequireApiKey(ReportEndpoints.Readers).RateLimitedAndAudited("tenants").Cached().Produces<OpenApiDescription.DataEnvelope>()
             .WithSummary("The tenants the caller may see: its own, or every tenant for the platform admin.");
     }
 }

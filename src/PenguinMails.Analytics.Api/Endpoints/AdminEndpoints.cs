@@ -14,19 +14,19 @@ public static class AdminEndpoints
     {
         app.MapGet("/v1/admin/activity", (HttpContext http, TimeProvider time) =>
             ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("admin_activity"), paged: true, read => [read.From, read.To]))
-            .RequireApiKey().Audited("admin_audit_logs", queryType: "report").DescribedAsRead(paged: true)
+            .RequireApiKey().RateLimitedAndAudited("admin_audit_logs", queryType: "report").DescribedAsRead(paged: true)
             .WithSummary("The guide's administrative activity analysis for compliance (platform admin only).");
 
         app.MapGet("/v1/admin/audit-logs", (HttpContext http, TimeProvider time, string? admin_user_id, string? action, string? resource_type) =>
             ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("audit_logs"), paged: true,
                 read => [read.From, read.To, admin_user_id, action, resource_type]))
-            .RequireApiKey().Audited("admin_audit_logs", queryType: "report").DescribedAsRead(paged: true)
+            .RequireApiKey().RateLimitedAndAudited("admin_audit_logs", queryType: "report").DescribedAsRead(paged: true)
             .WithSummary("Administrative actions with old and new values, newest first (platform admin only).");
 
         app.MapGet("/v1/admin/system-events", (HttpContext http, TimeProvider time, string? event_type, string? severity) =>
             ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("system_events"), paged: true,
                 read => [read.From, read.To, event_type, severity]))
-            .RequireApiKey().Audited("admin_system_events", queryType: "report").DescribedAsRead(paged: true)
+            .RequireApiKey().RateLimitedAndAudited("admin_system_events", queryType: "report").DescribedAsRead(paged: true)
             .WithSummary("System events (alerts, sessions, dead letters, pool tuning, maintenance), unresolved first (platform admin only).");
 
         app.MapPost("/v1/admin/system-events/{id}/resolve", async (string id, HttpContext http, ResolveRequest? body) =>

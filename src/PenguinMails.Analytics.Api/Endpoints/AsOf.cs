@@ -1,10 +1,11 @@
+using PenguinMails.Analytics.Aggregation;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Api.Endpoints;
 
 /// <summary>
-/// The freshness of every read: when the aggregates last changed (a fold committed, or a
-/// recompute, archiving or anonymization). Events received before the fold began are in the
+/// The freshness of every read: when the aggregates last changed (<see cref="Aggregator.AsOfAsync"/>:
+/// a fold committed, or a recompute, archiving or anonymization). Events received before the fold began are in the
 /// numbers (unless still waiting for their email.sent). Read at most every half second, however
 /// many requests ask.
 /// </summary>
@@ -37,9 +38,7 @@ public sealed class AsOf(AnalyticsDatabase database)
 
     private async Task<DateTime?> RefreshAsync()
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(CancellationToken.None);
-        var value = await connection.ScalarAsync<DateTime?>("SELECT updated FROM pipeline_state WHERE name = 'fold_seq'", CancellationToken.None);
-        var utc = value is { } time ? StoredTime.AsUtc(time) : (DateTime?)null;
+        var utc = await Aggregator.AsOfAsync(database, CancellationToken.None);
         cached = (utc, Environment.TickCount64 + (long)CacheFor.TotalMilliseconds);
         return utc;
     }

@@ -27,7 +27,7 @@ public static class CampaignEndpoints
             return new DataResult(rows, await AsOf.ForRequestAsync(http), read.Limit, read.Offset);
         })
         .RequireApiKey(Readers)
-        .Audited("daily_campaign_stats").Cached().DescribedAsRead(paged: true)
+        .RateLimitedAndAudited("daily_campaign_stats").Cached().DescribedAsRead(paged: true)
         .WithSummary("Campaign performance over a date range: counters, delivery/open/click/reply/bounce rates and ranks.");
 
         app.MapGet("/v1/campaigns/{id}", async (string id, HttpContext http, TimeProvider time) =>
@@ -49,7 +49,7 @@ public static class CampaignEndpoints
             return new DataResult(rows.Rows.Count > 0 ? rows : campaign, await AsOf.ForRequestAsync(http));
         })
         .RequireApiKey(Readers)
-        .Audited("daily_campaign_stats").Cached().DescribedAsRead(paged: false)
+        .RateLimitedAndAudited("daily_campaign_stats").Cached().DescribedAsRead(paged: false)
         .WithSummary("One campaign's performance over a date range (404 for another tenant's campaign).");
     }
 
@@ -75,7 +75,7 @@ public static class CampaignEndpoints
             return new DataResult(rows, await AsOf.ForRequestAsync(http)) { Extra = new Dictionary<string, object> { ["comparisons"] = comparisons } };
         })
         .RequireApiKey(Readers)
-        .Audited("daily_step_stats").Cached().DescribedAsRead<OpenApiDescription.StepsEnvelope>(paged: false)
+        .RateLimitedAndAudited("daily_step_stats").Cached().DescribedAsRead<OpenApiDescription.StepsEnvelope>(paged: false)
         .WithSummary("Step funnel and A/B variant comparison with 95% Wilson intervals and two-proportion z-tests.");
     }
 

@@ -47,7 +47,7 @@ public static class ExportEndpoints
                 var record = await http.RequestServices.GetRequiredService<ExportService>().RequestAsync(requester, request, http.RequestAborted);
                 return Results.Json(record, statusCode: StatusCodes.Status202Accepted);
             });
-        }).RequireApiKey(ReportEndpoints.Readers).Audited("analytics_exports", queryType: "export")
+        }).RequireApiKey(ReportEndpoints.Readers).RateLimitedAndAudited("analytics_exports", queryType: "export")
           .Produces<ExportRecord>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
           .WithSummary("Requests an export (csv, json, xlsx, pdf) of any report, governed by the tenant's export controls.");
 
@@ -78,7 +78,7 @@ public static class ExportEndpoints
         {
             var (record, writeTo) = await http.RequestServices.GetRequiredService<ExportService>().OpenDownloadAsync(Caller.Of(http).Scope, id, http.RequestAborted);
             return (IResult)new FileResult(record, writeTo);
-        })).RequireApiKey(ReportEndpoints.Readers).Audited("analytics_exports", queryType: "export")
+        })).RequireApiKey(ReportEndpoints.Readers).RateLimitedAndAudited("analytics_exports", queryType: "export")
           .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound)
           .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone)
           .WithSummary("Downloads a ready export (decrypted); 410 once it has expired.");

@@ -75,7 +75,7 @@ public static class IngestEndpoints
         .Produces<IngestResponse>(StatusCodes.Status202Accepted)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-        .Audited("pending_events", queryType: "api")
+        .RateLimitedAndAudited("pending_events", queryType: "api")
         .WithSummary("Ingest NDJSON entity upserts and email events (gzip accepted).");
     }
 

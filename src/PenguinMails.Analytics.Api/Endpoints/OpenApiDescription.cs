@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
 
 namespace PenguinMails.Analytics.Api.Endpoints;

@@ -23,7 +23,7 @@ public static class ReportEndpoints
     {
         app.MapGet("/v1/mailboxes", (HttpContext http, TimeProvider time, string? company_id) =>
             ReadAsync(http, time, Named("mailbox_performance"), paged: true, read => [read.From, read.To, company_id, null]))
-            .RequireApiKey(Readers).Audited("daily_mailbox_stats").Cached().DescribedAsRead(paged: true).WithSummary("Mailbox performance, warmup status and health score; mailboxes needing attention first.");
+            .RequireApiKey(Readers).RateLimitedAndAudited("daily_mailbox_stats").Cached().DescribedAsRead(paged: true).WithSummary("Mailbox performance, warmup status and health score; mailboxes needing attention first.");
 
         app.MapGet("/v1/mailboxes/{id}", async (string id, HttpContext http, TimeProvider time) =>
         {
@@ -32,7 +32,7 @@ public static class ReportEndpoints
                 return NotFound("mailbox", id);
             }
             return await ReadAsync(http, time, Named("mailbox_performance"), paged: false, read => [read.From, read.To, null, id, 1, 0]);
-        }).RequireApiKey(Readers).Audited("daily_mailbox_stats").Cached().DescribedAsRead(paged: false).WithSummary("One mailbox's performance over a date range (404 for another tenant's mailbox).");
+        }).RequireApiKey(Readers).RateLimitedAndAudited("daily_mailbox_stats").Cached().DescribedAsRead(paged: false).WithSummary("One mailbox's performance over a date range (404 for another tenant's mailbox).");
 
         app.MapGet("/v1/leads", async (HttpContext http, TimeProvider time, string? campaign_id, string? search) =>
         {
@@ -50,22 +50,22 @@ public static class ReportEndpoints
             }
             return await ReadAsync(http, time, Named("lead_engagement"), paged: true,
                 read => [read.From, read.To, campaign_id, string.IsNullOrWhiteSpace(search) ? null : search.Trim()]);
-        }).RequireApiKey(Readers).Audited("lead_analytics").Cached().DescribedAsRead(paged: true)
+        }).RequireApiKey(Readers).RateLimitedAndAudited("lead_analytics").Cached().DescribedAsRead(paged: true)
             .DescribedParameter("campaign_id", "The campaign whose leads to show.", required: true)
             .DescribedParameter("search", "Only leads whose id or address contains this (case-insensitive, at most 200 characters).")
             .WithSummary("Lead engagement in one campaign (billing periods overlapping the range); search narrows to leads whose id or address contains it.");
 
         app.MapGet("/v1/warmup", (HttpContext http, TimeProvider time, string? company_id) =>
             ReadAsync(http, time, Named("warmup_progression"), paged: true, read => [read.From, read.To, company_id]))
-            .RequireApiKey(Readers).Audited("warmup_analytics").Cached().DescribedAsRead(paged: true).WithSummary("The guide's warmup progression analysis with its categories (Excellent, Good, Fair, Poor).");
+            .RequireApiKey(Readers).RateLimitedAndAudited("warmup_analytics").Cached().DescribedAsRead(paged: true).WithSummary("The guide's warmup progression analysis with its categories (Excellent, Good, Fair, Poor).");
 
         app.MapGet("/v1/usage", (HttpContext http, TimeProvider time) =>
             ReadAsync(http, time, Named("usage"), paged: true, read => [read.From, read.To], defaultDays: 365))
-            .RequireApiKey(Readers).Audited("billing_analytics").Cached().DescribedAsRead(paged: true, defaultDays: 365).WithSummary("Billing usage per period with month-over-month growth; all tenants for the admin.");
+            .RequireApiKey(Readers).RateLimitedAndAudited("billing_analytics").Cached().DescribedAsRead(paged: true, defaultDays: 365).WithSummary("Billing usage per period with month-over-month growth; all tenants for the admin.");
 
         app.MapGet("/v1/alerts", (HttpContext http, TimeProvider time) =>
             ReadAsync(http, time, Named("deliverability_alerts"), paged: true, read => [read.From, read.To]))
-            .RequireApiKey(Readers).Audited("admin_system_events").Cached().DescribedAsRead(paged: true)
+            .RequireApiKey(Readers).RateLimitedAndAudited("admin_system_events").Cached().DescribedAsRead(paged: true)
             .WithSummary("Deliverability alerts about the caller's own mailboxes and campaigns (bounce or complaint rate over its threshold), unresolved first.");
 
         app.MapGet("/v1/timeseries", async (HttpContext http, TimeProvider time, string? metric, string? entity, string? id) =>
@@ -94,7 +94,7 @@ public static class ReportEndpoints
             var result = await ReadAsync(http, time, (query, scope, values, ct) => query.ReadDailySeriesAsync(scope, entity, PoolTypes.Dashboard, ct, values),
                 paged: false, read => [read.From, read.To, id]);
             return metric is null || result is not DataResult data ? result : data.Only("day", metric);
-        }).RequireApiKey(Readers).Audited("daily_campaign_stats").Cached().DescribedAsRead(paged: false)
+        }).RequireApiKey(Readers).RateLimitedAndAudited(http => ScopedQuery.SeriesTable(http.Request.Query["entity"]) ?? "daily_campaign_stats").Cached().DescribedAsRead(paged: false)
             .DescribedParameter("entity", "What the series is of.", required: true, choices: [.. ScopedQuery.SeriesEntities], example: "tenant")
             .DescribedParameter("metric", "Only this counter or rate (default: every one).", choices: SeriesMetrics)
             .DescribedParameter("id", "The entity's id (optional for entity=tenant: the caller's tenant, every tenant for the platform admin).")

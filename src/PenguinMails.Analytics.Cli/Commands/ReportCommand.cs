@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using PenguinMails.Analytics.Api.Endpoints;
 using PenguinMails.Analytics.Cli.Output;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;

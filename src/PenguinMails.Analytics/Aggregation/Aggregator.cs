@@ -144,6 +144,18 @@ public sealed class Aggregator
     }
 
     /// <summary>
+    /// When the aggregates last changed (<c>as_of</c>): a fold committed, or a recompute, archiving
+    /// or anonymization (<see cref="MarkAggregatesChangedAsync"/>); null before the first fold.
+    /// </summary>
+    public static async Task<DateTime?> AsOfAsync(AnalyticsDatabase database, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        var value = await connection.ScalarAsync<DateTime?>("SELECT updated FROM pipeline_state WHERE name = 'fold_seq'", cancellationToken);
+        return value is { } time ? StoredTime.AsUtc(time) : null;
+    }
+
+    /// <summary>
     /// Marks, in the caller's transaction, that aggregates changed outside a fold (a recompute,
     /// archiving, anonymization): it moves <c>as_of</c>, which is what read caches key on.
     /// </summary>

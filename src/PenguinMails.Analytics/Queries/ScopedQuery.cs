@@ -28,6 +28,9 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
     /// <summary>The entities that have a daily series.</summary>
     public static IReadOnlyCollection<string> SeriesEntities => DailyRollups.Keys;
 
+    /// <summary>The rollup table a series of <paramref name="entity"/> reads, or null for no such entity.</summary>
+    public static string? SeriesTable(string? entity) => entity is not null && DailyRollups.TryGetValue(entity, out var rollup) ? rollup.Rollup : null;
+
     /// <summary>Runs the named query <c>Queries/Sql/*/NAME.sql</c>; its <c>$1</c> is the scope's tenant filter.</summary>
     public Task<ScopedRows> ReadAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters) =>
         ReadSqlAsync(scope, database.Sql.Get(SqlFolder, name + ".sql"), poolType, parameters, cancellationToken);

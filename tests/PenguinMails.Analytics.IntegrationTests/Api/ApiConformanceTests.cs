@@ -402,8 +402,15 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"/v1/campaigns?company_id=c{i}", keys["a-viewer"])).StatusCode);
         }
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "/v1/campaigns/nope", keys["b-viewer"])).StatusCode);
+        // A series is audited as a read of its own entity's rollup.
+        foreach (var entity in new[] { "tenant", "mailbox", "step" })
+        {
+            await SendAsync(HttpMethod.Get, $"/v1/timeseries?entity={entity}&id=t1", keys["admin"]);
+        }
 
         await app!.StopAsync(Ct);
+        Assert.Equal("daily_mailbox_stats,daily_step_stats,daily_tenant_stats", await Pipeline.ScalarAsync<string>(
+            "SELECT STRING_AGG(table_accessed, ',' ORDER BY table_accessed) FROM analytics_access_audit WHERE CAST(filters_applied AS TEXT) LIKE '%entity%'"));
 
         var viewerId = keys["a-viewer"].Split('_')[1];
         Assert.Equal(25L, await Pipeline.ScalarAsync<long>(

@@ -1,7 +1,6 @@
 using System.Globalization;
-using PenguinMails.Analytics.Queries;
 
-namespace PenguinMails.Analytics.Api.Endpoints;
+namespace PenguinMails.Analytics.Queries;
 
 /// <summary>Adds rates with confidence intervals to step rows and compares the variants of each step number.</summary>
 public static class StepComparison
