@@ -74,7 +74,7 @@ internal static class ApiBenchmark
 
             if (BenchArgs.Option(args, "--duckdb-threads") is { } threads && database.Engine == StorageEngine.DuckDb)
             {
-                await using var connection = await database.OpenPipelineConnectionAsync();
+                await using var connection = await database.OpenCrossTenantConnectionAsync();
                 await connection.ExecuteAsync($"SET threads = {int.Parse(threads, CultureInfo.InvariantCulture)}", CancellationToken.None);
                 Console.WriteLine($"DuckDB threads = {threads}");
             }
@@ -148,7 +148,7 @@ internal static class ApiBenchmark
 
     private static async Task<long> CountAsync(AnalyticsDatabase database, string sql)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync();
+        await using var connection = await database.OpenCrossTenantConnectionAsync();
         return await connection.ScalarAsync<long>(sql, CancellationToken.None);
     }
 }

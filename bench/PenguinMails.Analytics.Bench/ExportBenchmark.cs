@@ -42,7 +42,7 @@ internal static class ExportBenchmark
             await new Aggregator(database).FoldAsync();
             Console.WriteLine($"{"ingest + fold",-24} {load.Elapsed.TotalSeconds,8:N1} s");
 
-            await using (var connection = await database.OpenPipelineConnectionAsync())
+            await using (var connection = await database.OpenCrossTenantConnectionAsync())
             {
                 await connection.ExecuteAsync(
                     "INSERT INTO analytics_export_controls (tenant_id, export_type, max_rows, requires_approval, encryption_required) VALUES "
@@ -56,7 +56,7 @@ internal static class ExportBenchmark
             {
                 foreach (var limit in new[] { rows / 10, rows })
                 {
-                    await using (var connection = await database.OpenPipelineConnectionAsync())
+                    await using (var connection = await database.OpenCrossTenantConnectionAsync())
                     {
                         await connection.ExecuteAsync("UPDATE analytics_export_controls SET max_rows = $1 WHERE export_type = $2", CancellationToken.None, limit, format);
                     }

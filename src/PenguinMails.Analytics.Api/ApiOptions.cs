@@ -54,6 +54,6 @@ public sealed class ApiOptions
     /// <summary>How long a successful read is served from memory (see <see cref="Endpoints.ResponseCache"/>); zero turns it off.</summary>
     public TimeSpan ResponseCacheFor { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Tests only: reads without the query layer's tenant predicate (see <see cref="Queries.TenantScope"/>).</summary>
+    /// <summary>Tests only: reads without the query layer's tenant predicate (see <see cref="Storage.TenantScope"/>).</summary>
     internal bool WithoutQueryLayerFilter { get; set; }
 }

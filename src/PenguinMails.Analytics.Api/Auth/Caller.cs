@@ -1,6 +1,6 @@
 using PenguinMails.Analytics.Auditing;
-using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
+using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Api.Auth;
 

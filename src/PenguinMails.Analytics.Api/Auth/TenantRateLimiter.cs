@@ -46,7 +46,7 @@ public sealed class TenantRateLimiter(AnalyticsDatabase database, ApiOptions opt
             return cached.Limits;
         }
         var found = new List<(int, int)>();
-        await using (var connection = await database.OpenPipelineConnectionAsync(cancellationToken))
+        await using (var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken))
         await using (var command = connection.CreateCommand(
             "SELECT max_queries, COALESCE(time_window_seconds, 3600) FROM analytics_rate_limits WHERE tenant_id = $1 AND query_type = $2 AND is_active",
             tenant, queryType))

@@ -2,6 +2,7 @@ using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
+using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Api.Endpoints;
 

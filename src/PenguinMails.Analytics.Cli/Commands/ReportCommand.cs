@@ -3,6 +3,7 @@ using System.Globalization;
 using PenguinMails.Analytics.Cli.Output;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;
+using PenguinMails.Analytics.Storage;
 using PenguinMails.Analytics.Storage.Migrations;
 
 namespace PenguinMails.Analytics.Cli.Commands;

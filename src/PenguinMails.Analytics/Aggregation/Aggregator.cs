@@ -58,7 +58,7 @@ public sealed class Aggregator
     {
         try
         {
-            await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+            await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
             return await FoldTransactionAsync(connection, probe: null, cancellationToken);
         }
         catch (Exception e) when (database.IsRefusedData(e))
@@ -150,7 +150,7 @@ public sealed class Aggregator
     public static async Task<DateTime?> AsOfAsync(AnalyticsDatabase database, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         var value = await connection.ScalarAsync<DateTime?>("SELECT updated FROM pipeline_state WHERE name = 'fold_seq'", cancellationToken);
         return value is { } time ? StoredTime.AsUtc(time) : null;
     }
@@ -181,7 +181,7 @@ public sealed class Aggregator
             throw new AnalyticsException($"The recompute range is empty: --from {from:yyyy-MM-dd} must be before --to {to:yyyy-MM-dd} (to is exclusive).");
         }
 
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
 

@@ -36,7 +36,7 @@ public sealed class RecomputeJobHandler(AnalyticsDatabase database, Aggregator a
                 // tenant's periods holding that date are rebuilt (still one set-based pass).
                 var date = payload.RequiredDate("date");
                 var campaign = payload.RequiredString("campaign_id");
-                await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+                await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
                 var tenant = await connection.ScalarAsync<string>(database.Sql.Get("Aggregation/Sql", "campaign_tenant.sql"), cancellationToken, campaign)
                     ?? throw new AnalyticsException($"unknown campaign '{campaign}'");
                 return new RecomputeScope(tenant, date, date.AddDays(1));

@@ -24,7 +24,7 @@ internal sealed class RefusedRecordIsolator(Aggregator aggregator, AnalyticsData
     /// <summary>Dead-letters the refused record; returns 1, or 0 when no single record explains the failure.</summary>
     public async Task<long> IsolateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         var lastSeq = await connection.ScalarAsync<long>("SELECT value FROM pipeline_state WHERE name = 'fold_seq'", cancellationToken);
         var maxSeq = await connection.ScalarAsync<long?>("SELECT MAX(seq) FROM pending_events", cancellationToken) ?? 0;
         await connection.ExecuteAsync("DROP TABLE IF EXISTS fold_probe_order", cancellationToken);

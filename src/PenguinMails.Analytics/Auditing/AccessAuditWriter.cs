@@ -96,7 +96,7 @@ public sealed class AccessAuditWriter(AnalyticsDatabase database)
             parameters.AddRange([e.UserId, e.TenantId, e.QueryType, e.TableAccessed, e.FiltersJson, e.RowsReturned, e.DurationMs,
                 e.IpAddress, e.UserAgent, e.Success, e.FailureReason, e.Created]);
         }
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(sql.ToString(), cancellationToken, [.. parameters]);
         Written += batch.Count;
     }

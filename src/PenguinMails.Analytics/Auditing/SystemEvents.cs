@@ -28,7 +28,7 @@ public sealed class SystemEvents(AnalyticsDatabase database, TimeProvider? time 
     public async Task<long> EnsureSessionAsync(string keyId, string tenantId, string role, string? ip, string? userAgent, TimeSpan window, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         var open = await connection.ScalarAsync<long?>(
             "SELECT MAX(expires) FROM admin_system_events WHERE event_type = 'session' AND admin_user_id = $1 AND is_active AND expires > $2",
             cancellationToken, keyId, now);
@@ -53,7 +53,7 @@ public sealed class SystemEvents(AnalyticsDatabase database, TimeProvider? time 
     public async Task<int> CloseExpiredSessionsAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(
             "UPDATE admin_system_events SET is_active = FALSE, resolved = $2, resolution = 'expired' "
             + "WHERE event_type = 'session' AND is_active AND expires <= $1",
@@ -64,7 +64,7 @@ public sealed class SystemEvents(AnalyticsDatabase database, TimeProvider? time 
     public async Task<Resolution> ResolveAsync(long id, string? note, AdminActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         string? tenant = null, eventType = null;
         DateTime? resolved = null;

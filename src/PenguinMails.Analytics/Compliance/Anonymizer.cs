@@ -61,7 +61,7 @@ public sealed class Anonymizer(AnalyticsDatabase database, PseudonymKey key)
         ArgumentNullException.ThrowIfNull(actor);
         var started = Stopwatch.GetTimestamp();
         var subject = leadId is null ? key.Pseudonym("tenant", tenantId) : key.Pseudonym("lead", leadId);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var gate = await database.LockAsync(connection, "aggregate", cancellationToken);
 

@@ -16,7 +16,7 @@ public sealed record ExportControl(bool Allowed, int MaxRows, bool RequiresAppro
     public static async Task<ExportControl> LoadAsync(AnalyticsDatabase database, string tenantId, string format, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand(
             """
             SELECT export_type, COALESCE(max_rows, 10000), COALESCE(requires_approval, FALSE), COALESCE(auto_expires_hours, 24),

@@ -86,7 +86,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         var watermark = control.WatermarkRequired ? new Watermark(requester.TenantId, requester.KeyId, now, id).Text : null;
         var status = control.RequiresApproval ? "pending_approval" : "queued";
         var parameters = JsonSerializer.Serialize(new StoredParameters(request.Parameters, requester.ReadsAllTenants, control.AutoExpiresHours), Json);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
             """
@@ -108,7 +108,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
     public async Task<ExportRecord?> GetAsync(TenantScope scope, string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         var record = await FindRecordAsync(connection, id, cancellationToken);
         return record is not null && (scope.IsAdmin || record.TenantId == scope.TenantId) ? record : null;
     }
@@ -117,7 +117,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
     public async Task<IReadOnlyList<ExportRecord>> ListAsync(TenantScope scope, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand(
             $"SELECT {ExportRecord.Columns} FROM analytics_exports WHERE CAST($1 AS TEXT) IS NULL OR tenant_id = CAST($1 AS TEXT) ORDER BY requested DESC, id LIMIT $2",
             scope.IsAdmin ? null : scope.TenantId, limit);
@@ -147,7 +147,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
             throw new ExportRefusedException(ExportRefusal.NotAllowed, "An export cannot be approved or rejected by the key that requested it.");
         }
         var status = approve ? "queued" : "rejected";
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var changed = await connection.ExecuteAsync(
             "UPDATE analytics_exports SET status = $2, decided_by = $3, decided = $4, decision_note = $5, password_sealed = CASE WHEN $2 = 'rejected' THEN NULL ELSE password_sealed END "
@@ -177,7 +177,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         bool encrypted;
         DateTime requested;
         string requestedBy;
-        await using (var connection = await database.OpenPipelineConnectionAsync(cancellationToken))
+        await using (var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken))
         {
             await using var command = connection.CreateCommand(
                 "SELECT tenant_id, report, format, CAST(parameters AS TEXT), max_rows, watermark, password_sealed, encrypted, requested, requested_by, status FROM analytics_exports WHERE id = $1", id);
@@ -215,7 +215,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
                 rows = await WriteFormatAsync(format, result, output, report, watermark, password, maxRows, cancellationToken);
             }
             var now = clock.GetUtcNow().UtcDateTime;
-            await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+            await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
             await connection.ExecuteAsync(
                 "UPDATE analytics_exports SET status = 'ready', rows_exported = $2, file_bytes = $3, file_path = $4, completed = $5, expires = $6, password_sealed = NULL, error = NULL WHERE id = $1",
                 cancellationToken, id, rows, new FileInfo(path).Length, path, now, now.AddHours(stored.ExpiresHours));
@@ -250,7 +250,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
             throw new ExportRefusedException(ExportRefusal.Conflict, $"Export {id} is {record.Status.Replace('_', ' ')}{(record.Error is null ? "" : $": {record.Error}")}; it can be downloaded once it is ready.");
         }
         string path;
-        await using (var connection = await database.OpenPipelineConnectionAsync(cancellationToken))
+        await using (var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken))
         {
             // Counted and located in one statement.
             path = await connection.ScalarAsync<string>("UPDATE analytics_exports SET downloads = downloads + 1 WHERE id = $1 RETURNING file_path", cancellationToken, id)
@@ -274,7 +274,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
     public async Task<int> SweepExpiredAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         var paths = new List<(string Id, string? Path)>();
         await using (var command = connection.CreateCommand("SELECT id, file_path FROM analytics_exports WHERE status = 'ready' AND expires <= $1", now))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -298,7 +298,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
     /// <summary>An <c>analytics_access_audit</c> row for a request or download made outside the API (the CLI).</summary>
     public async Task AuditAccessAsync(string keyOrUser, string tenantId, string what, long? rows, bool success, string? reason, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(
             "INSERT INTO analytics_access_audit (user_id, tenant_id, query_type, table_accessed, filters_applied, rows_returned, success, failure_reason, user_agent) "
             + "VALUES ($1, $2, 'export', 'analytics_exports', CAST($3 AS JSON), $4, $5, $6, 'penguin-analytics cli')",
@@ -346,7 +346,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
 
     private async Task SetStatusAsync(string id, string status, string? error, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await connection.ExecuteAsync("UPDATE analytics_exports SET status = $2, error = $3 WHERE id = $1", cancellationToken, id, status, error);
     }
 

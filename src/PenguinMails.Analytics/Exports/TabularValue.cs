@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using PenguinMails.Analytics.Queries;
 
 namespace PenguinMails.Analytics.Exports;
 

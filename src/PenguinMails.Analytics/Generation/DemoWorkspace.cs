@@ -45,7 +45,7 @@ public sealed class DemoWorkspace(AnalyticsDatabase database)
 
     private async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         return await connection.ScalarAsync<long>("SELECT COUNT(*) FROM tenants", cancellationToken) == 0;
     }
 

@@ -127,7 +127,7 @@ public sealed class Ingestor
         {
             return 0;
         }
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "stage.sql"), cancellationToken);
         if (options.TenantId is not null)

@@ -37,14 +37,14 @@ public sealed class JobQueue
         {
             return await connection.ExecuteAsync(sql, cancellationToken, parameters) == 1;
         }
-        await using var own = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var own = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         return await own.ExecuteAsync(sql, cancellationToken, parameters) == 1;
     }
 
     /// <summary>Claims the next runnable job for <paramref name="owner"/>, or returns null when none is due.</summary>
     public async Task<Job?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var gate = await database.LockForJobClaimAsync(connection, cancellationToken);
         Job? job = null;
@@ -65,7 +65,7 @@ public sealed class JobQueue
     public async Task CompleteAsync(Job job, string owner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(database.Sql.Get(SqlFolder, "complete.sql"), cancellationToken, job.Id, owner);
     }
 
@@ -74,7 +74,7 @@ public sealed class JobQueue
     {
         ArgumentNullException.ThrowIfNull(job);
         var backoff = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, options.RetryBaseDelay.Ticks << Math.Min(job.Attempt - 1, 20)));
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var status = await connection.ScalarAsync<string>(database.Sql.Get(SqlFolder, "fail.sql"), cancellationToken, job.Id, owner, Milliseconds(backoff), error);
         var dead = status == "dead";
@@ -91,7 +91,7 @@ public sealed class JobQueue
     public async Task<bool> ReleaseAsync(Job job, string owner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(database.Sql.Get(SqlFolder, "release.sql"), cancellationToken, job.Id, owner) == 1;
     }
 
@@ -99,7 +99,7 @@ public sealed class JobQueue
     public async Task ExtendLeaseAsync(Job job, string owner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(database.Sql.Get(SqlFolder, "extend_lease.sql"), cancellationToken, job.Id, owner, Milliseconds(options.Lease));
     }
 
@@ -109,7 +109,7 @@ public sealed class JobQueue
     /// </summary>
     public async Task<int> ExpireOrphanedLeasesAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         var orphans = new List<(long Id, string Owner)>();
         await using (var command = connection.CreateCommand(database.Sql.Get(SqlFolder, "running_owners.sql")))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -157,7 +157,7 @@ public sealed class JobQueue
     /// <summary>Jobs queued or running (including those waiting for a retry or a lease to expire).</summary>
     public async Task<long> OutstandingAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         return await connection.ScalarAsync<long>(database.Sql.Get(SqlFolder, "outstanding.sql"), cancellationToken);
     }
 

@@ -31,7 +31,7 @@ public sealed class Maintainer(AnalyticsDatabase database, TimeProvider? time = 
         var archived = new Dictionary<string, long>(StringComparer.Ordinal);
         int partitions;
 
-        await using (var connection = await database.OpenPipelineConnectionAsync(cancellationToken))
+        await using (var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using var gate = await database.LockAsync(connection, "aggregate", cancellationToken);
@@ -56,7 +56,7 @@ public sealed class Maintainer(AnalyticsDatabase database, TimeProvider? time = 
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await using (var connection = await database.OpenPipelineConnectionAsync(cancellationToken))
+        await using (var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken))
         {
             await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "statistics.sql"), cancellationToken);
             if (database.Engine == StorageEngine.DuckDb)

@@ -21,7 +21,7 @@ public static class PoolTuner
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(pools);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         foreach (var sample in pools.All.Select(p => p.TakeSample()))
         {
             await connection.ExecuteAsync(
@@ -41,7 +41,7 @@ public static class PoolTuner
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(pools);
         var changes = new List<string>();
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         double avgDuration, avgConcurrent;
         long timeouts, peakConcurrent;

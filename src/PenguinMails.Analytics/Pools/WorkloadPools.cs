@@ -31,7 +31,7 @@ public sealed class WorkloadPools(AnalyticsDatabase database) : IDisposable
     public async Task<IReadOnlyList<string>> ReloadAsync(CancellationToken cancellationToken = default)
     {
         var changed = new List<string>();
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand(
             "SELECT pool_type, max_connections, COALESCE(acquire_timeout_seconds, connection_timeout_seconds, 60), COALESCE(query_timeout_seconds, 30) "
             + "FROM analytics_connection_pools WHERE is_active");

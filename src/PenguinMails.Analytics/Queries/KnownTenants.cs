@@ -13,7 +13,7 @@ public static class KnownTenants
     public static async Task RequireAsync(AnalyticsDatabase database, string tenantId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await RequireAsync(connection, tenantId, cancellationToken);
     }
 

@@ -134,7 +134,7 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
     // json columns come as text on both engines and are marked so that JSON output nests them.
     private static object Normalize(object value, string typeName, string column) => value switch
     {
-        string json when JsonColumns.Contains(column) || typeName.StartsWith("json", StringComparison.OrdinalIgnoreCase) => new Exports.JsonText(json),
+        string json when JsonColumns.Contains(column) || typeName.StartsWith("json", StringComparison.OrdinalIgnoreCase) => new JsonText(json),
         DateTime time when typeName.Equals("TimestampTz", StringComparison.OrdinalIgnoreCase) || time.Kind == DateTimeKind.Unspecified && typeName.Contains("tz", StringComparison.OrdinalIgnoreCase)
             => DateTime.SpecifyKind(time, DateTimeKind.Utc),
         System.Numerics.BigInteger big => (long)big,

@@ -29,7 +29,7 @@ public sealed class ApiKeyStore(AnalyticsDatabase database, TimeSpan? cacheFor =
         ArgumentNullException.ThrowIfNull(actor);
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
             "INSERT INTO api_keys (id, key_hash, tenant_id, role, name) VALUES ($1, $2, $3, $4, $5)",
@@ -45,7 +45,7 @@ public sealed class ApiKeyStore(AnalyticsDatabase database, TimeSpan? cacheFor =
     /// <summary>Keys of one tenant, or of all tenants, newest first.</summary>
     public async Task<IReadOnlyList<ApiKey>> ListAsync(string? tenantId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand(
             $"SELECT {Columns} FROM api_keys WHERE CAST($1 AS TEXT) IS NULL OR tenant_id = CAST($1 AS TEXT) ORDER BY created DESC, id",
             tenantId);
@@ -60,7 +60,7 @@ public sealed class ApiKeyStore(AnalyticsDatabase database, TimeSpan? cacheFor =
     {
         ArgumentNullException.ThrowIfNull(actor);
         cache.Clear();
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var key = await FindAsync(connection, id, cancellationToken);
         if (key is null || key.Revoked is not null
@@ -93,7 +93,7 @@ public sealed class ApiKeyStore(AnalyticsDatabase database, TimeSpan? cacheFor =
             return null;
         }
         // One query: the row and its hash; the hash is compared here, in constant time.
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand($"SELECT {Columns}, key_hash FROM api_keys WHERE id = $1 AND revoked IS NULL", parts[0]);
         string? stored = null;
         var key = (await ReadAsync(command, cancellationToken, reader => stored = reader.GetString(7))).FirstOrDefault();

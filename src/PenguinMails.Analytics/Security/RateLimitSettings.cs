@@ -19,7 +19,7 @@ public sealed class RateLimitSettings(AnalyticsDatabase database)
 
     public async Task<IReadOnlyList<RateLimit>> ListAsync(string? tenantId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand(
             "SELECT tenant_id, query_type, max_queries, COALESCE(time_window_seconds, 3600), COALESCE(is_active, TRUE) FROM analytics_rate_limits "
             + "WHERE CAST($1 AS TEXT) IS NULL OR tenant_id = CAST($1 AS TEXT) ORDER BY tenant_id, query_type, time_window_seconds", tenantId);
@@ -46,7 +46,7 @@ public sealed class RateLimitSettings(AnalyticsDatabase database)
         {
             throw new AnalyticsException($"A limit needs at least 1 query per window of at least 1 second, got {limit.MaxQueries} per {limit.WindowSeconds} s.");
         }
-        await using var connection = await database.OpenPipelineConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The value before, read in the change's transaction: the audit row says what it replaced.
         RateLimit? old = null;

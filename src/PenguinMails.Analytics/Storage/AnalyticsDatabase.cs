@@ -55,7 +55,7 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     /// Opens a connection for the pipeline (ingest, aggregation, jobs), which works across tenants:
     /// on PostgreSQL it carries the admin context that row-level security admits.
     /// </summary>
-    public virtual ValueTask<DbConnection> OpenPipelineConnectionAsync(CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<DbConnection> OpenCrossTenantConnectionAsync(CancellationToken cancellationToken = default) =>
         OpenConnectionAsync(cancellationToken);
 
     /// <summary>
@@ -80,7 +80,7 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     /// round trip with the query. The reader ends with the connection.
     /// </summary>
     internal abstract Task<DbDataReader> ExecuteScopedReaderAsync(
-        DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken);
+        DbConnection connection, TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken);
 
     /// <summary>Held while a job is claimed: nothing on PostgreSQL (SKIP LOCKED), an in-process lock on DuckDB.</summary>
     internal abstract Task<IAsyncDisposable> LockForJobClaimAsync(DbConnection connection, CancellationToken cancellationToken);

@@ -44,7 +44,7 @@ public sealed class CommandLineErrorTests : IAsyncLifetime
     private async Task<long> CountAsync(string sql)
     {
         await using var database = await testDatabase!.OpenAsync();
-        await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
         return await connection.ScalarAsync<long>(sql, Ct);
     }
 

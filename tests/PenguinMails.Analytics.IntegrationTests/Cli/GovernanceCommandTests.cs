@@ -51,7 +51,7 @@ public abstract class GovernanceCommandTests : IAsyncLifetime
     private async Task<T?> ScalarAsync<T>(string sql)
     {
         await using var database = await testDatabase!.OpenAsync();
-        await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
         return await connection.ScalarAsync<T>(sql, Ct);
     }
 

@@ -240,7 +240,7 @@ public abstract class PipelineCommandTests : IAsyncLifetime
     private async Task<long> CountAsync(string sql)
     {
         await using var database = await testDatabase!.OpenAsync();
-        await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
         return await connection.ScalarAsync<long>(sql, Ct);
     }
 }

@@ -301,7 +301,7 @@ public sealed class PostgresSqlCommandTests : SqlCommandTests
     public async Task sql_runs_as_the_products_admin_role_and_sees_every_tenant()
     {
         await using (var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(Db), TestContext.Current.CancellationToken))
-        await using (var connection = await database.OpenPipelineConnectionAsync(TestContext.Current.CancellationToken))
+        await using (var connection = await database.OpenCrossTenantConnectionAsync(TestContext.Current.CancellationToken))
         {
             await connection.ExecuteAsync("INSERT INTO tenants (id) VALUES ('ta'), ('tb')", TestContext.Current.CancellationToken);
         }

@@ -52,7 +52,7 @@ public abstract class AnonymizationConformanceTests : IAsyncLifetime
             "INSERT INTO admin_system_events (event_type, severity, message, details, tenant_id, ip_address) VALUES "
             + "('deliverability_alert', 'warning', 'mailbox t1-c1-m1: bounce rate 9.00% is over 5.00%', CAST($1 AS JSON), 't1', '10.9.8.7')",
             """{"entity_id":"t1-c1-m1"}""");
-        await using var connection = await Pipeline.Database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await Pipeline.Database.OpenCrossTenantConnectionAsync(Ct);
         await AdminAuditLog.WriteAsync(Pipeline.Database, connection, new AdminAction(new AdminActor("key:ops", "10.9.8.7", "secret-agent/1.0"),
             "api_key.create", "api_key", "k1", "t1", NewValues: new { tenant_id = "t1", name = "t1 reporting" }), Ct);
     }
@@ -126,7 +126,7 @@ public abstract class AnonymizationConformanceTests : IAsyncLifetime
     private async Task<Dictionary<(string Table, string Id), string>> CountedAsync()
     {
         var numbers = new Dictionary<(string, string), string>();
-        await using var connection = await Pipeline.Database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await Pipeline.Database.OpenCrossTenantConnectionAsync(Ct);
         foreach (var (table, column, _, sums) in Counted)
         {
             await using var command = connection.CreateCommand($"SELECT {column}, {sums} FROM {table} GROUP BY {column}");
@@ -158,7 +158,7 @@ public abstract class AnonymizationConformanceTests : IAsyncLifetime
             "SELECT h.event_id FROM mailbox_health_snapshots h JOIN companies c ON c.id = h.company_id WHERE c.tenant_id = 't1'",
         ];
         var values = new HashSet<string>(StringComparer.Ordinal) { "10.9.8.7", "secret-agent/1.0" };
-        await using var connection = await Pipeline.Database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await Pipeline.Database.OpenCrossTenantConnectionAsync(Ct);
         foreach (var sql in queries)
         {
             await using var command = connection.CreateCommand(sql);
@@ -174,7 +174,7 @@ public abstract class AnonymizationConformanceTests : IAsyncLifetime
     /// <summary>"table.column: value" for every stored text equal to an original, or quoting one, or naming the tenant's id prefix.</summary>
     private async Task<List<string>> FindAnywhereAsync(HashSet<string> originals)
     {
-        await using var connection = await Pipeline.Database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await Pipeline.Database.OpenCrossTenantConnectionAsync(Ct);
         await connection.ExecuteAsync("DROP TABLE IF EXISTS search_originals", Ct);
         await connection.ExecuteAsync("CREATE TEMP TABLE search_originals (v TEXT)", Ct);
         foreach (var chunk in originals.Chunk(500))

@@ -77,14 +77,14 @@ public abstract class MaintenanceConformanceTests : IAsyncLifetime
         Assert.True(rows > 0);
 
         // The maintainer's own refresh, held open in its transaction (with a change to pick up)...
-        await using var refresher = await Pipeline.Database.OpenPipelineConnectionAsync(Ct);
+        await using var refresher = await Pipeline.Database.OpenCrossTenantConnectionAsync(Ct);
         await using var transaction = await refresher.BeginTransactionAsync(Ct);
         await refresher.ExecuteAsync("UPDATE campaign_analytics SET sent = sent + 1", Ct);
         await refresher.RunScriptAsync(Pipeline.Database.Sql.Statements("Maintenance/Sql", "refresh.sql"), Ct);
 
         // ...does not stop a reader (a plain REFRESH would block it until the commit): it sees the
         // summary as it was, at once.
-        await using var reader = await Pipeline.Database.OpenPipelineConnectionAsync(Ct);
+        await using var reader = await Pipeline.Database.OpenCrossTenantConnectionAsync(Ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         Assert.Equal(rows, await reader.ScalarAsync<long>("SELECT COUNT(*) FROM campaign_performance_summary", timeout.Token));

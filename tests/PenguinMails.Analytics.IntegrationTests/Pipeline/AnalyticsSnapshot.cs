@@ -39,7 +39,7 @@ public static class AnalyticsSnapshot
     private static async Task<Dictionary<string, List<string>>> ReadAsync(AnalyticsDatabase database, bool attributes)
     {
         var result = new Dictionary<string, List<string>>();
-        await using var connection = await database.OpenPipelineConnectionAsync(TestContext.Current.CancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(TestContext.Current.CancellationToken);
         foreach (var (table, countersSql, attributesSql) in Queries)
         {
             var sql = attributes && attributesSql.Length > 0

@@ -52,13 +52,13 @@ public sealed class PipelineFixture : IAsyncDisposable
 
     public async Task<T?> ScalarAsync<T>(string sql, params object?[] parameters)
     {
-        await using var connection = await Database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await Database.OpenCrossTenantConnectionAsync(Ct);
         return await connection.ScalarAsync<T>(sql, Ct, parameters);
     }
 
     public async Task ExecuteAsync(string sql, params object?[] parameters)
     {
-        await using var connection = await Database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await Database.OpenCrossTenantConnectionAsync(Ct);
         await connection.ExecuteAsync(sql, Ct, parameters);
     }
 

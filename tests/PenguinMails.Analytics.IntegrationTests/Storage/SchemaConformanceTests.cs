@@ -75,7 +75,7 @@ public abstract class SchemaConformanceTests : IAsyncLifetime
     public async Task every_table_and_column_of_the_guide_exists()
     {
         await using var database = await MigratedAsync();
-        await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
 
         foreach (var (table, columns) in GuideSchema.Tables)
         {
@@ -95,7 +95,7 @@ public abstract class SchemaConformanceTests : IAsyncLifetime
     public async Task warmup_analytics_has_a_snapshot_date_for_its_daily_grain()
     {
         await using var database = await MigratedAsync();
-        await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
 
         Assert.Contains("snapshot_date", await ColumnsAsync(connection, "warmup_analytics"));
     }
@@ -104,7 +104,7 @@ public abstract class SchemaConformanceTests : IAsyncLifetime
     public async Task connection_pools_are_seeded_with_the_guides_four_rows()
     {
         await using var database = await MigratedAsync();
-        await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
         await using var command = connection.CreateCommand(
             """
             SELECT pool_type, min_connections, max_connections, connection_timeout_seconds,
@@ -127,7 +127,7 @@ public abstract class SchemaConformanceTests : IAsyncLifetime
     {
         await using var database = await MigratedAsync();
         var migrator = new SchemaMigrator(database);
-        await using (var connection = await database.OpenPipelineConnectionAsync(Ct))
+        await using (var connection = await database.OpenCrossTenantConnectionAsync(Ct))
         {
             await connection.ExecuteAsync("INSERT INTO analytics_schema_migrations (version, name) VALUES (999, 'from_the_future')", Ct);
         }
@@ -144,7 +144,7 @@ public abstract class SchemaConformanceTests : IAsyncLifetime
     public async Task billing_periods_are_unique_per_tenant()
     {
         await using var database = await MigratedAsync();
-        await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
         const string insert = "INSERT INTO billing_analytics (tenant_id, period_start, period_end, emails_sent) "
             + "VALUES ('t1', TIMESTAMPTZ '2026-01-01 00:00:00+00', TIMESTAMPTZ '2026-02-01 00:00:00+00', $1)";
         await connection.ExecuteAsync(insert, Ct, 1);
@@ -171,7 +171,7 @@ public abstract class SchemaConformanceTests : IAsyncLifetime
     // The schema version plus the row count of every table the seed writes: equal before and after a no-op.
     private static async Task<string> SnapshotAsync(AnalyticsDatabase database)
     {
-        await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
         var version = await connection.ScalarAsync<long>("SELECT count(*) FROM analytics_schema_migrations", Ct);
         var pools = await connection.ScalarAsync<long>("SELECT count(*) FROM analytics_connection_pools", Ct);
         var tables = await connection.ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()", Ct);
@@ -209,7 +209,7 @@ public sealed class PostgresSchemaConformanceTests : SchemaConformanceTests
         public async Task a_unique_key_makes_a_recompute_overwrite_instead_of_duplicating(string table, string insert, string key)
         {
             await using var database = await MigratedAsync();
-            await using var connection = await database.OpenPipelineConnectionAsync(Ct);
+            await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
             const string counter = "sent";
             await connection.ExecuteAsync(insert, Ct, 1);
 

@@ -156,7 +156,7 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
     }
 
     internal override async Task<DbDataReader> ExecuteScopedReaderAsync(
-        DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken)
+        DbConnection connection, TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
         // No row-level security here: the query's own tenant predicates are the wall (DESIGN.md).
         // The timeout is applied by the caller's cancellation token.

@@ -82,7 +82,7 @@ public sealed class PostgresDatabase : AnalyticsDatabase
     }
 
     /// <inheritdoc />
-    public override async ValueTask<DbConnection> OpenPipelineConnectionAsync(CancellationToken cancellationToken = default)
+    public override async ValueTask<DbConnection> OpenCrossTenantConnectionAsync(CancellationToken cancellationToken = default)
     {
         var connection = await OpenConnectionAsync(cancellationToken);
         // Session-level: Npgsql resets session state when the connection goes back to the pool.
@@ -121,7 +121,7 @@ public sealed class PostgresDatabase : AnalyticsDatabase
     }
 
     internal override async Task<DbDataReader> ExecuteScopedReaderAsync(
-        DbConnection connection, Queries.TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken)
+        DbConnection connection, TenantScope scope, TimeSpan timeout, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
         var npgsql = (NpgsqlConnection)connection;
         // BEGIN is sent with the batch: one round trip for the transaction, the context and the query.

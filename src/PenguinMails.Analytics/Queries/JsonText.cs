@@ -1,4 +1,4 @@
-namespace PenguinMails.Analytics.Exports;
+namespace PenguinMails.Analytics.Queries;
 
 /// <summary>
 /// The text of a json/jsonb column: written into JSON output as the value it holds (an object

@@ -1,4 +1,4 @@
-namespace PenguinMails.Analytics.Queries;
+namespace PenguinMails.Analytics.Storage;
 
 /// <summary>
 /// Whose data a read may see: one tenant, or every tenant for the platform admin. Every tenant
