@@ -40,7 +40,7 @@ internal sealed class IngestBatch
                 }
                 return null;
             case TenantRecord t:
-                return Merge("tenant", t.Id, null, t.Line, m => m with { Name = t.Name ?? m.Name, Number = t.BillingCycleDay ?? m.Number });
+                return Merge("tenant", t.Id, null, t.Line, m => m with { Name = t.Name ?? m.Name, BillingCycleDay = t.BillingCycleDay ?? m.BillingCycleDay });
             case CompanyRecord c:
                 return Merge("company", c.Id, c.TenantId, c.Line, m => m with { Name = c.Name ?? m.Name });
             case CampaignRecord c:
@@ -50,12 +50,12 @@ internal sealed class IngestBatch
                     StartedAt = c.StartedAt ?? m.StartedAt, CompletedAt = c.CompletedAt ?? m.CompletedAt,
                 });
             case SequenceStepRecord s:
-                return Merge("sequence_step", s.Id, s.CampaignId, s.Line, m => m with { Number = s.StepNumber ?? m.Number, Variant = s.Variant ?? m.Variant });
+                return Merge("sequence_step", s.Id, s.CampaignId, s.Line, m => m with { StepNumber = s.StepNumber ?? m.StepNumber, Variant = s.Variant ?? m.Variant });
             case MailboxRecord b:
                 return Merge("mailbox", b.Id, b.CompanyId, b.Line, m => m with
                 {
                     Address = b.Address ?? m.Address, Domain = b.Domain ?? m.Domain,
-                    WarmupStatus = b.WarmupStatus ?? m.WarmupStatus, Number = b.CurrentVolume ?? m.Number,
+                    WarmupStatus = b.WarmupStatus ?? m.WarmupStatus, CurrentVolume = b.CurrentVolume ?? m.CurrentVolume,
                 });
             case LeadRecord l:
                 return Merge("lead", l.Id, l.CompanyId, l.Line, m => m with { Address = l.Address ?? m.Address, Status = l.Status ?? m.Status });
@@ -120,7 +120,14 @@ internal sealed record EntityFields
 
     public string? WarmupStatus { get; init; }
 
-    public int? Number { get; init; }
+    /// <summary>A tenant's billing cycle day.</summary>
+    public int? BillingCycleDay { get; init; }
+
+    /// <summary>A sequence step's number.</summary>
+    public int? StepNumber { get; init; }
+
+    /// <summary>A mailbox's current daily volume.</summary>
+    public int? CurrentVolume { get; init; }
 
     public DateTime? StartedAt { get; init; }
 

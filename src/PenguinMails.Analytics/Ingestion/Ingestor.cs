@@ -17,7 +17,7 @@ public sealed class Ingestor
     private const string SqlFolder = "Ingestion/Sql";
 
     private static readonly string[] EntityColumns =
-        ["line", "entity_type", "id", "parent_id", "name", "status", "address", "domain", "warmup_status", "number", "started_at", "completed_at", "variant"];
+        ["line", "entity_type", "id", "parent_id", "name", "status", "address", "domain", "warmup_status", "billing_cycle_day", "step_number", "current_volume", "started_at", "completed_at", "variant"];
 
     private static readonly string[] EventColumns =
         ["line", "kind", "event_id", "email_id", "occurred_at", "bounce_type", "campaign_id", "step_id", "mailbox_id", "lead_id",
@@ -191,7 +191,7 @@ public sealed class Ingestor
     private static object?[] EntityRow(MergedEntity e) =>
     [
         (long)e.Index, e.Type, e.Id, e.ParentId, e.Fields.Name, e.Fields.Status, e.Fields.Address, e.Fields.Domain,
-        e.Fields.WarmupStatus, e.Fields.Number, e.Fields.StartedAt, e.Fields.CompletedAt, e.Fields.Variant,
+        e.Fields.WarmupStatus, e.Fields.BillingCycleDay, e.Fields.StepNumber, e.Fields.CurrentVolume, e.Fields.StartedAt, e.Fields.CompletedAt, e.Fields.Variant,
     ];
 
     private static object?[] EventRow(EmailEventRecord e) =>

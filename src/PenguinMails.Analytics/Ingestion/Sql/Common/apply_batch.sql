@@ -13,14 +13,14 @@ WHERE s.entity_type = 'tenant' AND s.id <> k.tenant_id;
 -- Tenants have no parent.
 UPDATE tenants SET
     name = COALESCE(s.name, tenants.name),
-    billing_cycle_day = COALESCE(s.number, tenants.billing_cycle_day),
+    billing_cycle_day = COALESCE(s.billing_cycle_day, tenants.billing_cycle_day),
     updated = NOW()
 FROM stage_entities s
 WHERE s.entity_type = 'tenant' AND s.id = tenants.id
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 INSERT INTO tenants (id, name, billing_cycle_day)
-SELECT s.id, s.name, COALESCE(s.number, 1)
+SELECT s.id, s.name, COALESCE(s.billing_cycle_day, 1)
 FROM stage_entities s
 WHERE s.entity_type = 'tenant' AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = s.id)
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
@@ -108,14 +108,14 @@ UPDATE mailboxes SET
     address = COALESCE(s.address, mailboxes.address),
     domain = COALESCE(s.domain, mailboxes.domain),
     warmup_status = COALESCE(s.warmup_status, mailboxes.warmup_status),
-    current_volume = COALESCE(s.number, mailboxes.current_volume),
+    current_volume = COALESCE(s.current_volume, mailboxes.current_volume),
     updated = NOW()
 FROM stage_entities s
 WHERE s.entity_type = 'mailbox' AND s.id = mailboxes.id
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 INSERT INTO mailboxes (id, company_id, address, domain, warmup_status, current_volume)
-SELECT s.id, s.parent_id, s.address, s.domain, s.warmup_status, s.number
+SELECT s.id, s.parent_id, s.address, s.domain, s.warmup_status, s.current_volume
 FROM stage_entities s
 WHERE s.entity_type = 'mailbox'
   AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m.id = s.id)
@@ -155,7 +155,7 @@ LEFT JOIN sequence_steps st ON st.id = s.id
 WHERE s.entity_type = 'sequence_step' AND (c.id IS NULL OR st.campaign_id <> s.parent_id);
 
 UPDATE sequence_steps SET
-    step_number = COALESCE(s.number, sequence_steps.step_number),
+    step_number = COALESCE(s.step_number, sequence_steps.step_number),
     variant = COALESCE(s.variant, sequence_steps.variant),
     updated = NOW()
 FROM stage_entities s
@@ -163,7 +163,7 @@ WHERE s.entity_type = 'sequence_step' AND s.id = sequence_steps.id
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 INSERT INTO sequence_steps (id, campaign_id, company_id, step_number, variant)
-SELECT s.id, s.parent_id, c.company_id, s.number, s.variant
+SELECT s.id, s.parent_id, c.company_id, s.step_number, s.variant
 FROM stage_entities s
 JOIN campaigns c ON c.id = s.parent_id
 WHERE s.entity_type = 'sequence_step'
@@ -182,8 +182,8 @@ INSERT INTO stage_billing_changes (tenant_id)
 SELECT DISTINCT s.id
 FROM stage_entities s
 JOIN billing_analytics b ON b.tenant_id = s.id
-WHERE s.entity_type = 'tenant' AND s.number IS NOT NULL
-  AND CAST(EXTRACT(DAY FROM b.period_start AT TIME ZONE 'UTC') AS INTEGER) <> s.number;
+WHERE s.entity_type = 'tenant' AND s.billing_cycle_day IS NOT NULL
+  AND CAST(EXTRACT(DAY FROM b.period_start AT TIME ZONE 'UTC') AS INTEGER) <> s.billing_cycle_day;
 
 -- email.sent to a campaign: campaign, step of that campaign, mailbox and lead of its company.
 INSERT INTO stage_rejections (source, line, field, reason)

@@ -11,7 +11,9 @@ CREATE TEMP TABLE stage_entities (
     address TEXT,
     domain TEXT,
     warmup_status TEXT,
-    number INTEGER,
+    billing_cycle_day INTEGER,
+    step_number INTEGER,
+    current_volume INTEGER,
     started_at TIMESTAMPTZ,
     completed_at TIMESTAMPTZ,
     variant TEXT
