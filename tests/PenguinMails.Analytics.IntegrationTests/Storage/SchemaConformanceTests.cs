@@ -169,6 +169,30 @@ public abstract class SchemaConformanceTests : IAsyncLifetime
     }
 
     // The schema version plus the row count of every table the seed writes: equal before and after a no-op.
+    [Fact]
+    public async Task penguin_kind_names_the_stored_event_kinds_as_the_code_does()
+    {
+        await using var database = await TestDatabase.OpenAsync();
+        await new SchemaMigrator(database).MigrateAsync(Ct);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
+        var contract = new Dictionary<string, Ingestion.EmailEventKind>
+        {
+            ["email.sent"] = Ingestion.EmailEventKind.Sent, ["email.delivered"] = Ingestion.EmailEventKind.Delivered,
+            ["email.opened"] = Ingestion.EmailEventKind.Opened, ["email.clicked"] = Ingestion.EmailEventKind.Clicked,
+            ["email.replied"] = Ingestion.EmailEventKind.Replied, ["email.bounced"] = Ingestion.EmailEventKind.Bounced,
+            ["email.unsubscribed"] = Ingestion.EmailEventKind.Unsubscribed, ["email.spam_complaint"] = Ingestion.EmailEventKind.SpamComplaint,
+            ["mailbox.health"] = Ingestion.EmailEventKind.MailboxHealth,
+        };
+        Assert.Equal(Enum.GetValues<Ingestion.EmailEventKind>().Length, contract.Count);
+
+        foreach (var (type, kind) in contract)
+        {
+            Assert.Equal((short)kind, await connection.ScalarAsync<short>("SELECT penguin_kind(CAST($1 AS TEXT))", Ct, type));
+            Assert.Equal(type, await connection.ScalarAsync<string>("SELECT penguin_event_type(penguin_kind(CAST($1 AS TEXT)))", Ct, type));
+        }
+        Assert.Null(await connection.ScalarAsync<short?>("SELECT penguin_kind('email.nosuch')", Ct));
+    }
+
     private static async Task<string> SnapshotAsync(AnalyticsDatabase database)
     {
         await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);

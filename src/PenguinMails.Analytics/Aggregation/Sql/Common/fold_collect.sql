@@ -21,7 +21,7 @@ SELECT x.email_id, x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.ma
 FROM (
     SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.tenant_key, b.email_id ORDER BY b.seq) AS rn
     FROM fold_batch b
-    WHERE b.kind = 0
+    WHERE b.kind = penguin_kind('email.sent')
 ) x
 WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email_id AND e.tenant_key = x.tenant_key);
 
@@ -50,7 +50,7 @@ CREATE TEMP TABLE fold_ambiguous AS
 SELECT b.seq, b.kind, b.event_id, b.email_id, b.occurred_at, b.bounce_type, b.received
 FROM fold_batch b
 JOIN shared_email_ids s ON s.email_id = b.email_id
-WHERE b.tenant_key IS NULL AND b.kind BETWEEN 1 AND 7;
+WHERE b.tenant_key IS NULL AND b.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint');
 
 DELETE FROM fold_batch WHERE seq IN (SELECT seq FROM fold_ambiguous);
 
@@ -60,24 +60,24 @@ DROP TABLE IF EXISTS fold_events;
 CREATE TEMP TABLE fold_events AS
 SELECT b.tenant_key, b.email_id,
        MAX(b.is_new) AS is_new,
-       MIN(CASE WHEN b.kind = 1 THEN b.occurred_at END) AS delivered_at,
-       MIN(CASE WHEN b.kind = 2 THEN b.occurred_at END) AS opened_at,
-       MIN(CASE WHEN b.kind = 3 THEN b.occurred_at END) AS clicked_at,
-       MIN(CASE WHEN b.kind = 4 THEN b.occurred_at END) AS replied_at,
-       MIN(CASE WHEN b.kind = 5 THEN b.occurred_at END) AS bounced_at,
-       MIN(CASE WHEN b.kind = 5 THEN b.bounce_type END) AS bounce_type,
-       MIN(CASE WHEN b.kind = 6 THEN b.occurred_at END) AS unsubscribed_at,
-       MIN(CASE WHEN b.kind = 7 THEN b.occurred_at END) AS complained_at
+       MIN(CASE WHEN b.kind = penguin_kind('email.delivered') THEN b.occurred_at END) AS delivered_at,
+       MIN(CASE WHEN b.kind = penguin_kind('email.opened') THEN b.occurred_at END) AS opened_at,
+       MIN(CASE WHEN b.kind = penguin_kind('email.clicked') THEN b.occurred_at END) AS clicked_at,
+       MIN(CASE WHEN b.kind = penguin_kind('email.replied') THEN b.occurred_at END) AS replied_at,
+       MIN(CASE WHEN b.kind = penguin_kind('email.bounced') THEN b.occurred_at END) AS bounced_at,
+       MIN(CASE WHEN b.kind = penguin_kind('email.bounced') THEN b.bounce_type END) AS bounce_type,
+       MIN(CASE WHEN b.kind = penguin_kind('email.unsubscribed') THEN b.occurred_at END) AS unsubscribed_at,
+       MIN(CASE WHEN b.kind = penguin_kind('email.spam_complaint') THEN b.occurred_at END) AS complained_at
 FROM (
     -- Two plain joins rather than an OR, so that PostgreSQL plans semi-joins, not sub-plans.
     SELECT n.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new
     FROM fold_batch b JOIN fold_new n ON n.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = n.tenant_key)
-    WHERE b.kind BETWEEN 1 AND 7
+    WHERE b.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint')
     UNION ALL
     SELECT e.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 0
     FROM fold_batch b
     JOIN emails e ON e.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = e.tenant_key)
-    WHERE b.kind BETWEEN 1 AND 7
+    WHERE b.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint')
 ) b
 GROUP BY b.tenant_key, b.email_id;
 
@@ -143,7 +143,7 @@ SELECT x.event_id, x.tenant_key, m.company_id, m.id AS mailbox_id, x.occurred_at
 FROM (
     SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.event_id ORDER BY b.seq) AS rn
     FROM fold_batch b
-    WHERE b.kind = 8
+    WHERE b.kind = penguin_kind('mailbox.health')
 ) x
 JOIN mailboxes m ON m.mailbox_key = x.mailbox_key
 WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM mailbox_health_snapshots s WHERE s.event_id = x.event_id);

@@ -4,11 +4,11 @@
 DROP TABLE IF EXISTS fold_applied;
 CREATE TEMP TABLE fold_applied AS
 SELECT b.seq FROM fold_batch b
-WHERE b.kind IN (0, 8)
+WHERE b.kind IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
 UNION ALL
 SELECT b.seq FROM fold_batch b
 JOIN fold_events ev ON ev.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = ev.tenant_key)
-WHERE b.kind BETWEEN 1 AND 7;
+WHERE b.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint');
 
 ANALYZE fold_applied;
 

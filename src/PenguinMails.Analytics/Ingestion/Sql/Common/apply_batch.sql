@@ -208,7 +208,7 @@ FROM (
     LEFT JOIN sequence_steps st ON st.id = s.step_id
     LEFT JOIN mailboxes m ON m.id = s.mailbox_id
     LEFT JOIN leads l ON l.id = s.lead_id
-    WHERE s.kind = 0 AND NOT s.is_warmup
+    WHERE s.kind = penguin_kind('email.sent') AND NOT s.is_warmup
 ) x
 WHERE x.field IS NOT NULL;
 
@@ -222,7 +222,7 @@ SELECT 'event', s.line, 'tenant_id',
 FROM stage_events s
 LEFT JOIN tenants t ON t.id = s.tenant_id
 LEFT JOIN ingest_scope k ON k.tenant_id <> s.tenant_id
-LEFT JOIN mailboxes m ON m.id = s.mailbox_id AND s.kind IN (0, 8)
+LEFT JOIN mailboxes m ON m.id = s.mailbox_id AND s.kind IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
 LEFT JOIN companies co ON co.id = m.company_id
 WHERE s.tenant_id IS NOT NULL
   AND (t.id IS NULL OR k.tenant_id IS NOT NULL OR co.tenant_id <> s.tenant_id)
@@ -235,7 +235,7 @@ INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'event', s.line, 'email_id', 'email id ''' || s.email_id || ''' is used by more than one tenant: name the tenant with tenant_id'
 FROM stage_events s
 JOIN shared_email_ids x ON x.email_id = s.email_id
-WHERE s.kind BETWEEN 1 AND 7 AND s.tenant_id IS NULL
+WHERE s.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint') AND s.tenant_id IS NULL
   AND NOT EXISTS (SELECT 1 FROM ingest_scope)
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line);
 
@@ -246,14 +246,14 @@ FROM stage_events s
 JOIN mailboxes m ON m.id = s.mailbox_id
 JOIN companies co ON co.id = m.company_id
 CROSS JOIN ingest_scope k
-WHERE s.kind IN (0, 8) AND co.tenant_id <> k.tenant_id
+WHERE s.kind IN (penguin_kind('email.sent'), penguin_kind('mailbox.health')) AND co.tenant_id <> k.tenant_id
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line);
 
 -- Warmup email.sent and mailbox.health need a known mailbox.
 INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'event', s.line, 'mailbox_id', 'unknown mailbox ''' || s.mailbox_id || ''''
 FROM stage_events s
-WHERE (s.kind = 8 OR (s.kind = 0 AND s.is_warmup))
+WHERE (s.kind = penguin_kind('mailbox.health') OR (s.kind = penguin_kind('email.sent') AND s.is_warmup))
   AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m.id = s.mailbox_id);
 
 -- Accepted events, references resolved to surrogate keys, in input order.
