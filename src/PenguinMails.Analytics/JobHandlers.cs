@@ -19,6 +19,6 @@ public static class JobHandlers
         new FoldJobHandler(aggregator),
         new RecomputeJobHandler(database, aggregator),
         new MaintenanceJobHandler(database),
-        .. exports is null ? Array.Empty<IJobHandler>() : [new ExportJobHandler(exports)],
+        new ExportJobHandler(exports),
     ];
 }

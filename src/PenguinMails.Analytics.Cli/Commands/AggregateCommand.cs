@@ -36,22 +36,18 @@ public static class AggregateCommand
             {
                 throw new AnalyticsException("--tenant, --from and --to choose what --recompute rebuilds; add --recompute.");
             }
-            // Checked before the queued work runs: a typo must not cost a whole fold first.
-            var scope = parse.GetValue(recompute)
-                ? new RecomputeScope(parse.GetValue(tenant), parse.GetValue(from), parse.GetValue(to))
-                : null;
-            if (scope is { From: { } first, To: { } last } && first >= last)
-            {
-                throw new AnalyticsException($"The recompute range is empty: --from {first:yyyy-MM-dd} must be before --to {last:yyyy-MM-dd} (to is exclusive).");
-            }
-            if (scope?.TenantId is { } recomputed)
-            {
-                await KnownTenants.RequireAsync(database, recomputed, ct);
-            }
             // One line per committed fold transaction on stderr: progress for long runs.
             var foldProgress = new SynchronousProgress<FoldResult>(f => Console.Error.WriteLine(
                 $"folded {f.EventsRead:N0} events ({f.NewEmails:N0} new emails, {f.StillPending:N0} waiting for their email.sent, {f.DeadLettered:N0} dead-lettered)"));
             var aggregator = new Aggregator(database, new AggregationOptions { MaxEventsPerFold = Math.Max(1, parse.GetValue(foldSize)) }, progress: foldProgress);
+            var scope = parse.GetValue(recompute)
+                ? new RecomputeScope(parse.GetValue(tenant), parse.GetValue(from), parse.GetValue(to))
+                : null;
+            if (scope is not null)
+            {
+                // Before the queued work runs: a typo must not cost a whole fold first.
+                await aggregator.CheckScopeAsync(scope, ct);
+            }
             var jobOptions = new JobOptions { Lease = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(lease))) };
             // Export jobs queued by serve are written here too, into the same folder with the same key.
             var exports = new ExportService(database, new ScopedQuery(database, await WorkloadPools.LoadAsync(database, ct)), ExportOptions.FromEnvironment(database.Target));

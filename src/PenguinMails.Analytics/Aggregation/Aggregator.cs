@@ -172,23 +172,37 @@ public sealed class Aggregator
         return (Value(0), Value(1), Value(2));
     }
 
-    /// <summary>Rebuilds every analytics row in <paramref name="scope"/> from the raw store, in one transaction.</summary>
-    public async Task RecomputeAsync(RecomputeScope scope, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Refuses a recompute nobody can mean — an empty range, a tenant that does not exist — before
+    /// anything runs (<c>aggregate --recompute</c> asks before it runs the queued work).
+    /// </summary>
+    public async Task CheckScopeAsync(RecomputeScope scope, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
+        await CheckScopeAsync(connection, scope, cancellationToken);
+    }
+
+    private static async Task CheckScopeAsync(System.Data.Common.DbConnection connection, RecomputeScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         if (scope.From is { } from && scope.To is { } to && from >= to)
         {
             throw new AnalyticsException($"The recompute range is empty: --from {from:yyyy-MM-dd} must be before --to {to:yyyy-MM-dd} (to is exclusive).");
         }
-
-        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
-
         if (scope.TenantId is { } tenant)
         {
             await KnownTenants.RequireAsync(connection, tenant, cancellationToken);
         }
+    }
+
+    /// <summary>Rebuilds every analytics row in <paramref name="scope"/> from the raw store, in one transaction.</summary>
+    public async Task RecomputeAsync(RecomputeScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
+        await CheckScopeAsync(connection, scope, cancellationToken);
         await connection.ExecuteAsync("DROP TABLE IF EXISTS recompute_params", cancellationToken);
         await connection.ExecuteAsync("CREATE TEMP TABLE recompute_params (tenant_id TEXT, from_day DATE, to_day DATE)", cancellationToken);
         await connection.ExecuteAsync("INSERT INTO recompute_params VALUES ($1, $2, $3)", cancellationToken,

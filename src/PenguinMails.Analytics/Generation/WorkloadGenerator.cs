@@ -37,7 +37,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         var tenants = Math.Max(1, options.Tenants);
         long campaignEmails = 0, warmupEmails = 0;
         var statusUpdates = new List<(string Id, string CompanyId)>();
-        var leadUpdates = new List<Company>();
+        var allCompanies = new List<Company>();
 
         for (var t = 1; t <= tenants; t++)
         {
@@ -53,7 +53,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
                 campaignEmails += sent;
                 warmupEmails += warmup;
                 statusUpdates.AddRange(company.Campaigns.Where(_ => random.NextDouble() < 0.3).Select(k => (k.Id, company.Id)));
-                leadUpdates.Add(company);
+                allCompanies.Add(company);
             }
         }
 
@@ -67,7 +67,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         {
             await writer.Begin("campaign").Str("id", id).Str("company_id", companyId).Str("status", "completed").EndAsync(cancellationToken);
         }
-        foreach (var company in leadUpdates)
+        foreach (var company in allCompanies)
         {
             for (var l = 0; l < company.Leads; l++)
             {

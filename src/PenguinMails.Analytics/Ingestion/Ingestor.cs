@@ -162,20 +162,22 @@ public sealed class Ingestor
                 }
             }
         }
-        await EnqueueJobsAsync(connection, cancellationToken);
+        await EnqueueJobsAsync(connection, batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return batch.ParsedLines - rejected;
     }
 
     // In the batch's transaction (an outbox): the fold of what it stored, one queued fold covering
-    // every batch before it runs; and the recompute of each tenant whose billing cycle day changed.
-    private async Task EnqueueJobsAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    // every batch before it runs; and the recompute of each tenant whose billing cycle day changed
+    // (rare: looked up only when the batch names a billing cycle day, one job per such tenant).
+    private async Task EnqueueJobsAsync(System.Data.Common.DbConnection connection, IngestBatch batch, CancellationToken cancellationToken)
     {
         var queue = new JobQueue(database);
         var tenants = new List<string>();
-        await using (var command = connection.CreateCommand("SELECT tenant_id FROM stage_billing_changes ORDER BY tenant_id"))
-        await using (var rows = await command.ExecuteReaderAsync(cancellationToken))
+        if (batch.Entities.Any(e => e.Type == "tenant" && e.Fields.BillingCycleDay is not null))
         {
+            await using var command = connection.CreateCommand("SELECT tenant_id FROM stage_billing_changes ORDER BY tenant_id");
+            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
             while (await rows.ReadAsync(cancellationToken))
             {
                 tenants.Add(rows.GetString(0));

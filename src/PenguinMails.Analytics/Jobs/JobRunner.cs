@@ -157,8 +157,7 @@ public sealed class JobRunner
 
     private async Task RunAsync(Job job, CancellationToken cancellationToken)
     {
-        var handler = handlers.GetValueOrDefault(job.Type) ?? throw new AnalyticsException(
-            job.Type == JobTypes.Export ? "this process cannot write exports (no export service)" : $"unknown job type '{job.Type}'");
+        var handler = handlers.GetValueOrDefault(job.Type) ?? throw new AnalyticsException($"unknown job type '{job.Type}'");
         using var payload = JobPayload.Parse(job.Payload);
         await handler.RunAsync(job, payload, cancellationToken);
     }
