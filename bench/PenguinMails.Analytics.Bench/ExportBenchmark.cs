@@ -51,7 +51,7 @@ internal static class ExportBenchmark
             }
             var exports = new ExportService(database, new ScopedQuery(database, await WorkloadPools.LoadAsync(database)),
                 new ExportOptions { Directory = Path.Combine(directory, "exports"), Cipher = new ExportCipher(new byte[32]) });
-            var parameters = new ExportParameters(new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1), CampaignId: "k1");
+            var parameters = new ReportFilter(new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)) { CampaignId = "k1" };
             foreach (var format in new[] { ExportFormat.Csv, ExportFormat.Json, ExportFormat.Xlsx })
             {
                 foreach (var limit in new[] { rows / 10, rows })
@@ -73,7 +73,7 @@ internal static class ExportBenchmark
         }
     }
 
-    private static async Task MeasureAsync(ExportService exports, string format, ExportParameters parameters, int expected)
+    private static async Task MeasureAsync(ExportService exports, string format, ReportFilter parameters, int expected)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

@@ -3,9 +3,7 @@ using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Api.Dashboard;
 using PenguinMails.Analytics.Api.Endpoints;
 using PenguinMails.Analytics.Auditing;
-using PenguinMails.Analytics.Exports;
 using PenguinMails.Analytics.Pools;
-using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Api.Workers;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage;
@@ -43,22 +41,17 @@ public static class ApiServer
         // own log of it would add a stack trace to the output. Later host errors are logged.
         var starting = new StrongBox<bool>(true);
         builder.Logging.AddFilter((category, level) => level >= LogLevel.Information && !(starting.Value && level == LogLevel.Error && category == "Microsoft.Extensions.Hosting.Internal.Host"));
-        builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new ApiKeyStore(database, options.KeyCacheFor));
-        builder.Services.AddSingleton(new AsOf(database));
-        builder.Services.AddSingleton<ResponseCache>();
+        builder.Services.AddPenguinAnalytics(database, pools, options.Exports);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new ApiKeyStore(database, options.KeyCacheFor));
+        builder.Services.AddSingleton<AsOf>();
+        builder.Services.AddSingleton<ReportReads>();
+        builder.Services.AddSingleton<ResponseCache>();
         builder.Services.AddSingleton<TenantRateLimiter>();
-        builder.Services.AddSingleton(new AccessAuditWriter(database));
-        builder.Services.AddHostedService<AccessAuditService>();
-        builder.Services.AddSingleton(pools);
-        var scopedQuery = new ScopedQuery(database, pools);
-        builder.Services.AddSingleton(scopedQuery);
-        builder.Services.AddSingleton(new ExportService(database, scopedQuery, options.Exports ?? ExportOptions.FromEnvironment(database.Target)));
-        builder.Services.AddHostedService<PoolMetricsService>();
-        builder.Services.AddSingleton(new SystemEvents(database));
+        builder.Services.AddSingleton<AccessAuditWriter>();
         builder.Services.AddSingleton<SessionTracker>();
+        builder.Services.AddHostedService<AccessAuditService>();
+        builder.Services.AddHostedService<PoolMetricsService>();
         builder.Services.AddHostedService<ExpirySweepService>();
         // AnalyticsException messages are written for people (no internals): they become the detail.
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
@@ -101,14 +94,13 @@ public static class ApiServer
         {
             app.UseDashboard();
             app.MapOpenApi("/openapi/{documentName}.json");
-            IngestEndpoints.Map(app, options);
-            CampaignEndpoints.Map(app);
-            ReportEndpoints.Map(app);
-            AccountEndpoints.Map(app);
-            AdminEndpoints.Map(app);
-            AdminEndpoints.MapAnonymization(app);
-            ExportEndpoints.Map(app);
-            CampaignEndpoints.MapSteps(app);
+            app.MapGroup("/v1")
+                .MapIngestApi()
+                .MapCampaignsApi()
+                .MapReportsApi()
+                .MapAccountApi()
+                .MapAdminApi()
+                .MapExportsApi();
         }
         return app;
     }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Cli;
@@ -36,6 +38,18 @@ public static class CommandRunner
             return Fail($"unexpected {e.GetType().Name}: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// As <see cref="RunAsync"/>, with the library's services on the open database
+    /// (<see cref="AnalyticsServices.AddPenguinAnalytics"/>, the same graph <c>serve</c> uses).
+    /// </summary>
+    public static Task<int> RunWithServicesAsync(string? db, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(db, async (database, ct) =>
+        {
+            using var pools = await WorkloadPools.LoadAsync(database, ct);
+            await using var services = new ServiceCollection().AddPenguinAnalytics(database, pools).BuildServiceProvider();
+            return await body(services, ct);
+        }, cancellationToken);
 
     private static int Fail(string message, Exception exception)
     {

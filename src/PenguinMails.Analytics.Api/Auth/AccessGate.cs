@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using PenguinMails.Analytics.Api.Endpoints;
 using PenguinMails.Analytics.Auditing;
 
 namespace PenguinMails.Analytics.Api.Auth;
@@ -70,4 +69,10 @@ public static class AccessGate
             http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent[..Math.Min(agent.Length, 500)] : null,
             success, reason, DateTime.UtcNow);
     }
+}
+
+/// <summary>A successful read, with the rows it returned (for the access audit).</summary>
+public interface IReadResult
+{
+    int RowCount { get; }
 }

@@ -14,7 +14,7 @@ public static class ApiKeyEndpointFilter
         where TBuilder : IEndpointConventionBuilder
     {
         // What the document says of every keyed endpoint (Endpoints/OpenApiDescription): the scheme and roles, and the refusals below.
-        builder.WithMetadata(new Endpoints.OpenApiDescription.KeyRequired(roles));
+        builder.WithMetadata(new KeyRequired(roles));
         foreach (var status in new[] { StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests,
                      StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout })
         {
@@ -54,3 +54,6 @@ public static class ApiKeyEndpointFilter
         return builder;
     }
 }
+
+/// <summary>Endpoint metadata: the roles a key needs (<c>RequireApiKey</c>), for the OpenAPI document.</summary>
+public sealed record KeyRequired(IReadOnlyList<ApiKeyRole> Roles);

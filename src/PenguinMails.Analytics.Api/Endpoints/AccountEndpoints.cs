@@ -7,8 +7,7 @@ using PenguinMails.Analytics.Storage;
 namespace PenguinMails.Analytics.Api.Endpoints;
 
 /// <summary>
-/// Who the caller is (<c>GET /v1/me</c>: what the dashboard signs in with) and which tenants the
-/// caller may see (<c>GET /v1/tenants</c>: the platform admin's tenant picker).
+/// Who the caller is (<c>GET /v1/me</c>: what the dashboard signs in with).
 /// </summary>
 public static class AccountEndpoints
 {
@@ -17,21 +16,17 @@ public static class AccountEndpoints
     /// <summary>The calling key (<c>tenant_id</c> is <c>*</c> for a platform admin key made without a tenant).</summary>
     public sealed record MeResponse(string KeyId, string? Name, string Role, string TenantId, string? TenantName, bool CanRead);
 
-    public static void Map(IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapAccountApi(this RouteGroupBuilder v1)
     {
         // Two parameters, so that the lambda is not taken for a RequestDelegate (whose result would be dropped).
-        app.MapGet("/v1/me", async (HttpContext http, ScopedQuery query) =>
+        v1.MapGet("/me", async (HttpContext http, ScopedQuery query) =>
         {
             var key = Caller.Of(http).Key;
-            var tenant = await query
-                .ReadAsync(new TenantScope(key.TenantId, IsAdmin: false), "tenants", PoolTypes.Dashboard, http.RequestAborted);
+            var tenant = await query.ReadAsync(new TenantScope(key.TenantId, IsAdmin: false), Reports.Tenants, new ReportFilter(default, default), default,
+                PoolTypes.Dashboard, http.RequestAborted);
             return Results.Json(new MeResponse(key.Id, key.Name, key.Role.ToName(), key.TenantId,
                 tenant.Rows.Count > 0 ? tenant.Rows[0][1] as string : null, key.Role != ApiKeyRole.Ingest));
         }).RequireApiKey(AnyRole).Produces<MeResponse>().WithSummary("The calling key: its tenant, role and name (never its secret).");
-
-        app.MapGet("/v1/tenants", (HttpContext http, TimeProvider time) =>
-            ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("tenants"), paged: false, _ => []))
-            .RequireApiKey(ReportEndpoints.Readers).RateLimitedAndAudited("tenants").Cached().Produces<OpenApiDescription.DataEnvelope>()
-            .WithSummary("The tenants the caller may see: its own, or every tenant for the platform admin.");
+        return v1;
     }
 }

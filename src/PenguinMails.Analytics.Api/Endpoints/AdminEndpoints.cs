@@ -1,6 +1,8 @@
 using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Compliance;
+using PenguinMails.Analytics.Queries;
+using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Api.Endpoints;
 
@@ -10,60 +12,49 @@ namespace PenguinMails.Analytics.Api.Endpoints;
 /// </summary>
 public static class AdminEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder v1)
     {
-        app.MapGet("/v1/admin/activity", (HttpContext http, TimeProvider time) =>
-            ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("admin_activity"), paged: true, read => [read.From, read.To]))
-            .RequireApiKey().RateLimitedAndAudited("admin_audit_logs", queryType: "report").DescribedAsRead(paged: true)
-            .WithSummary("The guide's administrative activity analysis for compliance (platform admin only).");
+        v1.MapGet("/admin/activity", (HttpContext http, ReportReads reads) => reads.ReadAsync(http, Reports.AdminActivity)).ForReport(Reports.AdminActivity);
+        v1.MapGet("/admin/audit-logs", (HttpContext http, ReportReads reads) => reads.ReadAsync(http, Reports.AuditLogs)).ForReport(Reports.AuditLogs);
+        v1.MapGet("/admin/system-events", (HttpContext http, ReportReads reads) => reads.ReadAsync(http, Reports.SystemEvents)).ForReport(Reports.SystemEvents);
 
-        app.MapGet("/v1/admin/audit-logs", (HttpContext http, TimeProvider time, string? admin_user_id, string? action, string? resource_type) =>
-            ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("audit_logs"), paged: true,
-                read => [read.From, read.To, admin_user_id, action, resource_type]))
-            .RequireApiKey().RateLimitedAndAudited("admin_audit_logs", queryType: "report").DescribedAsRead(paged: true)
-            .WithSummary("Administrative actions with old and new values, newest first (platform admin only).");
-
-        app.MapGet("/v1/admin/system-events", (HttpContext http, TimeProvider time, string? event_type, string? severity) =>
-            ReportEndpoints.ReadAsync(http, time, ReportEndpoints.Named("system_events"), paged: true,
-                read => [read.From, read.To, event_type, severity]))
-            .RequireApiKey().RateLimitedAndAudited("admin_system_events", queryType: "report").DescribedAsRead(paged: true)
-            .WithSummary("System events (alerts, sessions, dead letters, pool tuning, maintenance), unresolved first (platform admin only).");
-
-        app.MapPost("/v1/admin/system-events/{id}/resolve", async (string id, HttpContext http, ResolveRequest? body) =>
+        v1.MapPost("/admin/system-events/{id}/resolve", async (string id, HttpContext http, SystemEvents events, ResolveRequest? body) =>
         {
             if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var eventId))
             {
-                return ReportEndpoints.NotFound("system event", id);
+                return ReportReads.NotFound("system event", id);
             }
             var note = body?.Resolution?.Trim();
             if (note is { Length: > 1000 })
             {
-                return CampaignEndpoints.BadRequest($"resolution must be at most 1000 characters, got {note.Length}");
+                return ReportReads.BadRequest($"resolution must be at most 1000 characters, got {note.Length}");
             }
             var actor = Caller.Of(http).Actor(http);
-            return await http.RequestServices.GetRequiredService<SystemEvents>().ResolveAsync(eventId, string.IsNullOrEmpty(note) ? null : note, actor, http.RequestAborted) switch
+            return await events.ResolveAsync(eventId, string.IsNullOrEmpty(note) ? null : note, actor, http.RequestAborted) switch
             {
-                SystemEvents.Resolution.NotFound => ReportEndpoints.NotFound("system event", id),
+                SystemEvents.Resolution.NotFound => ReportReads.NotFound("system event", id),
                 SystemEvents.Resolution.AlreadyResolved => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: $"System event {id} is already resolved."),
                 _ => Results.Json(new ResolveResponse(eventId, true, note ?? "resolved")),
             };
         }).RequireApiKey().Produces<ResolveResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
           .ProducesProblem(StatusCodes.Status400BadRequest).WithSummary("Resolves an open system event (an alert) with a note; audited in admin_audit_logs (platform admin only).");
+        return v1.MapAnonymizationApi();
     }
 
     /// <summary>
     /// GDPR: <c>POST /v1/admin/tenants/{id}/anonymize</c> and <c>POST /v1/admin/tenants/{id}/leads/{lead}/erase</c>
     /// (platform admin only), the same as <c>penguin-analytics anonymize</c>.
     /// </summary>
-    public static void MapAnonymization(IEndpointRouteBuilder app)
+    private static RouteGroupBuilder MapAnonymizationApi(this RouteGroupBuilder v1)
     {
-        app.MapPost("/v1/admin/tenants/{id}/anonymize", (string id, HttpContext http, ApiOptions options) => AnonymizeAsync(http, options, id, null))
+        v1.MapPost("/admin/tenants/{id}/anonymize", (string id, HttpContext http, AnalyticsDatabase database, ApiOptions options) => AnonymizeAsync(http, database, options, id, null))
             .RequireApiKey().Produces<AnonymizeResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Replaces a tenant's identifiers with stable pseudonyms and erases its personal fields; numbers are kept (platform admin only).");
-        app.MapPost("/v1/admin/tenants/{id}/leads/{lead}/erase", (string id, string lead, HttpContext http, ApiOptions options) => AnonymizeAsync(http, options, id, lead))
+        v1.MapPost("/admin/tenants/{id}/leads/{lead}/erase", (string id, string lead, HttpContext http, AnalyticsDatabase database, ApiOptions options) => AnonymizeAsync(http, database, options, id, lead))
             .RequireApiKey().Produces<AnonymizeResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Erases one lead: its id pseudonymised, its address removed, its counts kept (platform admin only).");
+        return v1;
     }
 
-    private static async Task<IResult> AnonymizeAsync(HttpContext http, ApiOptions options, string tenant, string? lead)
+    private static async Task<IResult> AnonymizeAsync(HttpContext http, AnalyticsDatabase database, ApiOptions options, string tenant, string? lead)
     {
         if (options.PseudonymKey is null)
         {
@@ -72,7 +63,7 @@ public static class AdminEndpoints
         }
         try
         {
-            var result = await new Anonymizer(http.RequestServices.GetRequiredService<Storage.AnalyticsDatabase>(), options.PseudonymKey)
+            var result = await new Anonymizer(database, options.PseudonymKey)
                 .AnonymizeAsync(tenant, lead, Caller.Of(http).Actor(http), http.RequestAborted);
             return Results.Json(new AnonymizeResponse(
                 result.Outcome == AnonymizationOutcome.Anonymized ? "anonymized" : "already_anonymized", result.Pseudonym, result.RowsChanged));

@@ -16,9 +16,6 @@ public sealed class AsOf(AnalyticsDatabase database)
     private (DateTime? Value, long Expires) cached = (null, 0);
     private Task<DateTime?>? refreshing;
 
-    public static Task<DateTime?> ForRequestAsync(HttpContext http) =>
-        http.RequestServices.GetRequiredService<AsOf>().ReadAsync(http.RequestAborted);
-
     public async Task<DateTime?> ReadAsync(CancellationToken cancellationToken)
     {
         var current = cached;

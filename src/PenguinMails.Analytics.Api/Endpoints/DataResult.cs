@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Exports;
 using PenguinMails.Analytics.Queries;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Exports;
+using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
 
 namespace PenguinMails.Analytics.Api.Endpoints;
@@ -15,9 +16,17 @@ public static class ExportEndpoints
 {
     private static readonly ApiKeyRole[] Deciders = [ApiKeyRole.TenantAdmin];
 
-    /// <summary>The body of an export request: the report (an API report's name), the format and the report's filters.</summary>
+    /// <summary>The body of an export request: the report (one of <see cref="Reports.Names"/>), the format and the report's filters.</summary>
     public sealed record ExportBody(string? Report, string? Format, string? From, string? To, string? CompanyId, string? CampaignId, string? MailboxId,
-        string? Entity, string? Id, string? PdfPassword);
+        string? Search, string? Entity, string? Id, string? AdminUserId, string? Action, string? ResourceType, string? EventType, string? Severity, string? PdfPassword)
+    {
+        /// <summary>The filters of the body.</summary>
+        public ReportFilter Filter(DateOnly from, DateOnly to) => new(from, to)
+        {
+            CompanyId = CompanyId, CampaignId = CampaignId, MailboxId = MailboxId, Search = Search, Entity = Entity, Id = Id,
+            AdminUserId = AdminUserId, Action = Action, ResourceType = ResourceType, EventType = EventType, Severity = Severity,
+        };
+    }
 
     /// <summary>The caller's tenant's exports, newest first.</summary>
     public sealed record ExportList(IReadOnlyList<ExportRecord> Data);
@@ -25,63 +34,62 @@ public static class ExportEndpoints
     /// <summary>The body of a decision.</summary>
     public sealed record DecisionBody(string? Note);
 
-    public static void Map(IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapExportsApi(this RouteGroupBuilder v1)
     {
-        app.MapPost("/v1/exports", async (HttpContext http, TimeProvider time, ExportBody? body) =>
+        v1.MapPost("/exports", async (HttpContext http, TimeProvider time, ExportService exports, ExportBody? body) =>
         {
             if (body?.Report is null || body.Format is null)
             {
-                return CampaignEndpoints.BadRequest($"Send {{\"report\": one of {string.Join(", ", ExportReports.Names)}, \"format\": one of {string.Join(", ", ExportFormat.All)}, and the report's filters}}.");
+                return ReportReads.BadRequest($"Send {{\"report\": one of {string.Join(", ", Reports.Names)}, \"format\": one of {string.Join(", ", ExportFormat.All)}, and the report's filters}}.");
             }
             var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
             if (!TryDay(body.To, today.AddDays(1), "to", out var to, out var error) || !TryDay(body.From, to.AddDays(-30), "from", out var from, out error))
             {
-                return CampaignEndpoints.BadRequest(error!);
+                return ReportReads.BadRequest(error!);
             }
             var caller = Caller.Of(http);
             var requester = new ExportService.Requester(caller.TenantId ?? caller.Key.TenantId, caller.Key.Id, caller.Scope.IsAdmin);
-            var request = new ExportService.Request(body.Report, body.Format,
-                new ExportParameters(from, to, body.CompanyId, body.CampaignId, body.MailboxId, body.Entity, body.Id), body.PdfPassword);
+            var request = new ExportService.Request(body.Report, body.Format, body.Filter(from, to), body.PdfPassword);
             return await Refusals(async () =>
             {
-                var record = await http.RequestServices.GetRequiredService<ExportService>().RequestAsync(requester, request, http.RequestAborted);
+                var record = await exports.RequestAsync(requester, request, http.RequestAborted);
                 return Results.Json(record, statusCode: StatusCodes.Status202Accepted);
             });
-        }).RequireApiKey(ReportEndpoints.Readers).RateLimitedAndAudited("analytics_exports", queryType: "export")
+        }).RequireApiKey(ReportReads.Readers).RateLimitedAndAudited("analytics_exports", queryType: "export")
           .Produces<ExportRecord>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
           .WithSummary("Requests an export (csv, json, xlsx, pdf) of any report, governed by the tenant's export controls.");
 
         // Two parameters, so that the lambda is not taken for a RequestDelegate (whose result would be dropped).
-        app.MapGet("/v1/exports", async (HttpContext http, ExportService exports) =>
+        v1.MapGet("/exports", async (HttpContext http, ExportService exports) =>
             Results.Json(new ExportList(await exports.ListAsync(Caller.Of(http).Scope, 200, http.RequestAborted))))
-            .RequireApiKey(ReportEndpoints.Readers).Produces<ExportList>().WithSummary("The caller's tenant's exports, newest first.");
+            .RequireApiKey(ReportReads.Readers).Produces<ExportList>().WithSummary("The caller's tenant's exports, newest first.");
 
-        app.MapGet("/v1/exports/{id}", async (string id, HttpContext http) =>
-            await http.RequestServices.GetRequiredService<ExportService>().GetAsync(Caller.Of(http).Scope, id, http.RequestAborted) is { } record
+        v1.MapGet("/exports/{id}", async (string id, HttpContext http, ExportService exports) =>
+            await exports.GetAsync(Caller.Of(http).Scope, id, http.RequestAborted) is { } record
                 ? Results.Json(record)
-                : ReportEndpoints.NotFound("export", id))
-            .RequireApiKey(ReportEndpoints.Readers).Produces<ExportRecord>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One export: its status, rows, expiry (404 for another tenant's).");
+                : ReportReads.NotFound("export", id))
+            .RequireApiKey(ReportReads.Readers).Produces<ExportRecord>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One export: its status, rows, expiry (404 for another tenant's).");
 
         foreach (var (verb, approve) in new[] { ("approve", true), ("reject", false) })
         {
-            app.MapPost($"/v1/exports/{{id}}/{verb}", (string id, HttpContext http, DecisionBody? body) => Refusals(async () =>
+            v1.MapPost($"/exports/{{id}}/{verb}", (string id, HttpContext http, ExportService exports, DecisionBody? body) => Refusals(async () =>
             {
                 var caller = Caller.Of(http);
-                var record = await http.RequestServices.GetRequiredService<ExportService>()
-                    .DecideAsync(caller.Scope, id, approve, body?.Note, caller.Actor(http), caller.Key.Id, http.RequestAborted);
+                var record = await exports.DecideAsync(caller.Scope, id, approve, body?.Note, caller.Actor(http), caller.Key.Id, http.RequestAborted);
                 return Results.Json(record);
             })).RequireApiKey(Deciders).Produces<ExportRecord>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
               .WithSummary($"{(approve ? "Approves" : "Rejects")} a pending export (tenant admin or platform admin; not the key that asked); audited.");
         }
 
-        app.MapGet("/v1/exports/{id}/download", (string id, HttpContext http) => Refusals(async () =>
+        v1.MapGet("/exports/{id}/download", (string id, HttpContext http, ExportService exports) => Refusals(async () =>
         {
-            var (record, writeTo) = await http.RequestServices.GetRequiredService<ExportService>().OpenDownloadAsync(Caller.Of(http).Scope, id, http.RequestAborted);
+            var (record, writeTo) = await exports.OpenDownloadAsync(Caller.Of(http).Scope, id, http.RequestAborted);
             return (IResult)new FileResult(record, writeTo);
-        })).RequireApiKey(ReportEndpoints.Readers).RateLimitedAndAudited("analytics_exports", queryType: "export")
+        })).RequireApiKey(ReportReads.Readers).RateLimitedAndAudited("analytics_exports", queryType: "export")
           .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound)
           .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone)
           .WithSummary("Downloads a ready export (decrypted); 410 once it has expired.");
+        return v1;
     }
 
     private static async Task<IResult> Refusals(Func<Task<IResult>> action)

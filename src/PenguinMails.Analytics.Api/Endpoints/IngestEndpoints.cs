@@ -19,9 +19,9 @@ public static class IngestEndpoints
     /// <summary>One refused line.</summary>
     public sealed record IngestRejection(long Line, string Field, string Reason);
 
-    public static void Map(IEndpointRouteBuilder app, ApiOptions options)
+    public static RouteGroupBuilder MapIngestApi(this RouteGroupBuilder v1)
     {
-        app.MapPost("/v1/ingest", async (HttpContext http, AnalyticsDatabase database) =>
+        v1.MapPost("/ingest", async (HttpContext http, AnalyticsDatabase database, ApiOptions options) =>
         {
             var caller = Caller.Of(http);
             if (http.Request.ContentLength > options.MaxIngestBytes)
@@ -77,6 +77,7 @@ public static class IngestEndpoints
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .RateLimitedAndAudited("pending_events", queryType: "api")
         .WithSummary("Ingest NDJSON entity upserts and email events (gzip accepted).");
+        return v1;
     }
 
     private static IResult TooLarge(long limit, string? what = null) => Results.Problem(

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
 
@@ -19,11 +20,8 @@ public static class OpenApiDescription
     /// <summary>The security scheme's name in the document.</summary>
     public const string BearerScheme = "bearer";
 
-    /// <summary>Endpoint metadata: the roles a key needs (<c>RequireApiKey</c>).</summary>
-    public sealed record KeyRequired(IReadOnlyList<ApiKeyRole> Roles);
-
-    /// <summary>Endpoint metadata: a read over <c>from</c>/<c>to</c>, paged or not.</summary>
-    public sealed record RangeRead(bool Paged, int DefaultDays);
+    /// <summary>Endpoint metadata: a read over <c>from</c>/<c>to</c>, paged or not, with the report's filters the query string takes.</summary>
+    public sealed record RangeRead(bool Ranged, bool Paged, int DefaultDays, IReadOnlyList<string> Filters, IReadOnlyList<string> Required);
 
     /// <summary>The envelope of every read (written by <see cref="DataResult"/>): <c>paging</c> only on paged reads.</summary>
     public sealed class DataEnvelope
@@ -51,15 +49,20 @@ public static class OpenApiDescription
     /// <summary>The envelope of the step funnel: the rows and the A/B comparisons.</summary>
     public sealed record StepsEnvelope(IReadOnlyList<Dictionary<string, JsonElement>> Data, DateTime? AsOf, IReadOnlyList<StepComparison.Comparison> Comparisons);
 
-    /// <summary>Declares a read over a date range: its parameters, its envelope and its 400/404.</summary>
-    public static RouteHandlerBuilder DescribedAsRead(this RouteHandlerBuilder builder, bool paged, int defaultDays = 30) =>
-        builder.DescribedAsRead<DataEnvelope>(paged, defaultDays);
+    /// <summary>Declares a read of <paramref name="report"/>: its parameters (but the filter the route supplies), its envelope and its 400/404.</summary>
+    public static RouteHandlerBuilder DescribedAsRead(this RouteHandlerBuilder builder, Report report, bool paged, string? routeFilter = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var filters = report.Filters.Where(f => f != routeFilter).ToList();
+        return report == Reports.Steps
+            ? builder.DescribedAsRead<StepsEnvelope>(new RangeRead(report.Ranged, paged, report.DefaultDays, filters, report.Required))
+            : builder.DescribedAsRead<DataEnvelope>(new RangeRead(report.Ranged, paged, report.DefaultDays, filters, report.Required));
+    }
 
-    /// <inheritdoc cref="DescribedAsRead(RouteHandlerBuilder, bool, int)"/>
-    public static RouteHandlerBuilder DescribedAsRead<TEnvelope>(this RouteHandlerBuilder builder, bool paged, int defaultDays = 30)
+    private static RouteHandlerBuilder DescribedAsRead<TEnvelope>(this RouteHandlerBuilder builder, RangeRead read)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithMetadata(new RangeRead(paged, defaultDays))
+        return builder.WithMetadata(read)
             .Produces<TEnvelope>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -124,10 +127,22 @@ public static class OpenApiDescription
             if (metadata.OfType<RangeRead>().FirstOrDefault() is { } read)
             {
                 operation.Parameters ??= [];
-                Add(operation, "from", $"First UTC day (yyyy-MM-dd); default {read.DefaultDays} days before `to`.", Date(), "2026-11-01");
-                Add(operation, "to", "The day after the last (yyyy-MM-dd, exclusive); default tomorrow (UTC).", Date(), "2026-12-01");
+                if (read.Ranged)
+                {
+                    Add(operation, "from", $"First UTC day (yyyy-MM-dd); default {read.DefaultDays} days before `to`.", Date(), "2026-11-01");
+                    Add(operation, "to", "The day after the last (yyyy-MM-dd, exclusive); default tomorrow (UTC).", Date(), "2026-12-01");
+                }
                 Add(operation, "tenant_id", "Narrows the platform admin to one tenant; any other key may only name its own (another is 404).",
                     new OpenApiSchema { Type = JsonSchemaType.String }, null);
+                foreach (var filter in read.Filters)
+                {
+                    var schema = new OpenApiSchema { Type = JsonSchemaType.String };
+                    if (filter == "entity")
+                    {
+                        schema.Enum = [.. Reports.SeriesEntities.Select(e => (JsonNode)JsonValue.Create(e))];
+                    }
+                    Add(operation, filter, ReportFilter.Description(filter), schema, filter == "entity" ? "tenant" : null, read.Required.Contains(filter));
+                }
                 if (read.Paged)
                 {
                     Add(operation, "limit", $"Rows per page, 1 to {ReadParameters.MaxLimit}; default 100.",
@@ -142,12 +157,12 @@ public static class OpenApiDescription
 
     private static OpenApiSchema Date() => new() { Type = JsonSchemaType.String, Format = "date" };
 
-    private static void Add(OpenApiOperation operation, string name, string description, OpenApiSchema schema, JsonNode? example)
+    private static void Add(OpenApiOperation operation, string name, string description, OpenApiSchema schema, JsonNode? example, bool required = false)
     {
         if (operation.Parameters!.Any(p => p.Name == name))
         {
             return;
         }
-        operation.Parameters!.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema, Example = example });
+        operation.Parameters!.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema, Example = example, Required = required });
     }
 }

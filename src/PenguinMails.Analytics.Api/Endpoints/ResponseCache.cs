@@ -35,7 +35,7 @@ public sealed class ResponseCache(ApiOptions options) : IDisposable
                 return await next(context);
             }
             var scope = Caller.Of(http).Scope;
-            var asOf = await AsOf.ForRequestAsync(http);
+            var asOf = await http.RequestServices.GetRequiredService<AsOf>().ReadAsync(http.RequestAborted);
             var query = string.Join('&', http.Request.Query.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"));
             var key = $"{scope.TenantId}|{scope.IsAdmin}|{scope.FilterTenantId}|{asOf?.Ticks}|{http.Request.Path}?{query}";
             if (responses.cache.TryGetValue(key, out CachedRead? hit) && hit is not null)
@@ -92,12 +92,6 @@ public sealed class ResponseCache(ApiOptions options) : IDisposable
             await httpContext.Response.Body.WriteAsync(json, httpContext.RequestAborted);
         }
     }
-}
-
-/// <summary>A successful read, with the rows it returned (for the access audit).</summary>
-public interface IReadResult
-{
-    int RowCount { get; }
 }
 
 /// <summary><c>.Cached()</c> on a read endpoint, after its key filter and access gate.</summary>

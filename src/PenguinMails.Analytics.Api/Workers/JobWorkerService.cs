@@ -8,13 +8,12 @@ namespace PenguinMails.Analytics.Api.Workers;
 /// The background worker of <c>serve</c>: runs queued jobs (folds within moments of an ingest).
 /// On shutdown the job in hand is released back to the queue, not left to its lease.
 /// </summary>
-public sealed class JobWorkerService(AnalyticsDatabase database, Exports.ExportService exports, ILogger<JobWorkerService> logger) : BackgroundService
+public sealed class JobWorkerService(IServiceProvider services, AnalyticsDatabase database, ILogger<JobWorkerService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = new JobOptions { PollInterval = TimeSpan.FromMilliseconds(100) };
-        var aggregator = new Aggregator(database, progress: new LogProgress(logger));
-        var runner = new JobRunner(database, JobHandlers.All(database, aggregator, exports), options);
+        var runner = services.CreateJobRunner(new JobOptions { PollInterval = TimeSpan.FromMilliseconds(100) },
+            new Aggregator(database, progress: new LogProgress(logger)));
         logger.LogInformation("Job worker started");
         while (!stoppingToken.IsCancellationRequested)
         {

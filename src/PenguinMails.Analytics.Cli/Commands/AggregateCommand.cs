@@ -1,9 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using PenguinMails.Analytics.Aggregation;
-using PenguinMails.Analytics.Exports;
 using PenguinMails.Analytics.Jobs;
-using PenguinMails.Analytics.Pools;
-using PenguinMails.Analytics.Queries;
+using PenguinMails.Analytics.Storage;
 using PenguinMails.Analytics.Storage.Migrations;
 
 namespace PenguinMails.Analytics.Cli.Commands;
@@ -29,8 +28,9 @@ public static class AggregateCommand
         {
             recompute, tenant, from, to, lease, foldSize, workers,
         };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunWithServicesAsync(parse.GetValue(CommonOptions.Database), async (services, ct) =>
         {
+            var database = services.GetRequiredService<AnalyticsDatabase>();
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
             if (!parse.GetValue(recompute) && (parse.GetValue(tenant) is not null || parse.GetValue(from) is not null || parse.GetValue(to) is not null))
             {
@@ -50,10 +50,9 @@ public static class AggregateCommand
             }
             var jobOptions = new JobOptions { Lease = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(lease))) };
             // Export jobs queued by serve are written here too, into the same folder with the same key.
-            var exports = new ExportService(database, new ScopedQuery(database, await WorkloadPools.LoadAsync(database, ct)), ExportOptions.FromEnvironment(database.Target));
             var started = DateTime.UtcNow;
             var runners = Enumerable.Range(0, Math.Max(1, parse.GetValue(workers)))
-                .Select(_ => new JobRunner(database, JobHandlers.All(database, aggregator, exports), jobOptions).RunUntilIdleAsync(ct));
+                .Select(_ => services.CreateJobRunner(jobOptions, aggregator).RunUntilIdleAsync(ct));
             var summaries = await Task.WhenAll(runners);
             Console.Out.WriteLine(
                 $"jobs: {summaries.Sum(s => s.Succeeded)} succeeded, {summaries.Sum(s => s.Retried)} retried, {summaries.Sum(s => s.Dead)} dead-lettered "

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Exports;
-using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Storage;
 using PenguinMails.Analytics.Storage.Migrations;
@@ -21,27 +21,27 @@ public static class ExportCommand
     public static Command Create()
     {
         var tenant = new Option<string>("--tenant") { Description = "The tenant whose data is exported.", Required = true };
-        var report = new Option<string>("--report") { Description = $"One of {string.Join(", ", ExportReports.Names)}.", Required = true };
+        var report = new Option<string>("--report") { Description = $"One of {string.Join(", ", Reports.Names)}.", Required = true };
         var format = new Option<string>("--format") { Description = "csv, json, xlsx or pdf.", Required = true };
         format.AcceptOnlyFromAmong([.. ExportFormat.All]);
         var from = CommonOptions.Day("--from", "First day; default 30 days before --to.");
         var to = CommonOptions.Day("--to", "Day after the last; default tomorrow.");
-        var company = new Option<string?>("--company") { Description = "Only this company." };
-        var campaign = new Option<string?>("--campaign") { Description = "The campaign (steps, leads)." };
-        var entity = new Option<string?>("--entity") { Description = "campaign, step, mailbox or tenant (timeseries)." };
-        var id = new Option<string?>("--id") { Description = "The entity's id (timeseries)." };
+        var filters = new ReportFilterOptions();
         var password = new Option<string?>("--pdf-password") { Description = "Protect a PDF with this password." };
         var output = new Option<string?>("--out") { Description = "Write the file here once it is ready." };
         var create = new Command("create", "Request an export; it is written at once unless it waits for approval.")
         {
-            tenant, report, format, from, to, company, campaign, entity, id, password, output,
+            tenant, report, format, from, to, password, output,
         };
+        foreach (var option in filters.All)
+        {
+            create.Options.Add(option);
+        }
         create.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
         {
             var (first, next) = Range(parse.GetValue(from), parse.GetValue(to));
             var request = new ExportService.Request(parse.GetRequiredValue(report), parse.GetRequiredValue(format),
-                new ExportParameters(first, next, parse.GetValue(company), parse.GetValue(campaign), null, parse.GetValue(entity), parse.GetValue(id)),
-                parse.GetValue(password));
+                filters.Bind(parse, first, next), parse.GetValue(password));
             var record = await exports.RequestAsync(new ExportService.Requester(parse.GetRequiredValue(tenant), AdminActor.CommandLine.UserId, false), request, ct);
             await exports.AuditAccessAsync(AdminActor.CommandLine.UserId, record.TenantId, $"request {record.Id}", null, true, null, ct);
             return await FinishAsync(exports, record, parse.GetValue(output), ct);
@@ -93,11 +93,11 @@ public static class ExportCommand
     }
 
     private static Task<int> RunAsync(ParseResult parse, Func<AnalyticsDatabase, ExportService, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
-        CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
+        CommandRunner.RunWithServicesAsync(parse.GetValue(CommonOptions.Database), async (services, ct) =>
         {
+            var database = services.GetRequiredService<AnalyticsDatabase>();
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
-            var exports = new ExportService(database, new ScopedQuery(database, await WorkloadPools.LoadAsync(database, ct)), ExportOptions.FromEnvironment(database.Target));
-            return await body(database, exports, ct);
+            return await body(database, services.GetRequiredService<ExportService>(), ct);
         }, cancellationToken);
 
     // A queued export is written here and now; one that waits for approval says so.

@@ -26,7 +26,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
     private readonly TimeProvider clock = time ?? TimeProvider.System;
 
     /// <summary>What to export.</summary>
-    public sealed record Request(string Report, string Format, ExportParameters Parameters, string? PdfPassword = null);
+    public sealed record Request(string Report, string Format, ReportFilter Filter, string? PdfPassword = null);
 
     /// <summary>Who asks: the tenant the export belongs to, the key, and whether it reads as the platform admin (all tenants).</summary>
     public sealed record Requester(string TenantId, string KeyId, bool ReadsAllTenants);
@@ -51,13 +51,9 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
                 ? "A password protects PDF exports only."
                 : "A PDF password needs 6 to 128 characters.");
         }
-        try
+        if (report.Problem(request.Filter, requester.ReadsAllTenants) is { } problem)
         {
-            request.Parameters.Validate(report);
-        }
-        catch (AnalyticsException e)
-        {
-            throw new ExportRefusedException(ExportRefusal.Invalid, e.Message);
+            throw new ExportRefusedException(ExportRefusal.Invalid, problem);
         }
 
         var control = await ExportControl.LoadAsync(database, requester.TenantId, request.Format, cancellationToken);
@@ -73,8 +69,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
                 + "to 32 random bytes in base64 (for example: openssl rand -base64 32) and keep it, as files are read back with the key they were written with.");
         }
         var scope = new TenantScope(requester.TenantId, requester.ReadsAllTenants);
-        var rows = await query.CountAsync(scope, ExportReports.QueryName(report, request.Parameters), PoolTypes.Exports, cancellationToken,
-            Arguments(report, request.Parameters, control.MaxRows));
+        var rows = await query.CountAsync(scope, report, request.Filter, control.MaxRows, PoolTypes.Exports, cancellationToken);
         if (rows > control.MaxRows)
         {
             throw new ExportRefusedException(ExportRefusal.TooManyRows,
@@ -85,7 +80,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         var now = clock.GetUtcNow().UtcDateTime;
         var watermark = control.WatermarkRequired ? new Watermark(requester.TenantId, requester.KeyId, now, id).Text : null;
         var status = control.RequiresApproval ? "pending_approval" : "queued";
-        var parameters = JsonSerializer.Serialize(new StoredParameters(request.Parameters, requester.ReadsAllTenants, control.AutoExpiresHours), Json);
+        var parameters = JsonSerializer.Serialize(new StoredParameters(request.Filter, requester.ReadsAllTenants, control.AutoExpiresHours), Json);
         await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
@@ -206,8 +201,7 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
         try
         {
             long rows;
-            await using (var result = await query.OpenAsync(new TenantScope(tenant, stored.AllTenants), ExportReports.QueryName(definition, stored.Parameters),
-                PoolTypes.Exports, cancellationToken, Arguments(definition, stored.Parameters, maxRows)))
+            await using (var result = await query.OpenAsync(new TenantScope(tenant, stored.AllTenants), definition, stored.Parameters, maxRows, PoolTypes.Exports, cancellationToken))
             await using (var file = new FileStream(path, OwnerOnly(FileMode.Create, FileAccess.Write)))
             await using (var output = encrypted ? options.Cipher?.Encrypt(file) ?? throw new AnalyticsException($"No export key is configured ({ExportCipher.EnvironmentVariable}).") : file)
             {
@@ -305,21 +299,17 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
             cancellationToken, keyOrUser, tenantId, JsonSerializer.Serialize(new { action = what }), rows, success, reason);
     }
 
-    private static ExportReports.Report Find(string report)
+    private static Report Find(string report)
     {
         try
         {
-            return ExportReports.Find(report);
+            return Reports.Find(report);
         }
         catch (AnalyticsException e)
         {
             throw new ExportRefusedException(ExportRefusal.Invalid, e.Message);
         }
     }
-
-    // The report's query arguments; paged reports read up to one row past the limit.
-    private static object?[] Arguments(ExportReports.Report report, ExportParameters parameters, int maxRows) =>
-        report.Paged ? [.. report.Parameters(parameters), maxRows + 1, 0] : report.Parameters(parameters);
 
     private static async Task<long> WriteFormatAsync(string format, QueryResult rows, Stream output, string report, Watermark? watermark, string? password, int maxRows, CancellationToken cancellationToken)
     {
@@ -371,5 +361,6 @@ public sealed class ExportService(AnalyticsDatabase database, ScopedQuery query,
     private static string SafeName(string tenant) =>
         string.Concat(tenant.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
-    private sealed record StoredParameters(ExportParameters Parameters, bool AllTenants, int ExpiresHours);
+    // The filter is stored as "parameters" (its name before reports were typed), so old exports read back.
+    private sealed record StoredParameters(ReportFilter Parameters, bool AllTenants, int ExpiresHours);
 }

@@ -4,52 +4,48 @@ using PenguinMails.Analytics.Storage;
 namespace PenguinMails.Analytics.Queries;
 
 /// <summary>
-/// Runs one of the product's named read queries (<c>Queries/Sql/*/NAME.sql</c>) under a
-/// <see cref="TenantScope"/>, with a statement timeout. The SQL files filter by tenant themselves
+/// Runs a <see cref="Report"/> (one of <see cref="Reports"/>) under a <see cref="TenantScope"/>,
+/// with a statement timeout. The SQL files filter by tenant themselves
 /// (parameter <c>$1</c>); on PostgreSQL row-level security checks it again. Each read takes a
 /// turn in its workload pool and runs with that pool's statement timeout.
 /// </summary>
 public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
 {
-    private const string SqlFolder = "Queries/Sql";
-
-    private static readonly Dictionary<string, (string Rollup, string Key)> DailyRollups = new(StringComparer.Ordinal)
-    {
-        ["campaign"] = ("daily_campaign_stats", "campaign_id"),
-        ["step"] = ("daily_step_stats", "step_id"),
-        ["mailbox"] = ("daily_mailbox_stats", "mailbox_id"),
-        ["tenant"] = ("daily_tenant_stats", "tenant_id"),
-    };
-
     // The schema's json/jsonb columns. PostgreSQL reports their type; DuckDB's reader calls JSON
     // VARCHAR, so the names decide on both engines.
     private static readonly HashSet<string> JsonColumns = new(StringComparer.Ordinal) { "old_values", "new_values", "metadata", "details", "filters_applied", "payload" };
 
-    /// <summary>The entities that have a daily series.</summary>
-    public static IReadOnlyCollection<string> SeriesEntities => DailyRollups.Keys;
+    /// <summary>Runs <paramref name="report"/> for <paramref name="filter"/> (one page of a paged report) and returns its rows.</summary>
+    public Task<ScopedRows> ReadAsync(TenantScope scope, Report report, ReportFilter filter, Page page, string poolType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return ReadSqlAsync(scope, report.Sql(database.Sql, filter), poolType, report.Arguments(filter, page), cancellationToken);
+    }
 
-    /// <summary>The rollup table a series of <paramref name="entity"/> reads, or null for no such entity.</summary>
-    public static string? SeriesTable(string? entity) => entity is not null && DailyRollups.TryGetValue(entity, out var rollup) ? rollup.Rollup : null;
-
-    /// <summary>Runs the named query <c>Queries/Sql/*/NAME.sql</c>; its <c>$1</c> is the scope's tenant filter.</summary>
-    public Task<ScopedRows> ReadAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters) =>
-        ReadSqlAsync(scope, database.Sql.Get(SqlFolder, name + ".sql"), poolType, parameters, cancellationToken);
+    /// <summary>Whether the scope may see the entity <paramref name="kind"/> <paramref name="id"/> (campaign, step, mailbox or tenant).</summary>
+    public async Task<bool> CanSeeAsync(TenantScope scope, string kind, string id, string poolType, CancellationToken cancellationToken)
+    {
+        var filter = new ReportFilter(default, default) { Entity = kind, Id = id };
+        return (await ReadAsync(scope, Reports.EntityVisible, filter, default, poolType, cancellationToken)).Rows.Count > 0;
+    }
 
     /// <summary>
-    /// Runs the named query and streams its rows (an export): the result holds the connection and
-    /// the pool's turn until it is disposed, and the statement runs with the pool's timeout.
+    /// Runs the report and streams up to <paramref name="maxRows"/> + 1 rows (an export, which
+    /// refuses more than its limit): the result holds the connection and the pool's turn until it
+    /// is disposed, and the statement runs with the pool's timeout.
     /// </summary>
-    public async Task<QueryResult> OpenAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters)
+    public async Task<QueryResult> OpenAsync(TenantScope scope, Report report, ReportFilter filter, int maxRows, string poolType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var sql = SqlFor(name);
+        ArgumentNullException.ThrowIfNull(report);
         var pool = pools[poolType];
         var lease = await pool.AcquireAsync(cancellationToken);
         System.Data.Common.DbConnection? connection = null;
         try
         {
             connection = await database.OpenConnectionAsync(cancellationToken);
-            var reader = await database.ExecuteScopedReaderAsync(connection, scope, pool.QueryTimeout, sql, [scope.FilterTenantId, .. parameters], cancellationToken);
+            var reader = await database.ExecuteScopedReaderAsync(connection, scope, pool.QueryTimeout, report.Sql(database.Sql, filter),
+                [scope.FilterTenantId, .. report.Arguments(filter, new Page(maxRows + 1, 0))], cancellationToken);
             return new QueryResult(connection, reader, database, lease);
         }
         catch
@@ -63,31 +59,18 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
         }
     }
 
-    /// <summary>How many rows the named query returns (its LIMIT applies), without reading them.</summary>
-    public async Task<long> CountAsync(TenantScope scope, string name, string poolType, CancellationToken cancellationToken, params object?[] parameters)
+    /// <summary>How many rows <see cref="OpenAsync"/> would stream (at most <paramref name="maxRows"/> + 1), without reading them.</summary>
+    public async Task<long> CountAsync(TenantScope scope, Report report, ReportFilter filter, int maxRows, string poolType, CancellationToken cancellationToken)
     {
-        var sql = SqlFor(name).TrimEnd().TrimEnd(';');
-        var rows = await ReadSqlAsync(scope, $"SELECT COUNT(*) AS counted FROM ({sql}) named_query", poolType, parameters, cancellationToken);
+        ArgumentNullException.ThrowIfNull(report);
+        var sql = report.Sql(database.Sql, filter).TrimEnd().TrimEnd(';');
+        var rows = await ReadSqlAsync(scope, $"SELECT COUNT(*) AS counted FROM ({sql}) report", poolType,
+            report.Arguments(filter, new Page(maxRows + 1, 0)), cancellationToken);
         return Convert.ToInt64(rows.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    // A named query, or "series:ENTITY" for a daily series.
-    private string SqlFor(string name) =>
-        name.StartsWith("series:", StringComparison.Ordinal) ? DailySeriesSql(name["series:".Length..]) : database.Sql.Get(SqlFolder, name + ".sql");
-
     /// <summary>Whether a column of the schema holds JSON text (see <see cref="JsonColumns"/>).</summary>
     public static bool IsJsonColumn(string column) => JsonColumns.Contains(column);
-
-    /// <summary>The daily series of one entity (<see cref="SeriesEntities"/>) from its rollup table.</summary>
-    public Task<ScopedRows> ReadDailySeriesAsync(TenantScope scope, string entity, string poolType, CancellationToken cancellationToken, params object?[] parameters)
-    {
-        return ReadSqlAsync(scope, DailySeriesSql(entity), poolType, parameters, cancellationToken);
-    }
-
-    private string DailySeriesSql(string entity) =>
-        DailyRollups.TryGetValue(entity, out var rollup)
-            ? database.Sql.Get(SqlFolder, "timeseries.sql").Replace("{rollup}", rollup.Rollup, StringComparison.Ordinal).Replace("{key}", rollup.Key, StringComparison.Ordinal)
-            : throw new ArgumentOutOfRangeException(nameof(entity), entity, "no daily series for this entity");
 
     private async Task<ScopedRows> ReadSqlAsync(TenantScope scope, string sql, string poolType, object?[] parameters, CancellationToken cancellationToken)
     {

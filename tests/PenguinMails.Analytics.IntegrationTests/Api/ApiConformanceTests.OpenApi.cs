@@ -46,7 +46,7 @@ public abstract partial class ApiConformanceTests
         var ingest = document.GetProperty("paths").GetProperty("/v1/ingest").GetProperty("post").GetProperty("responses");
         Assert.True(ingest.TryGetProperty("202", out _) && !ingest.TryGetProperty("200", out _), "ingest answers 202, not 200");
         var campaigns = document.GetProperty("paths").GetProperty("/v1/campaigns").GetProperty("get");
-        Assert.Equal(["company_id", "from", "to", "tenant_id", "limit", "offset"],
+        Assert.Equal(["from", "to", "tenant_id", "company_id", "campaign_id", "limit", "offset"],
             campaigns.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()!));
     }
 

@@ -219,7 +219,7 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     [InlineData("/v1/mailboxes?offset=-1", "offset must be a whole number")]
     [InlineData("/v1/timeseries?entity=planet&id=x", "entity must be one of campaign, step, mailbox, tenant")]
     [InlineData("/v1/timeseries?entity=campaign&id=k1&metric=sent;DROP%20TABLE%20emails", "metric must be one of")]
-    [InlineData("/v1/leads", "campaign_id is required")]
+    [InlineData("/v1/leads", "The leads report needs campaign_id.")]
     [InlineData("/v1/leads?campaign_id=k1&search=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "search must be at most 200 characters")]
     public async Task bad_parameters_get_a_400_that_names_the_problem(string path, string message)
     {
