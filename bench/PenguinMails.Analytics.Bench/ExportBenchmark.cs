@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using PenguinMails.Analytics.Aggregation;
 using PenguinMails.Analytics.Exports;
 using PenguinMails.Analytics.Ingestion;
@@ -49,8 +50,11 @@ internal static class ExportBenchmark
                     + "('t1', 'csv', $1, FALSE, TRUE), ('t1', 'json', $1, FALSE, TRUE), ('t1', 'xlsx', $1, FALSE, TRUE), ('t1', 'pdf', 10000, FALSE, TRUE)",
                     CancellationToken.None, rows);
             }
-            var exports = new ExportService(database, new ScopedQuery(database, await WorkloadPools.LoadAsync(database)),
-                new ExportOptions { Directory = Path.Combine(directory, "exports"), Cipher = new ExportCipher(new byte[32]) });
+            using var pools = await WorkloadPools.LoadAsync(database);
+            await using var services = new ServiceCollection()
+                .AddPenguinAnalytics(database, pools, new ExportOptions { Directory = Path.Combine(directory, "exports"), Cipher = new ExportCipher(new byte[32]) })
+                .BuildServiceProvider();
+            var exports = services.GetRequiredService<ExportService>();
             var parameters = new ReportFilter(new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)) { CampaignId = "k1" };
             foreach (var format in new[] { ExportFormat.Csv, ExportFormat.Json, ExportFormat.Xlsx })
             {

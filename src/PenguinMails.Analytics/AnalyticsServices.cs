@@ -6,6 +6,7 @@ using PenguinMails.Analytics.Exports;
 using PenguinMails.Analytics.Jobs;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Queries;
+using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics;
@@ -18,7 +19,7 @@ namespace PenguinMails.Analytics;
 /// </summary>
 public static class AnalyticsServices
 {
-    /// <summary>Registers the database, its workload pools, the scoped reads, exports, system events and the job runner.</summary>
+    /// <summary>Registers the database, its workload pools, the scoped reads, exports, system events, the aggregator and the rate limit settings.</summary>
     public static IServiceCollection AddPenguinAnalytics(this IServiceCollection services, AnalyticsDatabase database, WorkloadPools pools, ExportOptions? exports = null)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -32,6 +33,7 @@ public static class AnalyticsServices
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new SystemEvents(database, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new Aggregator(database));
+        services.AddSingleton<RateLimitSettings>();
         return services;
     }
 

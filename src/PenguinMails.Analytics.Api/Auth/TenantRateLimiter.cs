@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
-using PenguinMails.Analytics.Storage;
+using PenguinMails.Analytics.Security;
 
 namespace PenguinMails.Analytics.Api.Auth;
 
@@ -11,7 +11,7 @@ namespace PenguinMails.Analytics.Api.Auth;
 /// 30 seconds, so a change in the table takes effect without a restart. The windows live in this
 /// process: several API processes each enforce the limit on their own share.
 /// </summary>
-public sealed class TenantRateLimiter(AnalyticsDatabase database, ApiOptions options, TimeProvider time) : IDisposable
+public sealed class TenantRateLimiter(RateLimitSettings settings, ApiOptions options, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
@@ -45,18 +45,7 @@ public sealed class TenantRateLimiter(AnalyticsDatabase database, ApiOptions opt
         {
             return cached.Limits;
         }
-        var found = new List<(int, int)>();
-        await using (var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken))
-        await using (var command = connection.CreateCommand(
-            "SELECT max_queries, COALESCE(time_window_seconds, 3600) FROM analytics_rate_limits WHERE tenant_id = $1 AND query_type = $2 AND is_active",
-            tenant, queryType))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                found.Add((reader.GetInt32(0), reader.GetInt32(1)));
-            }
-        }
+        var found = await settings.ActiveAsync(tenant, queryType, cancellationToken);
         var result = found.Count > 0 ? found.ToArray() : [(options.DefaultRateLimit.MaxQueries, (int)options.DefaultRateLimit.Window.TotalSeconds)];
         limits[(tenant, queryType)] = (now, result);
         return result;

@@ -33,6 +33,22 @@ public sealed class RateLimitSettings(AnalyticsDatabase database)
         return limits;
     }
 
+    /// <summary>The active limits of a tenant's query type, as (max queries, window seconds): what the API enforces.</summary>
+    public async Task<IReadOnlyList<(int MaxQueries, int WindowSeconds)>> ActiveAsync(string tenantId, string queryType, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+            "SELECT max_queries, COALESCE(time_window_seconds, 3600) FROM analytics_rate_limits WHERE tenant_id = $1 AND query_type = $2 AND is_active",
+            tenantId, queryType);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var limits = new List<(int, int)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            limits.Add((Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)));
+        }
+        return limits;
+    }
+
     /// <summary>Sets (creates or changes) a limit; returns the previous one, if any.</summary>
     public async Task<RateLimit?> SetAsync(RateLimit limit, AdminActor actor, CancellationToken cancellationToken = default)
     {

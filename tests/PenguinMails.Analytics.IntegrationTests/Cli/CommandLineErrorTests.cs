@@ -10,43 +10,14 @@ namespace PenguinMails.Analytics.IntegrationTests.Cli;
 /// What a person typing a wrong command gets: one <c>error:</c> line on stderr naming the flag
 /// and the accepted values, exit 1, and nothing done (or changed) on the way there.
 /// </summary>
-public sealed class CommandLineErrorTests : IAsyncLifetime
+public sealed class CommandLineErrorTests : CliSuite
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "penguin-analytics-tests", Guid.NewGuid().ToString("N"));
-    private TestDatabase? testDatabase;
+    protected override StorageEngine Engine => StorageEngine.DuckDb;
 
-    private string Db => testDatabase!.ConnectionString;
+    protected override async Task<IEnumerable<string[]>> Prepare() =>
+        [["ingest", await WriteAsync("workload.ndjson", PipelineFixture.Workload(82, tenants: 2, emails: 200, days: 10))]];
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(directory);
-        testDatabase = await TestDatabase.CreateAsync(StorageEngine.DuckDb);
-        var workload = Path.Combine(directory, "workload.ndjson");
-        await File.WriteAllLinesAsync(workload, PipelineFixture.Workload(82, tenants: 2, emails: 200, days: 10), Ct);
-        foreach (var args in new[] { new[] { "migrate" }, ["ingest", workload] })
-        {
-            var run = await CliProcess.RunAsync([.. args, "--db", Db]);
-            Assert.True(run.ExitCode == 0, run.Stderr);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (testDatabase is not null)
-        {
-            await testDatabase.DisposeAsync();
-        }
-        Directory.Delete(directory, recursive: true);
-    }
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var database = await testDatabase!.OpenAsync();
-        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
-        return await connection.ScalarAsync<long>(sql, Ct);
-    }
+    private Task<long> CountAsync(string sql) => ScalarAsync<long>(sql);
 
     private static void AssertOneErrorLine(CliProcess.Result run, string expected)
     {
@@ -85,7 +56,7 @@ public sealed class CommandLineErrorTests : IAsyncLifetime
         AssertOneErrorLine(await CliProcess.RunAsync("frobnicate"), "unknown command or argument 'frobnicate' (see penguin-analytics --help)");
         AssertOneErrorLine(await CliProcess.RunAsync("keys"), "keys needs a command: create, list, revoke (see penguin-analytics keys --help)");
         AssertOneErrorLine(await CliProcess.RunAsync("report", "nosuch", "--db", Db),
-            "Argument 'nosuch' not recognized. Must be one of: 'campaigns' 'steps' 'mailboxes' 'warmup' 'usage' 'activity' (see penguin-analytics report --help)");
+            "Argument 'nosuch' not recognized. Must be one of: 'campaigns' 'steps' 'mailboxes' 'leads' 'warmup' 'usage' 'alerts' 'timeseries' 'tenants' 'admin-activity' 'audit-logs' 'system-events' (see penguin-analytics report --help)");
         var bare = await CliProcess.RunAsync();
         Assert.Equal(0, bare.ExitCode);
         Assert.Contains("migrate", bare.Stdout, StringComparison.Ordinal); // nothing at all shows the help

@@ -7,53 +7,17 @@ using PenguinMails.Analytics.Storage;
 namespace PenguinMails.Analytics.IntegrationTests.Cli;
 
 /// <summary>The governance commands as people run them: keys and limits audited, exports and anonymization with their keys from the environment.</summary>
-public abstract class GovernanceCommandTests : IAsyncLifetime
+public abstract class GovernanceCommandTests : CliSuite
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "penguin-analytics-tests", Guid.NewGuid().ToString("N"));
-    private TestDatabase? testDatabase;
-
-    protected abstract StorageEngine Engine { get; }
-
-    private string Db => testDatabase!.ConnectionString;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private Dictionary<string, string?> Keys => new()
     {
         [PseudonymKey.EnvironmentVariable] = Convert.ToBase64String([.. Enumerable.Repeat((byte)3, 32)]),
         [ExportCipher.EnvironmentVariable] = Convert.ToBase64String([.. Enumerable.Repeat((byte)5, 32)]),
-        [ExportOptions.DirectoryVariable] = Path.Combine(directory, "exports"),
+        [ExportOptions.DirectoryVariable] = Path.Combine(Folder, "exports"),
     };
 
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(directory);
-        testDatabase = await TestDatabase.CreateAsync(Engine);
-        var workload = Path.Combine(directory, "workload.ndjson");
-        await File.WriteAllLinesAsync(workload, PipelineFixture.Workload(81, tenants: 2, emails: 300, days: 20), Ct);
-        foreach (var args in new[] { new[] { "migrate" }, ["ingest", workload], ["aggregate"] })
-        {
-            var run = await CliProcess.RunAsync([.. args, "--db", Db]);
-            Assert.True(run.ExitCode == 0, run.Stderr);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (testDatabase is not null)
-        {
-            await testDatabase.DisposeAsync();
-        }
-        Directory.Delete(directory, recursive: true);
-        GC.SuppressFinalize(this);
-    }
-
-    private async Task<T?> ScalarAsync<T>(string sql)
-    {
-        await using var database = await testDatabase!.OpenAsync();
-        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
-        return await connection.ScalarAsync<T>(sql, Ct);
-    }
+    protected override async Task<IEnumerable<string[]>> Prepare() =>
+        [["ingest", await WriteAsync("workload.ndjson", PipelineFixture.Workload(81, tenants: 2, emails: 300, days: 20))], ["aggregate"]];
 
     [Fact]
     public async Task keys_and_limits_changed_at_the_command_line_are_audited()
@@ -90,7 +54,7 @@ public abstract class GovernanceCommandTests : IAsyncLifetime
     [Fact]
     public async Task export_create_writes_the_file_under_the_tenants_controls()
     {
-        var output = Path.Combine(directory, "campaigns.csv");
+        var output = Path.Combine(Folder, "campaigns.csv");
         var withoutKey = await CliProcess.RunAsync("export", "create", "--tenant", "t1", "--report", "campaigns", "--format", "csv", "--from", "2026-01-01", "--db", Db);
         Assert.Equal(1, withoutKey.ExitCode);
         Assert.Contains(ExportCipher.EnvironmentVariable, withoutKey.Stderr, StringComparison.Ordinal);
@@ -115,17 +79,17 @@ public abstract class GovernanceCommandTests : IAsyncLifetime
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task export_folders_and_files_are_private_whatever_the_umask()
     {
-        var exports = Path.Combine(directory, "private-exports");
+        var exports = Path.Combine(Folder, "private-exports");
         var environment = new Dictionary<string, string?>(Keys) { [ExportOptions.DirectoryVariable] = exports };
 
         var created = await CliProcess.RunUnderUmaskAsync(environment, "022", "export", "create", "--tenant", "t1", "--report", "campaigns", "--format", "csv", "--from", "2026-01-01", "--db", Db);
 
         Assert.True(created.ExitCode == 0, created.Stderr);
-        const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Assert.Equal(Folder, File.GetUnixFileMode(exports));
+        const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(PrivateFolder, File.GetUnixFileMode(exports));
         var folders = Directory.GetDirectories(exports, "*", SearchOption.AllDirectories);
         Assert.Equal(["t1"], folders.Select(Path.GetFileName));
-        Assert.All(folders, folder => Assert.Equal(Folder, File.GetUnixFileMode(folder)));
+        Assert.All(folders, folder => Assert.Equal(PrivateFolder, File.GetUnixFileMode(folder)));
         var file = Assert.Single(Directory.GetFiles(exports, "*", SearchOption.AllDirectories));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
     }

@@ -10,41 +10,14 @@ namespace PenguinMails.Analytics.IntegrationTests.Cli;
 /// <c>generate</c>, <c>ingest</c> and <c>aggregate</c> as real processes on both engines, including
 /// processes killed (not disposed) in the middle of their work and then run again.
 /// </summary>
-public abstract class PipelineCommandTests : IAsyncLifetime
+public abstract class PipelineCommandTests : CliSuite
 {
-    private TestDatabase? testDatabase;
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "penguin-analytics-tests", Guid.NewGuid().ToString("N"));
-
-    protected abstract StorageEngine Engine { get; }
-
-    private string Db => testDatabase!.ConnectionString;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(directory);
-        testDatabase = await TestDatabase.CreateAsync(Engine);
-        var migrate = await CliProcess.RunAsync("migrate", "--db", Db);
-        Assert.True(migrate.ExitCode == 0, migrate.Stderr);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (testDatabase is not null)
-        {
-            await testDatabase.DisposeAsync();
-        }
-        Directory.Delete(directory, recursive: true);
-        GC.SuppressFinalize(this);
-    }
-
     [Fact]
     public async Task ingest_exits_0_when_all_lines_land_and_2_with_line_field_and_reason_otherwise()
     {
-        var good = Path.Combine(directory, "good.ndjson");
+        var good = Path.Combine(Folder, "good.ndjson");
         await File.WriteAllLinesAsync(good, [.. Lines.Entities, Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z")], Ct);
-        var bad = Path.Combine(directory, "bad.ndjson");
+        var bad = Path.Combine(Folder, "bad.ndjson");
         await File.WriteAllLinesAsync(bad, [Lines.Sent("s2", "x2", "2026-03-02T10:00:00Z"), Lines.Sent("s3", "x3", "2026-03-02T10:00:00Z", lead: "ghost"), "[1,2]"], Ct);
 
         var ok = await CliProcess.RunAsync("ingest", good, "--db", Db);
@@ -70,7 +43,7 @@ public abstract class PipelineCommandTests : IAsyncLifetime
     [Fact]
     public async Task report_prints_the_apis_reports_on_the_command_line()
     {
-        var file = Path.Combine(directory, "workload.ndjson");
+        var file = Path.Combine(Folder, "workload.ndjson");
         Assert.Equal(0, (await CliProcess.RunAsync("generate", "--tenants", "2", "--emails", "2000", "--seed", "9", "--days", "20", "--end", "2026-06-01", "--out", file)).ExitCode);
         Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", Db)).ExitCode);
         Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", Db)).ExitCode);
@@ -93,7 +66,7 @@ public abstract class PipelineCommandTests : IAsyncLifetime
     [Fact]
     public async Task killed_ingest_and_aggregate_processes_rerun_to_the_same_numbers()
     {
-        var file = Path.Combine(directory, "workload.ndjson");
+        var file = Path.Combine(Folder, "workload.ndjson");
         var generate = await CliProcess.RunAsync("generate", "--tenants", "3", "--emails", "20000", "--seed", "5", "--days", "30", "--end", "2026-06-01", "--out", file);
         Assert.True(generate.ExitCode == 0, generate.Stderr);
         var lines = await File.ReadAllLinesAsync(file, Ct);
@@ -117,7 +90,7 @@ public abstract class PipelineCommandTests : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the crashed worker's job took {clock.Elapsed} to finish");
         Assert.Equal(2, await CountAsync("SELECT MAX(attempts) FROM analytics_jobs WHERE job_type = 'fold'"));
 
-        await using var database = await testDatabase!.OpenAsync();
+        await using var database = await TestDatabase.OpenAsync();
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM pending_events"));
         AnalyticsSnapshot.AssertEqual(ReferenceModel.FromLines(lines).Expected(), await AnalyticsSnapshot.CountersOnly(database), "after crashes vs reference");
     }
@@ -125,7 +98,7 @@ public abstract class PipelineCommandTests : IAsyncLifetime
     [Fact]
     public async Task two_tenants_using_one_email_id_through_the_cli_each_count_their_own()
     {
-        var file = Path.Combine(directory, "shared.ndjson");
+        var file = Path.Combine(Folder, "shared.ndjson");
         await File.WriteAllLinesAsync(file,
         [
             .. Lines.Entities, """{"type":"tenant","id":"t2"}""", """{"type":"company","id":"c2","tenant_id":"t2"}""", """{"type":"campaign","id":"k2","company_id":"c2"}""",
@@ -135,7 +108,7 @@ public abstract class PipelineCommandTests : IAsyncLifetime
             """{"type":"email.opened","event_id":"a2","email_id":"same-id","occurred_at":"2026-03-02T11:00:00Z","tenant_id":"t1"}""",
             """{"type":"email.replied","event_id":"b2","email_id":"same-id","occurred_at":"2026-03-02T12:00:00Z","tenant_id":"t2"}""",
         ], Ct);
-        var later = Path.Combine(directory, "later.ndjson");
+        var later = Path.Combine(Folder, "later.ndjson");
         await File.WriteAllLinesAsync(later, [Lines.Event("clicked", "x1", "same-id", "2026-03-02T13:00:00Z")], Ct);
 
         var ingest = await CliProcess.RunAsync("ingest", file, "--db", Db);
@@ -152,7 +125,7 @@ public abstract class PipelineCommandTests : IAsyncLifetime
     [Fact]
     public async Task a_serve_killed_while_it_folds_is_caught_up_by_the_next_worker_within_30_seconds()
     {
-        var file = Path.Combine(directory, "workload.ndjson");
+        var file = Path.Combine(Folder, "workload.ndjson");
         var generate = await CliProcess.RunAsync("generate", "--tenants", "3", "--emails", "20000", "--seed", "6", "--days", "30", "--end", "2026-06-01", "--out", file);
         Assert.True(generate.ExitCode == 0, generate.Stderr);
         var ingest = await CliProcess.RunAsync("ingest", file, "--db", Db);
@@ -191,7 +164,7 @@ public abstract class PipelineCommandTests : IAsyncLifetime
 
         Assert.True(rerun.ExitCode == 0, rerun.Stderr);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"catching up after the crash took {clock.Elapsed}");
-        await using var database = await testDatabase!.OpenAsync();
+        await using var database = await TestDatabase.OpenAsync();
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM pending_events"));
         AnalyticsSnapshot.AssertEqual(ReferenceModel.FromLines(await File.ReadAllLinesAsync(file, Ct)).Expected(), await AnalyticsSnapshot.CountersOnly(database), "after a killed serve vs reference");
     }
@@ -237,12 +210,7 @@ public abstract class PipelineCommandTests : IAsyncLifetime
         }
     }
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var database = await testDatabase!.OpenAsync();
-        await using var connection = await database.OpenCrossTenantConnectionAsync(Ct);
-        return await connection.ScalarAsync<long>(sql, Ct);
-    }
+    private Task<long> CountAsync(string sql) => ScalarAsync<long>(sql);
 }
 
 public sealed class DuckDbPipelineCommandTests : PipelineCommandTests

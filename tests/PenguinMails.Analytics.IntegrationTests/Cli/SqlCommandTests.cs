@@ -9,29 +9,12 @@ namespace PenguinMails.Analytics.IntegrationTests.Cli;
 /// <c>penguin-analytics migrate</c> and <c>sql</c> run as a real process on both engines: each
 /// output format, and the clear one-line errors for writes, several statements and bad syntax.
 /// </summary>
-public abstract class SqlCommandTests : IAsyncLifetime
+public abstract class SqlCommandTests : CliSuite
 {
-    private TestDatabase? testDatabase;
-
-    protected abstract StorageEngine Engine { get; }
-
-    protected string Db => testDatabase!.ConnectionString;
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        testDatabase = await TestDatabase.CreateAsync(Engine);
-        var migrate = await CliProcess.RunAsync("migrate", "--db", Db);
-        Assert.True(migrate.ExitCode == 0, migrate.Stderr);
-        Assert.Contains("applied 001 core", migrate.Stdout, StringComparison.Ordinal);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (testDatabase is not null)
-        {
-            await testDatabase.DisposeAsync();
-        }
-        GC.SuppressFinalize(this);
+        await base.InitializeAsync();
+        Assert.Contains("applied 001 core", Migrated.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
