@@ -63,6 +63,18 @@ public sealed class CommandLineErrorTests : CliSuite
     }
 
     [Fact]
+    public async Task a_report_without_its_filter_or_about_an_unseen_entity_is_refused_naming_the_flag()
+    {
+        AssertOneErrorLine(await CliProcess.RunAsync("report", "steps", "--tenant", "t1", "--db", Db), "report steps needs --campaign.");
+        AssertOneErrorLine(await CliProcess.RunAsync("report", "leads", "--tenant", "t1", "--campaign", "nosuch", "--db", Db), "No campaign 'nosuch' for tenant t1.");
+        AssertOneErrorLine(await CliProcess.RunAsync("report", "timeseries", "--tenant", "t1", "--entity", "planet", "--id", "x", "--db", Db),
+            "entity must be one of campaign, step, mailbox, tenant");
+        // A campaign of the other tenant is not seen either: existence does not leak.
+        var other = await ScalarAsync<string>("SELECT MIN(c.id) FROM campaigns c JOIN companies co ON co.id = c.company_id WHERE co.tenant_id = 't2'");
+        AssertOneErrorLine(await CliProcess.RunAsync("report", "leads", "--tenant", "t1", "--campaign", other!, "--db", Db), $"No campaign '{other}' for tenant t1.");
+    }
+
+    [Fact]
     public async Task a_report_or_a_key_for_an_unknown_tenant_is_refused()
     {
         const string Unknown = "No tenant 'nosuch' (known: t1, t2). A tenant exists once its tenant record is ingested: {\"type\":\"tenant\",\"id\":\"nosuch\",\"name\":\"...\"}";
