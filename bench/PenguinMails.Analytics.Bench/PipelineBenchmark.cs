@@ -60,6 +60,9 @@ internal static class PipelineBenchmark
             await aggregator.RecomputeAsync(RecomputeScope.All);
             recompute.Stop();
             Report("recompute (all)", recompute.Elapsed, summary.CampaignEmails + summary.WarmupEmails, "emails");
+            var (handWritten, differences) = await GroupByBaseline.RunAsync(database);
+            Report("hand-written GROUP BYs", handWritten, summary.CampaignEmails + summary.WarmupEmails, "emails (the baseline: Sql/group_by_baseline.sql)");
+            Console.WriteLine($"{"recompute ÷ GROUP BYs",-24} {recompute.Elapsed / handWritten,8:N2} x    same numbers: {(differences.Count == 0 ? "yes" : string.Join("; ", differences))}");
 
             // Freshness: a batch of 1,000 events arriving at the full database, ingested and folded.
             var fresh = new StringBuilder();

@@ -26,26 +26,24 @@ UPDATE agg_days SET billing_id = b.id
 FROM billing_analytics b
 WHERE b.tenant_id = agg_days.tenant_id AND b.period_start = agg_days.period_start;
 
--- Deltas with their identifiers, day and billing period. Snapshot days join as warmup rows
+-- Deltas on their integer keys, with their day and billing period: the text ids are joined onto
+-- the grouped rows of each table below, never onto every email. Snapshot days join as warmup rows
 -- without counts, so that a mailbox with a health snapshot on a day has a warmup row for it.
 DROP TABLE IF EXISTS agg;
 CREATE TEMP TABLE agg AS
-SELECT d.tenant_id, co.id AS company_id, c.id AS campaign_id, st.id AS step_id, m.id AS mailbox_id, l.id AS lead_id,
+SELECT ch.tenant_key, ch.company_key, ch.campaign_key, ch.step_key, ch.mailbox_key, ch.lead_key,
        ch.is_warmup, ch.sent_at, d.day, d.billing_id,
        ch.sent, ch.delivered, ch.opened, ch.clicked, ch.replied, ch.bounced, ch.unsubscribed, ch.complained
 FROM fold_changes ch
 JOIN agg_days d ON d.tenant_key = ch.tenant_key AND d.day = penguin_utc_day(ch.sent_at)
-JOIN companies co ON co.company_key = ch.company_key
-JOIN mailboxes m ON m.mailbox_key = ch.mailbox_key
-LEFT JOIN campaigns c ON c.campaign_key = ch.campaign_key
-LEFT JOIN sequence_steps st ON st.step_key = ch.step_key
-LEFT JOIN leads l ON l.lead_key = ch.lead_key
 UNION ALL
-SELECT d.tenant_id, sn.company_id, NULL, NULL, sn.mailbox_id, NULL,
+SELECT d.tenant_key, co.company_key, NULL, NULL, m.mailbox_key, NULL,
        TRUE, sn.occurred_at, d.day, d.billing_id,
        0, 0, 0, 0, 0, 0, 0, 0
 FROM fold_snapshots sn
-JOIN agg_days d ON d.tenant_key = sn.tenant_key AND d.day = penguin_utc_day(sn.occurred_at);
+JOIN agg_days d ON d.tenant_key = sn.tenant_key AND d.day = penguin_utc_day(sn.occurred_at)
+JOIN companies co ON co.id = sn.company_id
+JOIN mailboxes m ON m.id = sn.mailbox_id;
 
 -- Daily rollups (campaign traffic only). Each table: the batch's deltas grouped by the
 -- table's key, added to rows that exist, inserted as rows that do not. (Not ON CONFLICT: DuckDB's
@@ -53,10 +51,17 @@ JOIN agg_days d ON d.tenant_key = sn.tenant_key AND d.day = penguin_utc_day(sn.o
 -- having one writer, under the aggregate lock; PostgreSQL also has the constraints.)
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT campaign_id, day, company_id, tenant_id,
-       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-FROM agg WHERE NOT is_warmup
-GROUP BY campaign_id, day, company_id, tenant_id;
+SELECT c.id AS campaign_id, g.day, co.id AS company_id, t.id AS tenant_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT campaign_key, day, company_key, tenant_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY campaign_key, day, company_key, tenant_key
+) g
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key
+JOIN tenants t ON t.tenant_key = g.tenant_key;
 
 UPDATE daily_campaign_stats SET
     sent = daily_campaign_stats.sent + d.sent,
@@ -78,10 +83,18 @@ WHERE NOT EXISTS (SELECT 1 FROM daily_campaign_stats t WHERE t.campaign_id = d.c
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT step_id, day, campaign_id, company_id, tenant_id,
-       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-FROM agg WHERE NOT is_warmup
-GROUP BY step_id, day, campaign_id, company_id, tenant_id;
+SELECT st.id AS step_id, g.day, c.id AS campaign_id, co.id AS company_id, t.id AS tenant_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT step_key, day, campaign_key, company_key, tenant_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY step_key, day, campaign_key, company_key, tenant_key
+) g
+LEFT JOIN sequence_steps st ON st.step_key = g.step_key
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key
+JOIN tenants t ON t.tenant_key = g.tenant_key;
 
 UPDATE daily_step_stats SET
     sent = daily_step_stats.sent + d.sent,
@@ -103,10 +116,17 @@ WHERE NOT EXISTS (SELECT 1 FROM daily_step_stats t WHERE t.step_id = d.step_id A
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT mailbox_id, day, company_id, tenant_id,
-       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-FROM agg WHERE NOT is_warmup
-GROUP BY mailbox_id, day, company_id, tenant_id;
+SELECT m.id AS mailbox_id, g.day, co.id AS company_id, t.id AS tenant_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT mailbox_key, day, company_key, tenant_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY mailbox_key, day, company_key, tenant_key
+) g
+JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
+JOIN companies co ON co.company_key = g.company_key
+JOIN tenants t ON t.tenant_key = g.tenant_key;
 
 UPDATE daily_mailbox_stats SET
     sent = daily_mailbox_stats.sent + d.sent,
@@ -128,10 +148,15 @@ WHERE NOT EXISTS (SELECT 1 FROM daily_mailbox_stats t WHERE t.mailbox_id = d.mai
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT tenant_id, day,
-       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-FROM agg WHERE NOT is_warmup
-GROUP BY tenant_id, day;
+SELECT t.id AS tenant_id, g.day,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT tenant_key, day,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY tenant_key, day
+) g
+JOIN tenants t ON t.tenant_key = g.tenant_key;
 
 UPDATE daily_tenant_stats SET
     sent = daily_tenant_stats.sent + d.sent,
@@ -154,10 +179,16 @@ WHERE NOT EXISTS (SELECT 1 FROM daily_tenant_stats t WHERE t.tenant_id = d.tenan
 -- Period-to-date analytics per billing period; new rows take their attributes at once.
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT campaign_id, billing_id, company_id,
-       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-FROM agg WHERE NOT is_warmup
-GROUP BY campaign_id, billing_id, company_id;
+SELECT c.id AS campaign_id, g.billing_id, co.id AS company_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT campaign_key, billing_id, company_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY campaign_key, billing_id, company_key
+) g
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key;
 
 UPDATE campaign_analytics SET
     sent = campaign_analytics.sent + d.sent,
@@ -180,10 +211,17 @@ WHERE NOT EXISTS (SELECT 1 FROM campaign_analytics t WHERE t.campaign_id = d.cam
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT step_id, billing_id, campaign_id, company_id,
-       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-FROM agg WHERE NOT is_warmup
-GROUP BY step_id, billing_id, campaign_id, company_id;
+SELECT st.id AS step_id, g.billing_id, c.id AS campaign_id, co.id AS company_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT step_key, billing_id, campaign_key, company_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY step_key, billing_id, campaign_key, company_key
+) g
+LEFT JOIN sequence_steps st ON st.step_key = g.step_key
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key;
 
 UPDATE sequence_step_analytics SET
     sent = sequence_step_analytics.sent + d.sent,
@@ -205,10 +243,17 @@ WHERE NOT EXISTS (SELECT 1 FROM sequence_step_analytics t WHERE t.step_id = d.st
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT lead_id, campaign_id, billing_id, company_id,
-       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-FROM agg WHERE NOT is_warmup
-GROUP BY lead_id, campaign_id, billing_id, company_id;
+SELECT l.id AS lead_id, c.id AS campaign_id, g.billing_id, co.id AS company_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT lead_key, campaign_key, billing_id, company_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY lead_key, campaign_key, billing_id, company_key
+) g
+LEFT JOIN leads l ON l.lead_key = g.lead_key
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key;
 
 UPDATE lead_analytics SET
     sent = lead_analytics.sent + d.sent,
@@ -233,21 +278,32 @@ WHERE NOT EXISTS (SELECT 1 FROM lead_analytics t WHERE t.lead_id = d.lead_id AND
 -- the greatest campaign id), which decides their campaign_status.
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT mailbox_id, billing_id, company_id,
-       MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at,
-       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-FROM agg WHERE NOT is_warmup
-GROUP BY mailbox_id, billing_id, company_id;
+SELECT m.id AS mailbox_id, g.billing_id, co.id AS company_id,
+       g.last_sent_at, g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT mailbox_key, billing_id, company_key,
+           MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY mailbox_key, billing_id, company_key
+) g
+JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
+JOIN companies co ON co.company_key = g.company_key;
 
+-- The campaign a mailbox last sent for: its latest sent_at, and among campaigns sent at that
+-- very moment the greatest campaign id (a window over text ids per email would cost the join
+-- this file avoids; the candidates at the latest moment are few).
 DROP TABLE IF EXISTS delta_last;
 CREATE TEMP TABLE delta_last AS
-SELECT x.mailbox_id, x.billing_id, x.campaign_id
+SELECT m.id AS mailbox_id, x.billing_id, MAX(c.id) AS campaign_id
 FROM (
-    SELECT mailbox_id, billing_id, campaign_id,
-           ROW_NUMBER() OVER (PARTITION BY mailbox_id, billing_id ORDER BY sent_at DESC, campaign_id DESC) AS rn
+    SELECT mailbox_key, billing_id, MAX(sent_at) AS last_sent_at
     FROM agg WHERE NOT is_warmup AND sent = 1
+    GROUP BY mailbox_key, billing_id
 ) x
-WHERE x.rn = 1;
+JOIN agg a ON a.mailbox_key = x.mailbox_key AND a.billing_id = x.billing_id AND a.sent_at = x.last_sent_at AND NOT a.is_warmup AND a.sent = 1
+JOIN campaigns c ON c.campaign_key = a.campaign_key
+JOIN mailboxes m ON m.mailbox_key = x.mailbox_key
+GROUP BY m.id, x.billing_id;
 
 UPDATE mailbox_analytics SET
     sent = mailbox_analytics.sent + d.sent,
@@ -279,10 +335,16 @@ WHERE NOT EXISTS (SELECT 1 FROM mailbox_analytics t WHERE t.mailbox_id = d.mailb
 -- Warmup traffic: one row per mailbox per day.
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT mailbox_id, day AS snapshot_date, company_id, billing_id,
-       SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-FROM agg WHERE is_warmup
-GROUP BY mailbox_id, day, company_id, billing_id;
+SELECT m.id AS mailbox_id, g.day AS snapshot_date, co.id AS company_id, g.billing_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT mailbox_key, day, company_key, billing_id,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE is_warmup
+    GROUP BY mailbox_key, day, company_key, billing_id
+) g
+JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
+JOIN companies co ON co.company_key = g.company_key;
 
 UPDATE warmup_analytics SET
     sent = warmup_analytics.sent + d.sent,
@@ -305,12 +367,12 @@ WHERE NOT EXISTS (SELECT 1 FROM warmup_analytics t WHERE t.mailbox_id = d.mailbo
 -- What was touched: entities with new deltas, and entities upserted since the last fold.
 DROP TABLE IF EXISTS touched_campaigns;
 CREATE TEMP TABLE touched_campaigns AS
-SELECT DISTINCT campaign_id AS id FROM agg WHERE campaign_id IS NOT NULL
+SELECT c.id FROM (SELECT DISTINCT campaign_key FROM agg WHERE campaign_key IS NOT NULL) k JOIN campaigns c ON c.campaign_key = k.campaign_key
 UNION SELECT entity_id FROM fold_entities WHERE entity_type = 'campaign';
 
 DROP TABLE IF EXISTS touched_mailboxes;
 CREATE TEMP TABLE touched_mailboxes AS
-SELECT DISTINCT mailbox_id AS id FROM agg
+SELECT m.id FROM (SELECT DISTINCT mailbox_key FROM agg) k JOIN mailboxes m ON m.mailbox_key = k.mailbox_key
 UNION SELECT entity_id FROM fold_entities WHERE entity_type = 'mailbox'
 UNION SELECT DISTINCT ma.mailbox_id FROM mailbox_analytics ma
       WHERE ma.last_campaign_id IN (SELECT entity_id FROM fold_entities WHERE entity_type = 'campaign');
