@@ -176,11 +176,13 @@ SELECT d.tenant_id, d.day, d.sent, d.delivered, d.opened_tracked, d.clicked_trac
 FROM delta d
 WHERE NOT EXISTS (SELECT 1 FROM daily_tenant_stats t WHERE t.tenant_id = d.tenant_id AND t.day = d.day);
 
--- Period-to-date analytics per billing period; new rows take their attributes at once.
+-- Period-to-date analytics per billing period; new rows take their attributes at once (carried
+-- in the delta from the same join that names the entity).
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT c.id AS campaign_id, g.billing_id, co.id AS company_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       c.status AS campaign_status
 FROM (
     SELECT campaign_key, billing_id, company_key,
            SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
@@ -204,10 +206,9 @@ FROM delta d
 WHERE campaign_analytics.campaign_id = d.campaign_id AND campaign_analytics.billing_id = d.billing_id;
 
 INSERT INTO campaign_analytics (campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
-SELECT d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, c.status
+SELECT d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.campaign_status
 FROM delta d
-JOIN campaigns c ON c.id = d.campaign_id
-WHERE NOT EXISTS (SELECT 1 FROM campaign_analytics t WHERE t.campaign_id = d.campaign_id AND t.billing_id = d.billing_id);
+WHERE d.campaign_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM campaign_analytics t WHERE t.campaign_id = d.campaign_id AND t.billing_id = d.billing_id);
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
@@ -244,7 +245,8 @@ WHERE NOT EXISTS (SELECT 1 FROM sequence_step_analytics t WHERE t.step_id = d.st
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT l.id AS lead_id, c.id AS campaign_id, g.billing_id, co.id AS company_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       l.status AS lead_status
 FROM (
     SELECT lead_key, campaign_key, billing_id, company_key,
            SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
@@ -269,17 +271,17 @@ FROM delta d
 WHERE lead_analytics.lead_id = d.lead_id AND lead_analytics.campaign_id = d.campaign_id AND lead_analytics.billing_id = d.billing_id;
 
 INSERT INTO lead_analytics (lead_id, campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
-SELECT d.lead_id, d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, l.status
+SELECT d.lead_id, d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.lead_status
 FROM delta d
-JOIN leads l ON l.id = d.lead_id
-WHERE NOT EXISTS (SELECT 1 FROM lead_analytics t WHERE t.lead_id = d.lead_id AND t.campaign_id = d.campaign_id AND t.billing_id = d.billing_id);
+WHERE d.lead_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lead_analytics t WHERE t.lead_id = d.lead_id AND t.campaign_id = d.campaign_id AND t.billing_id = d.billing_id);
 
 -- Mailboxes also remember the campaign they last sent for in the period (latest sent_at, then
 -- the greatest campaign id), which decides their campaign_status.
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT m.id AS mailbox_id, g.billing_id, co.id AS company_id,
-       g.last_sent_at, g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+       g.last_sent_at, g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       m.warmup_status, COALESCE(m.current_volume, 0) AS current_volume
 FROM (
     SELECT mailbox_key, billing_id, company_key,
            MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
@@ -326,9 +328,8 @@ LEFT JOIN delta_last lc ON lc.mailbox_id = d.mailbox_id AND lc.billing_id = d.bi
 WHERE mailbox_analytics.mailbox_id = d.mailbox_id AND mailbox_analytics.billing_id = d.billing_id;
 
 INSERT INTO mailbox_analytics (mailbox_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, last_sent_at, last_campaign_id, warmup_status, current_volume)
-SELECT d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.last_sent_at, lc.campaign_id, m.warmup_status, COALESCE(m.current_volume, 0)
+SELECT d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.last_sent_at, lc.campaign_id, d.warmup_status, d.current_volume
 FROM delta d
-JOIN mailboxes m ON m.id = d.mailbox_id
 LEFT JOIN delta_last lc ON lc.mailbox_id = d.mailbox_id AND lc.billing_id = d.billing_id
 WHERE NOT EXISTS (SELECT 1 FROM mailbox_analytics t WHERE t.mailbox_id = d.mailbox_id AND t.billing_id = d.billing_id);
 
