@@ -23,6 +23,9 @@ public sealed class ResponseCache(ApiOptions options) : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<CachedRead?>> pending = new(StringComparer.Ordinal);
 
     /// <summary>Serves a read from the cache when it can, and keeps successful reads.</summary>
+    /// <summary>The cache's name in the <c>Cache-Status</c> header.</summary>
+    public const string CacheName = "penguin-analytics";
+
     public static TBuilder Apply<TBuilder>(TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {
@@ -38,10 +41,13 @@ public sealed class ResponseCache(ApiOptions options) : IDisposable
             var asOf = await http.RequestServices.GetRequiredService<AsOf>().ReadAsync(http.RequestAborted);
             var query = string.Join('&', http.Request.Query.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"));
             var key = $"{scope.TenantId}|{scope.IsAdmin}|{scope.FilterTenantId}|{asOf?.Ticks}|{http.Request.Path}?{query}";
+            // RFC 9211 Cache-Status: whether this answer came from the cache (the bench and operators read it).
             if (responses.cache.TryGetValue(key, out CachedRead? hit) && hit is not null)
             {
+                http.Response.Headers["Cache-Status"] = $"{CacheName}; hit";
                 return hit;
             }
+            http.Response.Headers["Cache-Status"] = $"{CacheName}; fwd=miss";
             var mine = new TaskCompletionSource<CachedRead?>(TaskCreationOptions.RunContinuationsAsynchronously);
             var first = responses.pending.GetOrAdd(key, mine.Task);
             if (first != mine.Task)

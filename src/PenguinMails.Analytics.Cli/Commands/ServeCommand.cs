@@ -40,7 +40,8 @@ public static class ServeCommand
             DefaultValueFactory = _ => "03:00",
         };
         var retention = new Option<int?>("--retention-days") { Description = "Retention window of the scheduled maintenance (default 730)." };
-        var command = new Command("serve", "Run the HTTP API, the dashboard and the background workers.") { urls, role, demo, maintenanceAt, retention };
+        var noCache = new Option<bool>("--no-cache") { Description = "Answer every read from the database (no response cache): to measure the database path." };
+        var command = new Command("serve", "Run the HTTP API, the dashboard and the background workers.") { urls, role, demo, maintenanceAt, retention, noCache };
         command.SetAction((parse, cancellationToken) =>
         {
             var isDemo = parse.GetValue(demo);
@@ -63,6 +64,7 @@ public static class ServeCommand
                     MaintenanceRetentionDays = parse.GetValue(retention) is { } days and > 0 ? days
                         : parse.GetValue(retention) is null ? null : throw new AnalyticsException("--retention-days must be at least 1."),
                     Exports = DemoExports(isDemo, database.Target),
+                    ResponseCacheFor = parse.GetValue(noCache) ? TimeSpan.Zero : defaults.ResponseCacheFor,
                     PseudonymKey = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PseudonymKey.EnvironmentVariable)) ? null : PseudonymKey.FromEnvironment(),
                 };
                 await using var app = await ApiServer.BuildAsync(database, options, ct);

@@ -210,6 +210,47 @@ public abstract class PipelineCommandTests : CliSuite
         }
     }
 
+    [Theory]
+    [InlineData(false, "penguin-analytics; fwd=miss", "penguin-analytics; hit")]
+    [InlineData(true, null, null)]
+    public async Task serve_answers_a_repeated_read_from_its_cache_unless_told_not_to(bool noCache, string? first, string? second)
+    {
+        var file = await WriteAsync("workload.ndjson", PipelineFixture.Workload(83, tenants: 1, emails: 100, days: 5));
+        Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", Db)).ExitCode);
+        var created = await CliProcess.RunAsync("keys", "create", "--tenant", "t1", "--role", "viewer", "--db", Db);
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        var key = System.Text.RegularExpressions.Regex.Match(created.Stdout, @"pma_\S+").Value;
+
+        string[] args = ["serve", "--urls", "http://127.0.0.1:0", "--db", Db, .. noCache ? new[] { "--no-cache" } : []];
+        using var serve = CliProcess.Start(args);
+        try
+        {
+            string? line;
+            do
+            {
+                line = await serve.StandardOutput.ReadLineAsync(Ct); // log lines first, then where it listens
+            }
+            while (line is not null && !line.StartsWith("serving ", StringComparison.Ordinal));
+            Assert.StartsWith("serving http://127.0.0.1:", line, StringComparison.Ordinal);
+            using var http = new HttpClient { BaseAddress = new Uri(line!["serving ".Length..]) };
+            var statuses = new List<string?>();
+            for (var i = 0; i < 2; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "v1/campaigns?from=2026-01-01&to=2027-01-01");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+                using var response = await http.SendAsync(request, Ct);
+                Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+                statuses.Add(response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(",", values) : null);
+            }
+            Assert.Equal([first, second], statuses);
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync(Ct);
+        }
+    }
+
     private Task<long> CountAsync(string sql) => ScalarAsync<long>(sql);
 }
 
