@@ -59,6 +59,9 @@ public sealed class Report
     /// <summary>The entity the read is about, which the caller must be able to see (else 404), or null.</summary>
     public Func<ReportFilter, (string Kind, string Id)?> Subject { get; init; } = _ => null;
 
+    /// <summary>The report's own checks beyond required filters (a series' entity).</summary>
+    internal Func<ReportFilter, bool, string?>? Check { get; init; }
+
     /// <summary>What is wrong with <paramref name="filter"/> for this report (for the platform admin or not), or null.</summary>
     public string? Problem(ReportFilter filter, bool platformAdmin)
     {
@@ -77,9 +80,6 @@ public sealed class Report
         }
         return Check?.Invoke(filter, platformAdmin);
     }
-
-    /// <summary>The report's own checks beyond required filters (a series' entity).</summary>
-    internal Func<ReportFilter, bool, string?>? Check { get; init; }
 
     /// <summary>The SQL to run for <paramref name="filter"/> (a template's placeholders filled from fixed lists, never from input).</summary>
     public string Sql(SqlScripts scripts, ReportFilter filter)
