@@ -20,7 +20,7 @@ public static class ReportCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var kind = new Argument<string>("report") { Description = string.Join(", ", Reports.Names) };
+        var kind = new Argument<string>("report") { Description = "The report to print (one of the names above; the API's reports and exports use the same names)." };
         kind.AcceptOnlyFromAmong([.. Reports.Names]);
         var tenant = new Option<string?>("--tenant") { Description = "The tenant (required except for usage, tenants and the admin's reports)." };
         var filters = new ReportFilterOptions();
