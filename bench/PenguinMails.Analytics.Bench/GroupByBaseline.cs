@@ -11,30 +11,28 @@ namespace PenguinMails.Analytics.Bench;
 /// </summary>
 internal static class GroupByBaseline
 {
+    private const string Counters = "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)";
+
     // Each product table against its hand-written twin: the sums compared, and whether the row counts must match
     // (warmup rows also exist for days with only a health snapshot).
     private static readonly (string Product, string Hand, string Sums, bool SameRows)[] Pairs =
     [
-        ("daily_campaign_stats", "hand_daily_campaign_stats", "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)", true),
-        ("daily_step_stats", "hand_daily_step_stats", "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)", true),
-        ("daily_mailbox_stats", "hand_daily_mailbox_stats", "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)", true),
-        ("daily_tenant_stats", "hand_daily_tenant_stats", "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)", true),
-        ("campaign_analytics", "hand_campaign_analytics", "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)", true),
-        ("sequence_step_analytics", "hand_sequence_step_analytics", "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)", true),
-        ("mailbox_analytics", "hand_mailbox_analytics", "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)", true),
-        ("lead_analytics", "hand_lead_analytics", "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)", true),
-        ("warmup_analytics", "hand_warmup_analytics", "SUM(sent), SUM(delivered), SUM(opened_tracked), SUM(replied), SUM(bounced)", false),
+        ("daily_campaign_stats", "hand_daily_campaign_stats", Counters, true),
+        ("daily_step_stats", "hand_daily_step_stats", Counters, true),
+        ("daily_mailbox_stats", "hand_daily_mailbox_stats", Counters, true),
+        ("daily_tenant_stats", "hand_daily_tenant_stats", Counters, true),
+        ("campaign_analytics", "hand_campaign_analytics", Counters, true),
+        ("sequence_step_analytics", "hand_sequence_step_analytics", Counters, true),
+        ("mailbox_analytics", "hand_mailbox_analytics", Counters, true),
+        ("lead_analytics", "hand_lead_analytics", Counters, true),
+        ("warmup_analytics", "hand_warmup_analytics", Counters, false),
         ("billing_analytics", "hand_billing_analytics", "SUM(emails_sent), SUM(campaigns_used), SUM(mailboxes_used), SUM(domains_used), SUM(leads_used), SUM(warmups_active)", true),
     ];
 
     /// <summary>Runs the baseline; returns its time and the tables whose numbers differ from the product's (none when equal).</summary>
     public static async Task<(TimeSpan Elapsed, IReadOnlyList<string> Differences)> RunAsync(AnalyticsDatabase database)
     {
-        string script;
-        using (var reader = new StreamReader(typeof(GroupByBaseline).Assembly.GetManifestResourceStream("group_by_baseline.sql")!))
-        {
-            script = await reader.ReadToEndAsync();
-        }
+        var script = await BaselineSql.ReadAsync("group_by_baseline.sql");
         // The temporary tables live in this connection's session (PostgreSQL), so it runs and checks on one.
         await using var connection = await database.OpenCrossTenantConnectionAsync();
         var watch = Stopwatch.StartNew();

@@ -14,11 +14,7 @@ internal static class ScriptBaseline
 {
     public static async Task<(TimeSpan Elapsed, string Totals)> RunAsync(string workload, string directory)
     {
-        string script;
-        using (var reader = new StreamReader(typeof(ScriptBaseline).Assembly.GetManifestResourceStream("duckdb_script_baseline.sql")!))
-        {
-            script = (await reader.ReadToEndAsync()).Replace("{file}", workload.Replace("'", "''", StringComparison.Ordinal), StringComparison.Ordinal);
-        }
+        var script = (await BaselineSql.ReadAsync("duckdb_script_baseline.sql")).Replace("{file}", workload.Replace("'", "''", StringComparison.Ordinal), StringComparison.Ordinal);
         var path = Path.Combine(directory, "script-baseline.duckdb");
         await using var connection = new DuckDBConnection($"Data Source={path}");
         await connection.OpenAsync();

@@ -39,7 +39,7 @@ public static class CampaignEndpoints
             }
             var (rows, comparisons) = StepComparison.Compare(await reads.RunAsync(http, Reports.Steps, read));
             return await reads.ResultAsync(http, rows, extra: new Dictionary<string, object> { ["comparisons"] = comparisons });
-        }).ForReport(Reports.Steps, routeFilter: "campaign_id");
+        }).ForReport<OpenApiDescription.StepsEnvelope>(Reports.Steps, routeFilter: "campaign_id");
         return v1;
     }
 }

@@ -49,20 +49,12 @@ public static class OpenApiDescription
     /// <summary>The envelope of the step funnel: the rows and the A/B comparisons.</summary>
     public sealed record StepsEnvelope(IReadOnlyList<Dictionary<string, JsonElement>> Data, DateTime? AsOf, IReadOnlyList<StepComparison.Comparison> Comparisons);
 
-    /// <summary>Declares a read of <paramref name="report"/>: its parameters (but the filter the route supplies), its envelope and its 400/404.</summary>
-    public static RouteHandlerBuilder DescribedAsRead(this RouteHandlerBuilder builder, Report report, bool paged, string? routeFilter = null)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var filters = report.Filters.Where(f => f != routeFilter).ToList();
-        return report == Reports.Steps
-            ? builder.DescribedAsRead<StepsEnvelope>(new RangeRead(report.Ranged, paged, report.DefaultDays, filters, report.Required))
-            : builder.DescribedAsRead<DataEnvelope>(new RangeRead(report.Ranged, paged, report.DefaultDays, filters, report.Required));
-    }
-
-    private static RouteHandlerBuilder DescribedAsRead<TEnvelope>(this RouteHandlerBuilder builder, RangeRead read)
+    /// <summary>Declares a read of <paramref name="report"/> answered with <typeparamref name="TEnvelope"/>: its parameters (but the filter the route supplies), its envelope and its 400/404.</summary>
+    public static RouteHandlerBuilder DescribedAsRead<TEnvelope>(this RouteHandlerBuilder builder, Report report, bool paged, string? routeFilter = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithMetadata(read)
+        ArgumentNullException.ThrowIfNull(report);
+        return builder.WithMetadata(new RangeRead(report.Ranged, paged, report.DefaultDays, [.. report.Filters.Where(f => f != routeFilter)], report.Required))
             .Produces<TEnvelope>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -36,7 +36,7 @@ public sealed class ReportReads(ScopedQuery query, AsOf asOf, TimeProvider time)
         {
             return (null, BadRequest(problem));
         }
-        if (report.Subject(filter) is var (kind, id) && !await query.CanSeeAsync(scope, kind, id, PoolTypes.Dashboard, http.RequestAborted))
+        if (await query.UnseenSubjectAsync(scope, report, filter, PoolTypes.Dashboard, http.RequestAborted) is var (kind, id))
         {
             return (null, NotFound(kind, id));
         }
@@ -95,13 +95,17 @@ public static class ReportEndpointConventions
     /// access audit as a read of the report's table, the response cache, and the OpenAPI
     /// description: range, page, the report's filters (except the one the route supplies) and summary.
     /// </summary>
-    public static RouteHandlerBuilder ForReport(this RouteHandlerBuilder builder, Report report, string? routeFilter = null, bool oneEntity = false)
+    public static RouteHandlerBuilder ForReport(this RouteHandlerBuilder builder, Report report, string? routeFilter = null, bool oneEntity = false) =>
+        builder.ForReport<OpenApiDescription.DataEnvelope>(report, routeFilter, oneEntity);
+
+    /// <inheritdoc cref="ForReport(RouteHandlerBuilder, Report, string?, bool)"/>
+    public static RouteHandlerBuilder ForReport<TEnvelope>(this RouteHandlerBuilder builder, Report report, string? routeFilter = null, bool oneEntity = false)
     {
         ArgumentNullException.ThrowIfNull(report);
         var gated = report.AdminOnly
             ? builder.RequireApiKey().RateLimitedAndAudited(http => report.Audits(AuditedFilter(http)), queryType: "report")
             : builder.RequireApiKey(ReportReads.Readers).RateLimitedAndAudited(http => report.Audits(AuditedFilter(http))).Cached();
-        return gated.DescribedAsRead(report, paged: report.Paged && !oneEntity, routeFilter).WithSummary(report.Summary);
+        return gated.DescribedAsRead<TEnvelope>(report, paged: report.Paged && !oneEntity, routeFilter).WithSummary(report.Summary);
     }
 
     // The audit names the table before the request is bound: a series' entity decides its rollup.

@@ -59,7 +59,7 @@ public static class ReportCommand
                 throw new AnalyticsException(problem);
             }
             var query = services.GetRequiredService<ScopedQuery>();
-            if (report.Subject(filter) is var (subjectKind, id) && !await query.CanSeeAsync(scope, subjectKind, id, PoolTypes.Reports, ct))
+            if (await query.UnseenSubjectAsync(scope, report, filter, PoolTypes.Reports, ct) is var (subjectKind, id))
             {
                 throw new AnalyticsException($"No {subjectKind} '{id}'{(tenantId is null ? "" : $" for tenant {tenantId}")}.");
             }

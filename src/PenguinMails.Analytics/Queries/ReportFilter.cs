@@ -36,64 +36,41 @@ public sealed record ReportFilter(DateOnly From, DateOnly To)
 
     public string? Severity { get; init; }
 
+    // Every text filter once: its name, how it is read and set, and what it does (the OpenAPI
+    // document, the CLI's help). Names, the indexer, With and Description all come from here.
+    private static readonly (string Name, Func<ReportFilter, string?> Get, Func<ReportFilter, string?, ReportFilter> Set, string Description)[] Fields =
+    [
+        ("company_id", f => f.CompanyId, (f, v) => f with { CompanyId = v }, "Only this company's."),
+        ("campaign_id", f => f.CampaignId, (f, v) => f with { CampaignId = v }, "The campaign."),
+        ("mailbox_id", f => f.MailboxId, (f, v) => f with { MailboxId = v }, "Only this mailbox."),
+        ("search", f => f.Search, (f, v) => f with { Search = v },
+            $"Only leads whose id or address contains this (case-insensitive, at most {MaxSearchLength} characters)."),
+        ("entity", f => f.Entity, (f, v) => f with { Entity = v }, "What the series is of: campaign, step, mailbox or tenant."),
+        ("id", f => f.Id, (f, v) => f with { Id = v }, "The entity's id (optional for entity=tenant: the caller's tenant, every tenant for the platform admin)."),
+        ("admin_user_id", f => f.AdminUserId, (f, v) => f with { AdminUserId = v }, "Only this admin's actions."),
+        ("action", f => f.Action, (f, v) => f with { Action = v }, "Only this action."),
+        ("resource_type", f => f.ResourceType, (f, v) => f with { ResourceType = v }, "Only actions on this resource type."),
+        ("event_type", f => f.EventType, (f, v) => f with { EventType = v }, "Only events of this type."),
+        ("severity", f => f.Severity, (f, v) => f with { Severity = v }, "Only events of this severity."),
+    ];
+
     /// <summary>Every text filter's name.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        ["company_id", "campaign_id", "mailbox_id", "search", "entity", "id", "admin_user_id", "action", "resource_type", "event_type", "severity"];
+    public static IReadOnlyList<string> Names { get; } = [.. Fields.Select(f => f.Name)];
 
     /// <summary>What a text filter does, in one sentence (the OpenAPI document, the CLI's help).</summary>
-    public static string Description(string name) => name switch
-    {
-        "company_id" => "Only this company's.",
-        "campaign_id" => "The campaign.",
-        "mailbox_id" => "Only this mailbox.",
-        "search" => $"Only leads whose id or address contains this (case-insensitive, at most {MaxSearchLength} characters).",
-        "entity" => "What the series is of: campaign, step, mailbox or tenant.",
-        "id" => "The entity's id (optional for entity=tenant: the caller's tenant, every tenant for the platform admin).",
-        "admin_user_id" => "Only this admin's actions.",
-        "action" => "Only this action.",
-        "resource_type" => "Only actions on this resource type.",
-        "event_type" => "Only events of this type.",
-        "severity" => "Only events of this severity.",
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a report filter"),
-    };
+    public static string Description(string name) => Field(name).Description;
 
     /// <summary>A text filter by its name (see <see cref="Names"/>).</summary>
-    public string? this[string name] => name switch
-    {
-        "company_id" => CompanyId,
-        "campaign_id" => CampaignId,
-        "mailbox_id" => MailboxId,
-        "search" => Search,
-        "entity" => Entity,
-        "id" => Id,
-        "admin_user_id" => AdminUserId,
-        "action" => Action,
-        "resource_type" => ResourceType,
-        "event_type" => EventType,
-        "severity" => Severity,
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a report filter"),
-    };
+    public string? this[string name] => Field(name).Get(this);
 
     /// <summary>This filter with one text filter set by its name; blank is no filter.</summary>
-    public ReportFilter With(string name, string? value)
-    {
-        value = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-        return name switch
-        {
-            "company_id" => this with { CompanyId = value },
-            "campaign_id" => this with { CampaignId = value },
-            "mailbox_id" => this with { MailboxId = value },
-            "search" => this with { Search = value },
-            "entity" => this with { Entity = value },
-            "id" => this with { Id = value },
-            "admin_user_id" => this with { AdminUserId = value },
-            "action" => this with { Action = value },
-            "resource_type" => this with { ResourceType = value },
-            "event_type" => this with { EventType = value },
-            "severity" => this with { Severity = value },
-            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a report filter"),
-        };
-    }
+    public ReportFilter With(string name, string? value) =>
+        Field(name).Set(this, string.IsNullOrWhiteSpace(value) ? null : value.Trim());
+
+    private static (string Name, Func<ReportFilter, string?> Get, Func<ReportFilter, string?, ReportFilter> Set, string Description) Field(string name) =>
+        Array.Find(Fields, f => f.Name == name) is { Name: not null } field
+            ? field
+            : throw new ArgumentOutOfRangeException(nameof(name), name, "not a report filter");
 }
 
 /// <summary>One page of a paged read.</summary>

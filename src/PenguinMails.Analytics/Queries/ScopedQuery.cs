@@ -22,11 +22,19 @@ public sealed class ScopedQuery(AnalyticsDatabase database, WorkloadPools pools)
         return ReadSqlAsync(scope, report.Sql(database.Sql, filter), poolType, report.Arguments(filter, page), cancellationToken);
     }
 
-    /// <summary>Whether the scope may see the entity <paramref name="kind"/> <paramref name="id"/> (campaign, step, mailbox or tenant).</summary>
-    public async Task<bool> CanSeeAsync(TenantScope scope, string kind, string id, string poolType, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entity <paramref name="report"/> is about for <paramref name="filter"/> (<see cref="Report.Subject"/>)
+    /// when the scope cannot see it — it does not exist or is another tenant's — else null.
+    /// </summary>
+    public async Task<(string Kind, string Id)?> UnseenSubjectAsync(TenantScope scope, Report report, ReportFilter filter, string poolType, CancellationToken cancellationToken)
     {
-        var filter = new ReportFilter(default, default) { Entity = kind, Id = id };
-        return (await ReadAsync(scope, Reports.EntityVisible, filter, default, poolType, cancellationToken)).Rows.Count > 0;
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Subject(filter) is not var (kind, id))
+        {
+            return null;
+        }
+        var lookup = new ReportFilter(default, default) { Entity = kind, Id = id };
+        return (await ReadAsync(scope, Reports.EntityVisible, lookup, default, poolType, cancellationToken)).Rows.Count > 0 ? null : (kind, id);
     }
 
     /// <summary>
