@@ -29,6 +29,7 @@ public static class CliApplication
             LimitsCommand.Create(),
             AnonymizeCommand.Create(),
             ExportCommand.Create(),
+            ClusterCommand.Create(),
         };
         // Nothing at all is a newcomer asking what there is: the help, not an error.
         var parse = root.Parse(args.Length == 0 ? ["--help"] : args);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Storage;
 
@@ -14,13 +15,23 @@ public static class CommandRunner
     /// <summary>Exit code for a failed command.</summary>
     public const int Failure = 1;
 
-    /// <summary>Opens the database named by <paramref name="db"/> and runs <paramref name="body"/>.</summary>
-    public static async Task<int> RunAsync(string? db, Func<AnalyticsDatabase, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the database named by <paramref name="db"/> and runs <paramref name="body"/>. A command
+    /// that does not know clusters (<paramref name="clusterAware"/> false) refuses a coordinator:
+    /// its tables there are not the tenants' data.
+    /// </summary>
+    public static async Task<int> RunAsync(string? db, Func<AnalyticsDatabase, CancellationToken, Task<int>> body, CancellationToken cancellationToken, bool clusterAware = false)
     {
         ArgumentNullException.ThrowIfNull(body);
         try
         {
             await using var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Resolve(db), cancellationToken);
+            if (!clusterAware && await ClusterTopology.IsCoordinatorAsync(database, cancellationToken))
+            {
+                throw new AnalyticsException(
+                    $"{Environment.GetCommandLineArgs().Skip(1).FirstOrDefault(a => !a.StartsWith('-')) ?? "this command"} does not run against a cluster coordinator yet: "
+                    + "run it with --db set to the tenant's shard (cluster status lists the shards and their tenants).");
+            }
             return await body(database, cancellationToken);
         }
         catch (AnalyticsException e)
@@ -44,12 +55,32 @@ public static class CommandRunner
     /// (<see cref="AnalyticsServices.AddPenguinAnalytics"/>, the same graph <c>serve</c> uses).
     /// </summary>
     public static Task<int> RunWithServicesAsync(string? db, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(db, (database, ct) => WithServicesAsync(database, body, ct), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunWithServicesAsync"/> for a command about one tenant (<paramref name="tenantOf"/>,
+    /// null for the platform): against a cluster's coordinator the services run on that tenant's
+    /// shard, or for the platform on the coordinator's cluster-wide tables.
+    /// </summary>
+    public static Task<int> RunForTenantAsync(string? db, Func<string?> tenantOf, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
         RunAsync(db, async (database, ct) =>
         {
-            using var pools = await WorkloadPools.LoadAsync(database, ct);
-            await using var services = new ServiceCollection().AddPenguinAnalytics(database, pools).BuildServiceProvider();
-            return await body(services, ct);
-        }, cancellationToken);
+            ArgumentNullException.ThrowIfNull(tenantOf);
+            await using var cluster = await ClusterTopology.OpenAsync(database, ct);
+            if (cluster is null)
+            {
+                return await WithServicesAsync(database, body, ct);
+            }
+            var target = tenantOf() is { } tenant ? await cluster.DatabaseOfTenantAsync(tenant, ct) : cluster.CrossTenant;
+            return await WithServicesAsync(target, body, ct);
+        }, cancellationToken, clusterAware: true);
+
+    private static async Task<int> WithServicesAsync(AnalyticsDatabase database, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        using var pools = await WorkloadPools.LoadAsync(database, cancellationToken);
+        await using var services = new ServiceCollection().AddPenguinAnalytics(database, pools).BuildServiceProvider();
+        return await body(services, cancellationToken);
+    }
 
     private static int Fail(string message, Exception exception)
     {

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using PenguinMails.Analytics.Aggregation;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Jobs;
+using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Storage;
 using PenguinMails.Analytics.Storage.Migrations;
 
@@ -28,14 +30,36 @@ public static class AggregateCommand
         {
             recompute, tenant, from, to, lease, foldSize, workers,
         };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunWithServicesAsync(parse.GetValue(CommonOptions.Database), async (services, ct) =>
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
-            var database = services.GetRequiredService<AnalyticsDatabase>();
-            await new SchemaMigrator(database).EnsureCurrentAsync(ct);
             if (!parse.GetValue(recompute) && (parse.GetValue(tenant) is not null || parse.GetValue(from) is not null || parse.GetValue(to) is not null))
             {
                 throw new AnalyticsException("--tenant, --from and --to choose what --recompute rebuilds; add --recompute.");
             }
+            await using var cluster = await ClusterTopology.OpenAsync(database, ct);
+            if (cluster is null)
+            {
+                return await AggregateAsync(parse, database, ct);
+            }
+            // A cluster: every shard's own queue (or the one shard of --tenant), one shard after the other.
+            var shards = parse.GetValue(tenant) is { } only
+                ? [await cluster.DatabaseOfTenantAsync(only, ct)]
+                : await Task.WhenAll(cluster.Shards.Select(s => cluster.DatabaseOfAsync(s, ct)));
+            var status = 0;
+            foreach (var shard in shards)
+            {
+                Console.Error.WriteLine($"{shard.Target.Display}:");
+                status = Math.Max(status, await AggregateAsync(parse, shard, ct));
+            }
+            return status;
+        }, cancellationToken, clusterAware: true));
+        return command;
+
+        async Task<int> AggregateAsync(ParseResult parse, AnalyticsDatabase database, CancellationToken ct)
+        {
+            using var pools = await WorkloadPools.LoadAsync(database, ct);
+            await using var services = new ServiceCollection().AddPenguinAnalytics(database, pools).BuildServiceProvider();
+            await new SchemaMigrator(database).EnsureCurrentAsync(ct);
             // One line per committed fold transaction on stderr: progress for long runs.
             var foldProgress = new SynchronousProgress<FoldResult>(f => Console.Error.WriteLine(
                 $"folded {f.EventsRead:N0} events ({f.NewEmails:N0} new emails, {f.StillPending:N0} waiting for their email.sent, {f.DeadLettered:N0} dead-lettered)"));
@@ -65,8 +89,7 @@ public static class AggregateCommand
                 Console.Out.WriteLine($"recomputed {scope} ({(DateTime.UtcNow - started).TotalSeconds:0.00} s)");
             }
             return summaries.Sum(s => s.Dead) == 0 ? 0 : CommandRunner.Failure;
-        }, cancellationToken));
-        return command;
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Ingestion;
 using PenguinMails.Analytics.Storage.Migrations;
 using Spectre.Console;
@@ -34,8 +35,20 @@ public static class IngestCommand
                 throw new AnalyticsException($"No such file: {path}");
             }
             await using var input = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
-            var ingestor = new Ingestor(database, options);
-            var result = await IngestWithProgressAsync(ingestor, input, path == "-" ? null : new FileInfo(path).Length, ct);
+            await using var cluster = await ClusterTopology.OpenAsync(database, ct);
+            IReadOnlyList<RefusedPart> refused = [];
+            IngestResult result;
+            if (cluster is null)
+            {
+                result = await IngestWithProgressAsync(new Ingestor(database, options), input, path == "-" ? null : new FileInfo(path).Length, ct);
+            }
+            else
+            {
+                // Split by tenant and written on each tenant's shard.
+                var routed = await new ClusterIngestor(cluster, options).IngestAsync(input, ct);
+                result = new IngestResult(routed.Accepted, routed.Rejected, routed.Errors);
+                refused = routed.Refused;
+            }
 
             if (parse.GetValue(format) == "json")
             {
@@ -59,8 +72,13 @@ public static class IngestCommand
                 }
                 Console.Out.WriteLine($"accepted {result.Accepted}, rejected {result.Rejected}");
             }
-            return result.Rejected == 0 ? 0 : SomeRejected;
-        }, cancellationToken));
+            foreach (var part in refused)
+            {
+                Console.Error.WriteLine($"error: {part.Reason}: {part.Lines} lines of tenant(s) {string.Join(", ", part.Tenants)} were not accepted "
+                    + "(everything else was; ingest the same input again once the shard is back)");
+            }
+            return refused.Count > 0 ? CommandRunner.Failure : result.Rejected == 0 ? 0 : SomeRejected;
+        }, cancellationToken, clusterAware: true));
         return command;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Storage.Migrations;
 
 namespace PenguinMails.Analytics.Cli.Commands;
@@ -12,6 +13,17 @@ public static class MigrateCommand
         var command = new Command("migrate", "Create or upgrade the analytics schema (idempotent, one transaction per version).");
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
+            if (await ClusterTopology.IsCoordinatorAsync(database, ct))
+            {
+                // The coordinator and every shard, then the cluster-wide tables anew.
+                foreach (var shard in await ClusterSetup.UpgradeAsync(database, ct))
+                {
+                    Console.WriteLine($"{shard.Shard.Name} ({shard.Shard.Uri}): schema version {shard.Migration.CurrentVersion}"
+                        + (shard.Migration.Applied.Count > 0 ? $" (from {shard.Migration.PreviousVersion})" : ""));
+                }
+                Console.WriteLine($"cluster coordinator {database.Target.Display} is current");
+                return 0;
+            }
             var result = await new SchemaMigrator(database).MigrateAsync(ct);
             foreach (var migration in result.Applied)
             {
@@ -21,7 +33,7 @@ public static class MigrateCommand
                 ? $"{database.Target.Display} is current at schema version {result.CurrentVersion}"
                 : $"{database.Target.Display} migrated from version {result.PreviousVersion} to {result.CurrentVersion}");
             return 0;
-        }, cancellationToken));
+        }, cancellationToken, clusterAware: true));
         return command;
     }
 }

@@ -33,7 +33,7 @@ public static class ReportCommand
         {
             command.Options.Add(option);
         }
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunWithServicesAsync(parse.GetValue(CommonOptions.Database), async (services, ct) =>
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunForTenantAsync(parse.GetValue(CommonOptions.Database), () => parse.GetValue(tenant), async (services, ct) =>
         {
             var database = services.GetRequiredService<AnalyticsDatabase>();
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PenguinMails.Analytics.Cli.Output;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Storage.Migrations;
 
@@ -20,10 +21,12 @@ public static class SqlCommand
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
-            await using var result = await new AdHocQuery(database).ExecuteAsync(parse.GetRequiredValue(statement), ct);
+            // On a coordinator the usual table names are the cluster-wide tables over every shard.
+            await using var cluster = await ClusterTopology.OpenAsync(database, ct);
+            await using var result = await new AdHocQuery(cluster?.CrossTenant ?? database).ExecuteAsync(parse.GetRequiredValue(statement), ct);
             await RowsPrinter.PrintAsync(result, parse.GetValue(format), ct);
             return 0;
-        }, cancellationToken));
+        }, cancellationToken, clusterAware: true));
         return command;
     }
 }

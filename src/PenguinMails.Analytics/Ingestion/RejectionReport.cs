@@ -24,6 +24,9 @@ internal sealed class RejectionReport(int limit)
         }
     }
 
+    /// <summary>Counts rejections that another report kept the details of (or dropped past its limit).</summary>
+    public void AddUnlisted(long rejections) => Interlocked.Add(ref count, rejections);
+
     public IReadOnlyList<Rejection> Sorted()
     {
         lock (gate)

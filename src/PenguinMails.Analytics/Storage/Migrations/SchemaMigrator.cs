@@ -113,8 +113,11 @@ public sealed partial class SchemaMigrator
 
     private static async Task<int?> ReadVersionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
+        // A cluster's coordinator reads through penguin_cluster (the tables over every shard) first;
+        // its own schema version stays in public (Cluster/Sql/Postgres/shard_export.sql).
         var exists = await connection.ScalarAsync<long>(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = $1 AND table_schema = current_schema()",
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = $1 "
+            + "AND (table_schema = current_schema() OR (current_schema() = 'penguin_cluster' AND table_schema = 'public'))",
             cancellationToken, HistoryTable);
         if (exists == 0)
         {

@@ -1,0 +1,278 @@
+using PenguinMails.Analytics.Ingestion;
+using PenguinMails.Analytics.Ingestion.Records;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Cluster;
+
+/// <summary>
+/// Decides the tenant, and so the shard, of each line of a batch: a tenant line by its id, a
+/// company by its tenant, a campaign, mailbox or lead by its company, a step by its campaign, an
+/// <c>email.sent</c> by its campaign (warmup: its mailbox), <c>mailbox.health</c> by its mailbox,
+/// any other email event by its <c>tenant_id</c> or else its email. Parents are looked up in the
+/// batch first, then on the coordinator over every shard. New tenants are placed first. A line
+/// whose parent nobody knows goes to the first shard, which rejects it as a single node would; an
+/// event whose email nobody knows yet is held on the coordinator until its email.sent arrives.
+/// </summary>
+internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
+{
+    private const string SqlFolder = "Cluster/Sql";
+
+    /// <summary>A batch's lines per shard, and how many were held on the coordinator.</summary>
+    public sealed record Routes(IReadOnlyDictionary<Shard, List<RoutedLine>> ByShard, long Held);
+
+    public async Task<Routes> RouteAsync(List<RoutedLine> lines, RejectionReport report, CancellationToken cancellationToken)
+    {
+        if (scopeTenant is not null)
+        {
+            // A tenant's producer key: every line is about its tenant, or the shard rejects it.
+            foreach (var line in lines)
+            {
+                line.Tenant = scopeTenant;
+            }
+            var shard = (await cluster.PlacementsAsync(cancellationToken)).GetValueOrDefault(scopeTenant) ?? cluster.Shards[0];
+            return new Routes(new Dictionary<Shard, List<RoutedLine>> { [shard] = lines }, 0);
+        }
+
+        var parents = await ParentsAsync(lines, cancellationToken);
+        var emailTenants = await EmailTenantsAsync(lines, parents, cancellationToken);
+        var held = new List<RoutedLine>();
+        foreach (var line in lines)
+        {
+            line.Tenant = TenantOf(line.Record, parents, emailTenants);
+            if (line.Record is EmailEventRecord { Kind: not (EmailEventKind.Sent or EmailEventKind.MailboxHealth), TenantId: null } e && line.Tenant is null)
+            {
+                var tenants = emailTenants.GetValueOrDefault(e.EmailId!);
+                if (tenants is { Count: > 1 })
+                {
+                    report.Add(new Rejection(line.Line, "email_id", $"email id '{e.EmailId}' is used by more than one tenant: name the tenant with tenant_id"));
+                    line.Tenant = Rejected;
+                }
+                else
+                {
+                    held.Add(line);
+                    line.Tenant = Held;
+                }
+            }
+        }
+        var placements = await cluster.PlaceAsync(
+            lines.Where(l => l.Record is TenantRecord).Select(l => l.Tenant!), cancellationToken);
+        var byShard = new Dictionary<Shard, List<RoutedLine>>();
+        foreach (var line in lines)
+        {
+            if (line.Tenant is Rejected or Held)
+            {
+                continue;
+            }
+            // Unknown tenant or parent: the first shard says why, as a single node would.
+            var shard = line.Tenant is not null && placements.TryGetValue(line.Tenant, out var placed) ? placed : cluster.Shards[0];
+            if (!byShard.TryGetValue(shard, out var part))
+            {
+                byShard[shard] = part = [];
+            }
+            part.Add(line);
+        }
+        await HoldAsync(held, cancellationToken);
+        return new Routes(byShard, held.Count);
+    }
+
+    /// <summary>
+    /// Sends the held events whose email a shard now knows to that shard; returns the lines sent.
+    /// Their rejections (if any) are reported with the line numbers they had when they arrived.
+    /// </summary>
+    public async Task<long> ReleaseHeldAsync(ClusterIngestor ingestor, RejectionReport report, Dictionary<string, RefusedPart> refused, CancellationToken cancellationToken)
+    {
+        var parser = new RecordParser(int.MaxValue);
+        var heldLines = new List<(long Seq, RoutedLine Line)>();
+        await using (var connection = await cluster.Coordinator.OpenConnectionAsync(cancellationToken))
+        await using (var command = connection.CreateCommand("SELECT seq, line_number, line FROM penguin_topology.held_events ORDER BY seq"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var utf8 = System.Text.Encoding.UTF8.GetBytes(reader.GetString(2));
+                if (parser.Parse(utf8, reader.GetInt64(1), out _) is { } record)
+                {
+                    heldLines.Add((reader.GetInt64(0), new RoutedLine(reader.GetInt64(1), utf8, record)));
+                }
+            }
+        }
+        if (heldLines.Count == 0)
+        {
+            return 0;
+        }
+        var emailTenants = await EmailTenantsAsync(heldLines.Select(h => h.Line).ToList(), new Dictionary<(string, string), string>(), cancellationToken);
+        var placements = await cluster.PlacementsAsync(cancellationToken);
+        var byShard = new Dictionary<Shard, List<RoutedLine>>();
+        var released = new List<long>();
+        foreach (var (seq, line) in heldLines)
+        {
+            if (emailTenants.GetValueOrDefault(line.EmailId!) is [var tenant] && placements.TryGetValue(tenant, out var shard))
+            {
+                line.Tenant = tenant;
+                if (!byShard.TryGetValue(shard, out var part))
+                {
+                    byShard[shard] = part = [];
+                }
+                part.Add(line);
+                released.Add(seq);
+            }
+        }
+        if (released.Count == 0)
+        {
+            return 0;
+        }
+        var refusedBefore = refused.Values.Sum(r => r.Lines);
+        var sent = await ingestor.WriteToShardsAsync(byShard, report, refused, cancellationToken);
+        if (refused.Values.Sum(r => r.Lines) == refusedBefore)
+        {
+            await using var connection = await cluster.Coordinator.OpenConnectionAsync(cancellationToken);
+            await connection.ExecuteAsync("DELETE FROM penguin_topology.held_events WHERE seq = ANY($1)", cancellationToken, released.ToArray());
+        }
+        return sent;
+    }
+
+    private const string Rejected = "\0rejected";
+    private const string Held = "\0held";
+
+    private static string? TenantOf(object record, Dictionary<(string Kind, string Id), string> parents, Dictionary<string, List<string>> emailTenants) => record switch
+    {
+        TenantRecord t => t.Id,
+        CompanyRecord c => c.TenantId,
+        CampaignRecord c => parents.GetValueOrDefault(("company", c.CompanyId)),
+        MailboxRecord m => parents.GetValueOrDefault(("company", m.CompanyId)),
+        LeadRecord l => parents.GetValueOrDefault(("company", l.CompanyId)),
+        SequenceStepRecord s => parents.GetValueOrDefault(("campaign", s.CampaignId)),
+        EmailEventRecord { Kind: EmailEventKind.Sent } e =>
+            (e.CampaignId is not null ? parents.GetValueOrDefault(("campaign", e.CampaignId)) : null)
+            ?? (e.MailboxId is not null ? parents.GetValueOrDefault(("mailbox", e.MailboxId)) : null),
+        EmailEventRecord { Kind: EmailEventKind.MailboxHealth } e => e.MailboxId is null ? null : parents.GetValueOrDefault(("mailbox", e.MailboxId)),
+        EmailEventRecord { TenantId: not null } e => e.TenantId,
+        EmailEventRecord e => emailTenants.GetValueOrDefault(e.EmailId!) is [var only] ? only : null,
+        _ => null,
+    };
+
+    // (kind, id) -> tenant for every company, campaign, mailbox, lead and step the batch refers to.
+    private async Task<Dictionary<(string Kind, string Id), string>> ParentsAsync(List<RoutedLine> lines, CancellationToken cancellationToken)
+    {
+        var known = new Dictionary<(string Kind, string Id), string>();
+        var companyOf = new Dictionary<(string Kind, string Id), string>();
+        foreach (var line in lines)
+        {
+            switch (line.Record)
+            {
+                case CompanyRecord c:
+                    known[("company", c.Id)] = c.TenantId;
+                    break;
+                case CampaignRecord c:
+                    companyOf[("campaign", c.Id)] = c.CompanyId;
+                    break;
+                case MailboxRecord m:
+                    companyOf[("mailbox", m.Id)] = m.CompanyId;
+                    break;
+                case LeadRecord l:
+                    companyOf[("lead", l.Id)] = l.CompanyId;
+                    break;
+            }
+        }
+        var wanted = new Dictionary<string, HashSet<string>>
+        {
+            ["company"] = [], ["campaign"] = [], ["mailbox"] = [], ["lead"] = [], ["sequence_step"] = [],
+        };
+        void Want(string kind, string? id)
+        {
+            if (id is not null && !known.ContainsKey((kind, id)) && !companyOf.ContainsKey((kind, id)))
+            {
+                wanted[kind].Add(id);
+            }
+        }
+        foreach (var line in lines)
+        {
+            switch (line.Record)
+            {
+                case CampaignRecord c: Want("company", c.CompanyId); break;
+                case MailboxRecord m: Want("company", m.CompanyId); break;
+                case LeadRecord l: Want("company", l.CompanyId); break;
+                case SequenceStepRecord s: Want("campaign", s.CampaignId); break;
+                case EmailEventRecord { Kind: EmailEventKind.Sent } e: Want("campaign", e.CampaignId); Want("mailbox", e.MailboxId); break;
+                case EmailEventRecord { Kind: EmailEventKind.MailboxHealth } e: Want("mailbox", e.MailboxId); break;
+            }
+        }
+        foreach (var id in companyOf.Values)
+        {
+            Want("company", id);
+        }
+        if (wanted.Values.Any(w => w.Count > 0))
+        {
+            await using var connection = await cluster.CrossTenant.OpenCrossTenantConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand(cluster.CrossTenant.Sql.Get(SqlFolder, "route_entities.sql"),
+                wanted["company"].ToArray(), wanted["campaign"].ToArray(), wanted["mailbox"].ToArray(), wanted["lead"].ToArray(), wanted["sequence_step"].ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                known[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
+            }
+        }
+        foreach (var (key, company) in companyOf)
+        {
+            if (known.TryGetValue(("company", company), out var tenant))
+            {
+                known.TryAdd(key, tenant);
+            }
+        }
+        return known;
+    }
+
+    // email id -> the tenants that sent it: this batch's email.sent lines, else the shards' emails.
+    private async Task<Dictionary<string, List<string>>> EmailTenantsAsync(List<RoutedLine> lines, Dictionary<(string Kind, string Id), string> parents, CancellationToken cancellationToken)
+    {
+        var tenants = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string email, string tenant)
+        {
+            if (!tenants.TryGetValue(email, out var list))
+            {
+                tenants[email] = list = [];
+            }
+            if (!list.Contains(tenant))
+            {
+                list.Add(tenant);
+            }
+        }
+        foreach (var line in lines)
+        {
+            if (line.Record is EmailEventRecord { Kind: EmailEventKind.Sent, EmailId: { } email } sent && TenantOf(sent, parents, tenants) is { } tenant)
+            {
+                Add(email, tenant);
+            }
+        }
+        var unknown = lines
+            .Select(l => l.Record)
+            .OfType<EmailEventRecord>()
+            .Where(e => e.Kind is not (EmailEventKind.Sent or EmailEventKind.MailboxHealth) && e.TenantId is null && e.EmailId is not null && !tenants.ContainsKey(e.EmailId))
+            .Select(e => e.EmailId!)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        if (unknown.Length > 0)
+        {
+            await using var connection = await cluster.CrossTenant.OpenCrossTenantConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand(cluster.CrossTenant.Sql.Get(SqlFolder, "route_emails.sql"), (object)unknown);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                Add(reader.GetString(0), reader.GetString(1));
+            }
+        }
+        return tenants;
+    }
+
+    private async Task HoldAsync(List<RoutedLine> held, CancellationToken cancellationToken)
+    {
+        if (held.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await cluster.Coordinator.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "INSERT INTO penguin_topology.held_events (email_id, line_number, line) SELECT * FROM unnest($1::TEXT[], $2::BIGINT[], $3::TEXT[])",
+            cancellationToken, held.Select(h => h.EmailId!).ToArray(), held.Select(h => h.Line).ToArray(), held.Select(h => h.Text).ToArray());
+    }
+}
