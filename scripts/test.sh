@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README.md): runs every test of the solution against real engines.
 # - installs PostgreSQL, Chromium, poppler-utils and a font from the Debian packages when missing;
-# - starts a throw-away cluster on 127.0.0.1 on a free port, trusted local logins only;
+# - starts a throw-away cluster on 127.0.0.1 on a free port, trusted local logins only, and a
+#   local scale-out cluster (scripts/cluster.sh: a coordinator and two shard servers);
 # - runs `dotnet test` for the whole solution with the server in PENGUIN_TEST_PG;
 # - stops the cluster and removes its files on exit, whatever happened.
 # Extra arguments go to `dotnet test` (for example: --filter-class '*Postgres*').
@@ -64,6 +65,7 @@ else
 fi
 
 stop_cluster() {
+  [ -d "$PG_DIR/cluster" ] && PENGUIN_CLUSTER_DIR="$PG_DIR/cluster" scripts/cluster.sh stop >/dev/null 2>&1 || true
   run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
 }
@@ -77,6 +79,16 @@ run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -o "\
   -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 
 export PENGUIN_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+
+# The scale-out tests run on a local cluster (a coordinator and two shard servers) from
+# scripts/cluster.sh, which needs the CLI built; its files live beside the test server's.
+log "building"
+dotnet build PenguinMails.Analytics.slnx -v quiet -nologo >"$PG_DIR/build.log" 2>&1 || { cat "$PG_DIR/build.log" >&2; exit 1; }
+export PENGUIN_CLUSTER_DIR="$PG_DIR/cluster"
+export PENGUIN_ANALYTICS_CLI="dotnet $PWD/src/PenguinMails.Analytics.Cli/bin/Debug/net10.0/penguin-analytics.dll"
+log "starting the local cluster (scripts/cluster.sh)"
+cluster_line=$(scripts/cluster.sh start 2>"$PG_DIR/cluster.log" | tail -n 1) || { cat "$PG_DIR/cluster.log" >&2; exit 1; }
+export PENGUIN_TEST_CLUSTER="${cluster_line#PENGUIN_ANALYTICS_DB=}"
 
 status=0
 dotnet test --solution PenguinMails.Analytics.slnx "$@" 2>&1 | tee "$PG_DIR/test.log" || status=$?

@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Npgsql;
+using PenguinMails.Analytics.Cluster;
+using PenguinMails.Analytics.Generation;
+using PenguinMails.Analytics.IntegrationTests.Infrastructure;
+using PenguinMails.Analytics.IntegrationTests.Pipeline;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.IntegrationTests.Cluster;
+
+/// <summary>
+/// Scale-out on a real local cluster (scripts/cluster.sh: a coordinator and two shard servers):
+/// the CLI against the coordinator gives exactly the numbers of one node, tenants spread over the
+/// shards, cross-tenant reads aggregate on the shards, nothing is written through the coordinator,
+/// and a shard that is down stops only its own tenants. One class: the fault test stops a server
+/// that the other tests use, and a class's tests run one after the other.
+/// </summary>
+public sealed class ClusterTests
+{
+    [Fact]
+    public async Task The_pipeline_on_two_shards_gives_every_number_of_a_single_node()
+    {
+        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
+        var file = await WorkloadAsync(tenants: 5, emails: 4000, seed: 11);
+        var init = await CliProcess.RunAsync(["cluster", "init", "--db", coordinator, .. shards.SelectMany(s => new[] { "--shard", s })]);
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        Assert.Contains("2 shard(s)", init.Stdout, StringComparison.Ordinal);
+
+        var ingest = await CliProcess.RunAsync("ingest", file, "--db", coordinator);
+        Assert.True(ingest.ExitCode == 0, ingest.Stderr);
+        var aggregate = await CliProcess.RunAsync("aggregate", "--db", coordinator);
+        Assert.True(aggregate.ExitCode == 0, aggregate.Stderr);
+
+        // Tenants on both shards: 5 new tenants alternate between the two (fewest tenants first).
+        var status = await CliProcess.RunAsync("cluster", "status", "--format", "json", "--db", coordinator);
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        using var json = JsonDocument.Parse(status.Stdout);
+        var listed = json.RootElement.GetProperty("shards").EnumerateArray().ToList();
+        Assert.Equal(["shard1", "shard2"], listed.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(["t1", "t3", "t5"], listed[0].GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["t2", "t4"], listed[1].GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
+        Assert.All(listed, s => Assert.True(s.GetProperty("reachable").GetBoolean()));
+        Assert.All(listed, s => Assert.Equal(0, s.GetProperty("queue_depth").GetInt64()));
+        Assert.DoesNotContain("Password", status.Stdout, StringComparison.OrdinalIgnoreCase);
+
+        // The oracle: the same file on one node.
+        var single = await TestPostgres.CreateDatabaseAsync();
+        try
+        {
+            Assert.Equal(0, (await CliProcess.RunAsync("migrate", "--db", single)).ExitCode);
+            Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", single)).ExitCode);
+            Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", single)).ExitCode);
+            await using var one = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(single), TestContext.Current.CancellationToken);
+            await using var coordinatorDatabase = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(coordinator), TestContext.Current.CancellationToken);
+            await using var cluster = (await ClusterTopology.OpenAsync(coordinatorDatabase, TestContext.Current.CancellationToken))!;
+            var expected = await AnalyticsSnapshot.Full(one);
+            Assert.True(expected["campaign_analytics"].Count > 5);
+            // The coordinator joins analytics rows to billing periods across shards: right only
+            // because billing ids are unique cluster-wide.
+            AnalyticsSnapshot.AssertEqual(expected, await AnalyticsSnapshot.Full(cluster.CrossTenant), "the cluster");
+
+            // Each shard holds only its own tenants' rows.
+            await using var shard2 = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shards[1]), TestContext.Current.CancellationToken);
+            await using var connection = await shard2.OpenCrossTenantConnectionAsync(TestContext.Current.CancellationToken);
+            Assert.Equal("t2,t4", await connection.ScalarAsync<string>("SELECT string_agg(DISTINCT tenant_id, ',' ORDER BY tenant_id) FROM billing_analytics", TestContext.Current.CancellationToken));
+
+            // Reports: a tenant's on its shard, the platform's over every shard.
+            var report = await CliProcess.RunAsync("report", "campaigns", "--tenant", "t4", "--from", "2026-01-01", "--to", "2027-01-01", "--format", "json", "--db", coordinator);
+            Assert.True(report.ExitCode == 0, report.Stderr);
+            var singleReport = await CliProcess.RunAsync("report", "campaigns", "--tenant", "t4", "--from", "2026-01-01", "--to", "2027-01-01", "--format", "json", "--db", single);
+            Assert.Equal(singleReport.Stdout, report.Stdout);
+            var usage = await CliProcess.RunAsync("report", "usage", "--format", "csv", "--from", "2026-01-01", "--to", "2027-01-01", "--db", coordinator);
+            var singleUsage = await CliProcess.RunAsync("report", "usage", "--format", "csv", "--from", "2026-01-01", "--to", "2027-01-01", "--db", single);
+            Assert.True(usage.ExitCode == 0, usage.Stderr);
+            Assert.Equal(singleUsage.Stdout, usage.Stdout);
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(single);
+        }
+
+        // Idempotent: init again changes nothing, migrate upgrades every part.
+        var again = await CliProcess.RunAsync(["cluster", "init", "--db", coordinator, .. shards.SelectMany(s => new[] { "--shard", s })]);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("2 shard(s)", again.Stdout, StringComparison.Ordinal);
+        var migrate = await CliProcess.RunAsync("migrate", "--db", coordinator);
+        Assert.True(migrate.ExitCode == 0, migrate.Stderr);
+        Assert.Contains("shard2", migrate.Stdout, StringComparison.Ordinal);
+        var sql = await CliProcess.RunAsync("sql", "SELECT COUNT(*) AS n FROM emails WHERE NOT is_warmup", "--format", "csv", "--db", coordinator);
+        Assert.True(sql.ExitCode == 0, sql.Stderr);
+        Assert.Equal(["n", "4000"], sql.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task A_cross_tenant_aggregate_runs_on_the_shards_and_nothing_is_written_through_the_coordinator()
+    {
+        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
+        await using var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(coordinator), TestContext.Current.CancellationToken);
+        await ClusterSetup.InitAsync(database, shards, TestContext.Current.CancellationToken);
+        await using var cluster = (await ClusterTopology.OpenAsync(database, TestContext.Current.CancellationToken))!;
+        await using var connection = await cluster.CrossTenant.OpenCrossTenantConnectionAsync(TestContext.Current.CancellationToken);
+
+        var plan = new List<string>();
+        await using (var command = connection.CreateCommand("EXPLAIN VERBOSE SELECT tenant_id, SUM(emails_sent) FROM billing_analytics GROUP BY shard, tenant_id"))
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+        // One remote GROUP BY per shard, read side by side.
+        Assert.Equal(2, plan.Count(l => l.Contains("Remote SQL: SELECT tenant_id, sum(emails_sent), shard FROM penguin_export.billing_analytics GROUP BY", StringComparison.Ordinal)));
+        Assert.Equal(2, plan.Count(l => l.Contains("Async Foreign Scan", StringComparison.Ordinal)));
+
+        // A session of tenant t1 writing a row of tenant t2 through the coordinator: refused, as
+        // every write through it is (the shards' tables are read-only foreign tables there).
+        await using var tenant = new NpgsqlConnection(coordinator);
+        await tenant.OpenAsync(TestContext.Current.CancellationToken);
+        await using var write = new NpgsqlCommand(
+            "SET search_path = penguin_cluster, public; SET app.current_tenant_id = 't1'; "
+            + "INSERT INTO billing_analytics (shard, tenant_id, period_start, period_end) VALUES ('shard2', 't2', now(), now())", tenant);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => write.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("does not allow inserts", refused.MessageText, StringComparison.Ordinal);
+
+        // Commands that do not know clusters refuse a coordinator instead of using its empty tables.
+        var keys = await CliProcess.RunAsync("keys", "list", "--db", coordinator);
+        Assert.Equal(1, keys.ExitCode);
+        Assert.Contains("does not run against a cluster coordinator yet", keys.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stopped_shard_fails_only_its_tenants_and_catches_up_after_it_is_back()
+    {
+        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
+        var file = await WorkloadAsync(tenants: 4, emails: 2000, seed: 5);
+        var init = await CliProcess.RunAsync(["cluster", "init", "--db", coordinator, .. shards.SelectMany(s => new[] { "--shard", s })]);
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        // Place the tenants first (t1, t3 on shard1; t2, t4 on shard2) with their tenant lines.
+        var tenantLines = Path.Combine(Path.GetTempPath(), $"pa-cluster-tenants-{Guid.NewGuid():N}.ndjson");
+        await File.WriteAllLinesAsync(tenantLines, File.ReadLines(file).Where(l => l.StartsWith("{\"type\":\"tenant\"", StringComparison.Ordinal)), TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await CliProcess.RunAsync("ingest", tenantLines, "--db", coordinator)).ExitCode);
+
+        await TestCluster.ShardServerAsync(2, running: false);
+        try
+        {
+            var ingest = await CliProcess.RunAsync("ingest", file, "--db", coordinator);
+            Assert.Equal(1, ingest.ExitCode);
+            Assert.Contains("shard shard2", ingest.Stderr, StringComparison.Ordinal);
+            Assert.Contains("tenant(s) t2, t4 were not accepted", ingest.Stderr, StringComparison.Ordinal);
+            var status = await CliProcess.RunAsync("cluster", "status", "--db", coordinator);
+            Assert.Equal(1, status.ExitCode);
+            Assert.Contains("shard2", status.Stdout.Split('\n').Single(l => l.Contains("UNREACHABLE", StringComparison.Ordinal)), StringComparison.Ordinal);
+            // shard1's tenants were accepted and are read as usual.
+            var aggregateOne = await CliProcess.RunAsync("aggregate", "--tenant", "t1", "--recompute", "--db", coordinator);
+            Assert.True(aggregateOne.ExitCode == 0, aggregateOne.Stderr);
+            var report = await CliProcess.RunAsync("report", "campaigns", "--tenant", "t3", "--from", "2026-01-01", "--to", "2027-01-01", "--format", "csv", "--db", coordinator);
+            Assert.True(report.ExitCode == 0, report.Stderr);
+            Assert.Contains(",t3,", report.Stdout, StringComparison.Ordinal);
+            var down = await CliProcess.RunAsync("report", "campaigns", "--tenant", "t2", "--db", coordinator);
+            Assert.Equal(1, down.ExitCode);
+            Assert.Contains("127.0.0.1", down.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestCluster.ShardServerAsync(2, running: true);
+        }
+
+        // Back: the same input again (event ids make it idempotent), then every number is right.
+        Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", coordinator)).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", coordinator)).ExitCode);
+        var single = await TestPostgres.CreateDatabaseAsync();
+        try
+        {
+            Assert.Equal(0, (await CliProcess.RunAsync("migrate", "--db", single)).ExitCode);
+            Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", single)).ExitCode);
+            Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", single)).ExitCode);
+            await using var one = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(single), TestContext.Current.CancellationToken);
+            await using var coordinatorDatabase = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(coordinator), TestContext.Current.CancellationToken);
+            await using var cluster = (await ClusterTopology.OpenAsync(coordinatorDatabase, TestContext.Current.CancellationToken))!;
+            AnalyticsSnapshot.AssertEqual(await AnalyticsSnapshot.Full(one), await AnalyticsSnapshot.Full(cluster.CrossTenant), "the cluster after the shard came back");
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(single);
+        }
+    }
+
+    private static async Task<string> WorkloadAsync(int tenants, int emails, int seed)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pa-cluster-{Guid.NewGuid():N}.ndjson");
+        await using var output = File.Create(file);
+        await new WorkloadGenerator(new WorkloadOptions { Emails = emails, Tenants = tenants, Seed = seed, End = new DateOnly(2026, 11, 1), EmailsPerCampaign = 400 }).WriteAsync(output);
+        return file;
+    }
+}
