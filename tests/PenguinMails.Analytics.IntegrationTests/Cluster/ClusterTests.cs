@@ -44,20 +44,10 @@ public sealed class ClusterTests
         Assert.DoesNotContain("Password", status.Stdout, StringComparison.OrdinalIgnoreCase);
 
         // The oracle: the same file on one node.
-        var single = await TestPostgres.CreateDatabaseAsync();
+        var single = await SingleNodeAsync(file);
         try
         {
-            Assert.Equal(0, (await CliProcess.RunAsync("migrate", "--db", single)).ExitCode);
-            Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", single)).ExitCode);
-            Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", single)).ExitCode);
-            await using var one = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(single), TestContext.Current.CancellationToken);
-            await using var coordinatorDatabase = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(coordinator), TestContext.Current.CancellationToken);
-            await using var cluster = (await ClusterTopology.OpenAsync(coordinatorDatabase, TestContext.Current.CancellationToken))!;
-            var expected = await AnalyticsSnapshot.Full(one);
-            Assert.True(expected["campaign_analytics"].Count > 5);
-            // The coordinator joins analytics rows to billing periods across shards: right only
-            // because billing ids are unique cluster-wide.
-            AnalyticsSnapshot.AssertEqual(expected, await AnalyticsSnapshot.Full(cluster.CrossTenant), "the cluster");
+            await AssertSameNumbersAsync(single, coordinator, "the cluster");
 
             // Each shard holds only its own tenants' rows.
             await using var shard2 = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shards[1]), TestContext.Current.CancellationToken);
@@ -169,21 +159,37 @@ public sealed class ClusterTests
         // Back: the same input again (event ids make it idempotent), then every number is right.
         Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", coordinator)).ExitCode);
         Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", coordinator)).ExitCode);
-        var single = await TestPostgres.CreateDatabaseAsync();
+        var single = await SingleNodeAsync(file);
         try
         {
-            Assert.Equal(0, (await CliProcess.RunAsync("migrate", "--db", single)).ExitCode);
-            Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", single)).ExitCode);
-            Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", single)).ExitCode);
-            await using var one = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(single), TestContext.Current.CancellationToken);
-            await using var coordinatorDatabase = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(coordinator), TestContext.Current.CancellationToken);
-            await using var cluster = (await ClusterTopology.OpenAsync(coordinatorDatabase, TestContext.Current.CancellationToken))!;
-            AnalyticsSnapshot.AssertEqual(await AnalyticsSnapshot.Full(one), await AnalyticsSnapshot.Full(cluster.CrossTenant), "the cluster after the shard came back");
+            await AssertSameNumbersAsync(single, coordinator, "the cluster after the shard came back");
         }
         finally
         {
             await TestPostgres.DropDatabaseAsync(single);
         }
+    }
+
+    // The oracle: the same file ingested and folded on one node (a database the caller drops).
+    private static async Task<string> SingleNodeAsync(string file)
+    {
+        var single = await TestPostgres.CreateDatabaseAsync();
+        Assert.Equal(0, (await CliProcess.RunAsync("migrate", "--db", single)).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", single)).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", single)).ExitCode);
+        return single;
+    }
+
+    // Every analytics table, row for row. The coordinator joins analytics rows to billing periods
+    // across shards: right only because billing ids are unique cluster-wide.
+    private static async Task AssertSameNumbersAsync(string single, string coordinator, string what)
+    {
+        await using var one = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(single), TestContext.Current.CancellationToken);
+        await using var coordinatorDatabase = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(coordinator), TestContext.Current.CancellationToken);
+        await using var cluster = (await ClusterTopology.OpenAsync(coordinatorDatabase, TestContext.Current.CancellationToken))!;
+        var expected = await AnalyticsSnapshot.Full(one);
+        Assert.True(expected["campaign_analytics"].Count > 5, "the workload has campaigns");
+        AnalyticsSnapshot.AssertEqual(expected, await AnalyticsSnapshot.Full(cluster.CrossTenant), what);
     }
 
     private static async Task<string> WorkloadAsync(int tenants, int emails, int seed)
