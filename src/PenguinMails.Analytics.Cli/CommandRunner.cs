@@ -29,7 +29,7 @@ public static class CommandRunner
             if (!clusterAware && await ClusterTopology.IsCoordinatorAsync(database, cancellationToken))
             {
                 throw new AnalyticsException(
-                    $"{Environment.GetCommandLineArgs().Skip(1).FirstOrDefault(a => !a.StartsWith('-')) ?? "this command"} does not run against a cluster coordinator yet: "
+                    "this command does not run against a cluster coordinator yet: "
                     + "run it with --db set to the tenant's shard (cluster status lists the shards and their tenants).");
             }
             return await body(database, cancellationToken);

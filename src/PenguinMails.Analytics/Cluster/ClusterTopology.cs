@@ -145,18 +145,19 @@ public sealed class ClusterTopology : IAsyncDisposable
             {
                 throw new AnalyticsException("No shard of this cluster is reachable: new tenants cannot be placed.");
             }
-            var placed = new Dictionary<string, Shard>(placements, StringComparer.Ordinal);
-            await using var connection = await Coordinator.OpenConnectionAsync(cancellationToken);
-            foreach (var tenant in unplaced)
+            await using (var connection = await Coordinator.OpenConnectionAsync(cancellationToken))
             {
-                var target = loads.OrderBy(l => l.Tenants).ThenBy(l => l.Emails).ThenBy(l => l.Shard.Ordinal).First();
-                await connection.ExecuteAsync(
-                    "INSERT INTO penguin_topology.placements (tenant_id, shard) VALUES ($1, $2) ON CONFLICT (tenant_id) DO NOTHING",
-                    cancellationToken, tenant, target.Shard.Name);
-                target.Tenants++;
-                placed[tenant] = target.Shard;
+                foreach (var tenant in unplaced)
+                {
+                    var target = loads.OrderBy(l => l.Tenants).ThenBy(l => l.Emails).ThenBy(l => l.Shard.Ordinal).First();
+                    await connection.ExecuteAsync(
+                        "INSERT INTO penguin_topology.placements (tenant_id, shard) VALUES ($1, $2) ON CONFLICT (tenant_id) DO NOTHING",
+                        cancellationToken, tenant, target.Shard.Name);
+                    target.Tenants++;
+                }
             }
-            return placed;
+            // Read back: another process may have placed one of them first, and its row wins.
+            return await PlacementsAsync(cancellationToken);
         }
         finally
         {
