@@ -65,9 +65,9 @@ public static class ClusterCommand
             var down = 0;
             foreach (var shard in cluster.Shards)
             {
-                var load = await ShardLoad.TryMeasureAsync(cluster, shard, ct);
-                down += load is null ? 1 : 0;
                 var tenants = placements.Where(p => p.Value.Name == shard.Name).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+                var load = await ShardLoad.TryMeasureAsync(cluster, shard, tenants.Count, ct);
+                down += load is null ? 1 : 0;
                 if (parse.GetValue(format) == "json")
                 {
                     shards.Add(new { name = shard.Name, uri = shard.Uri, reachable = load is not null, tenants, emails = load?.Emails, queue_depth = load?.QueueDepth });

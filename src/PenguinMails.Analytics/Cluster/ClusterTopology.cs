@@ -136,7 +136,7 @@ public sealed class ClusterTopology : IAsyncDisposable
             var loads = new List<ShardLoad>();
             foreach (var shard in Shards)
             {
-                if (await ShardLoad.TryMeasureAsync(this, shard, cancellationToken) is { } load)
+                if (await ShardLoad.TryMeasureAsync(this, shard, placements.Values.Count(s => s.Name == shard.Name), cancellationToken) is { } load)
                 {
                     loads.Add(load);
                 }

@@ -25,8 +25,11 @@ public sealed class ShardLoad
     /// <summary>Its unfinished jobs (queued or running).</summary>
     public long QueueDepth { get; }
 
-    /// <summary>The shard's load, or null when its server cannot be reached.</summary>
-    public static async Task<ShardLoad?> TryMeasureAsync(ClusterTopology cluster, Shard shard, CancellationToken cancellationToken)
+    /// <summary>
+    /// The shard's load with the <paramref name="tenants"/> placed on it (the caller has the
+    /// placements already), or null when its server cannot be reached.
+    /// </summary>
+    public static async Task<ShardLoad?> TryMeasureAsync(ClusterTopology cluster, Shard shard, int tenants, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(shard);
@@ -36,8 +39,6 @@ public sealed class ShardLoad
             await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
             var emails = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM emails", cancellationToken);
             var queue = await connection.ScalarAsync<long>(database.Sql.Get("Jobs/Sql", "outstanding.sql"), cancellationToken);
-            await using var coordinator = await cluster.Coordinator.OpenConnectionAsync(cancellationToken);
-            var tenants = await coordinator.ScalarAsync<int>("SELECT COUNT(*)::INT FROM penguin_topology.placements WHERE shard = $1", cancellationToken, shard.Name);
             return new ShardLoad(shard, tenants, emails, queue);
         }
         catch (AnalyticsException)

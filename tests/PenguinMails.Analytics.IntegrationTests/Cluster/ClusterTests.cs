@@ -22,8 +22,7 @@ public sealed class ClusterTests
     {
         var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
         var file = await WorkloadAsync(tenants: 5, emails: 4000, seed: 11);
-        var init = await CliProcess.RunAsync(["cluster", "init", "--db", coordinator, .. shards.SelectMany(s => new[] { "--shard", s })]);
-        Assert.True(init.ExitCode == 0, init.Stderr);
+        var init = await InitAsync(coordinator, shards);
         Assert.Contains("2 shard(s)", init.Stdout, StringComparison.Ordinal);
 
         var ingest = await CliProcess.RunAsync("ingest", file, "--db", coordinator);
@@ -70,8 +69,7 @@ public sealed class ClusterTests
         }
 
         // Idempotent: init again changes nothing, migrate upgrades every part.
-        var again = await CliProcess.RunAsync(["cluster", "init", "--db", coordinator, .. shards.SelectMany(s => new[] { "--shard", s })]);
-        Assert.True(again.ExitCode == 0, again.Stderr);
+        var again = await InitAsync(coordinator, shards);
         Assert.Contains("2 shard(s)", again.Stdout, StringComparison.Ordinal);
         var migrate = await CliProcess.RunAsync("migrate", "--db", coordinator);
         Assert.True(migrate.ExitCode == 0, migrate.Stderr);
@@ -124,8 +122,7 @@ public sealed class ClusterTests
     {
         var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
         var file = await WorkloadAsync(tenants: 4, emails: 2000, seed: 5);
-        var init = await CliProcess.RunAsync(["cluster", "init", "--db", coordinator, .. shards.SelectMany(s => new[] { "--shard", s })]);
-        Assert.True(init.ExitCode == 0, init.Stderr);
+        var init = await InitAsync(coordinator, shards);
         // Place the tenants first (t1, t3 on shard1; t2, t4 on shard2) with their tenant lines.
         var tenantLines = Path.Combine(Path.GetTempPath(), $"pa-cluster-tenants-{Guid.NewGuid():N}.ndjson");
         await File.WriteAllLinesAsync(tenantLines, File.ReadLines(file).Where(l => l.StartsWith("{\"type\":\"tenant\"", StringComparison.Ordinal)), TestContext.Current.CancellationToken);
@@ -168,6 +165,14 @@ public sealed class ClusterTests
         {
             await TestPostgres.DropDatabaseAsync(single);
         }
+    }
+
+    // `cluster init` through the CLI, as an operator runs it.
+    private static async Task<CliProcess.Result> InitAsync(string coordinator, string[] shards)
+    {
+        var init = await CliProcess.RunAsync(["cluster", "init", "--db", coordinator, .. shards.SelectMany(s => new[] { "--shard", s })]);
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        return init;
     }
 
     // The oracle: the same file ingested and folded on one node (a database the caller drops).
