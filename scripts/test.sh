@@ -117,5 +117,11 @@ if [ "$status" -eq 0 ] && [ "${total:-0}" -eq 0 ]; then
   log "no test ran"
   status=1
 fi
+# The failed tests' names and first lines, last, where a CI log's tail shows them (the test
+# processes' own output comes after each failure in the log and can bury it).
+if [ "${failed:-0}" -gt 0 ]; then
+  log "failed tests:"
+  awk '/^failed /{n=8} n>0 && !/^  from /{print; n--}' "$PG_DIR/test.log" | cut -c1-400 >&2
+fi
 echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 exit "$status"
