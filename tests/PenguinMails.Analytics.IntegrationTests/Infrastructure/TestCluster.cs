@@ -37,7 +37,7 @@ public static class TestCluster
     {
         var coordinator = Coordinator;
         var servers = new List<string>();
-        await using (var connection = new NpgsqlConnection(coordinator))
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(coordinator) { Pooling = false }.ConnectionString))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT connection_string FROM penguin_topology.shards ORDER BY ordinal", connection);
@@ -51,7 +51,9 @@ public static class TestCluster
         var created = new List<string>();
         foreach (var server in servers.Prepend(coordinator))
         {
-            await using var connection = new NpgsqlConnection(server);
+            // Unpooled: the fault test restarts a shard's server, and a pooled connection to it
+            // would then fail the next test with 57P01 (terminating connection).
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Pooling = false }.ConnectionString);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0", connection);
             await command.ExecuteNonQueryAsync();
