@@ -1,8 +1,11 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PenguinMails.Analytics.Api.Auth;
 using PenguinMails.Analytics.Api.Dashboard;
 using PenguinMails.Analytics.Api.Endpoints;
+using PenguinMails.Analytics.Api.Routing;
 using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Api.Workers;
 using PenguinMails.Analytics.Security;
@@ -22,6 +25,8 @@ public static class ApiServer
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
         var pools = await WorkloadPools.LoadAsync(database, cancellationToken);
+        var cluster = await ClusterTopology.OpenAsync(database, cancellationToken);
+        var graphs = new ServiceGraphs(cluster);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxIngestBytes);
@@ -41,18 +46,13 @@ public static class ApiServer
         // own log of it would add a stack trace to the output. Later host errors are logged.
         var starting = new StrongBox<bool>(true);
         builder.Logging.AddFilter((category, level) => level >= LogLevel.Information && !(starting.Value && level == LogLevel.Error && category == "Microsoft.Extensions.Hosting.Internal.Host"));
-        builder.Services.AddPenguinAnalytics(database, pools, options.Exports);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new ApiKeyStore(database, options.KeyCacheFor));
-        builder.Services.AddSingleton<AsOf>();
-        builder.Services.AddSingleton<ReportReads>();
-        builder.Services.AddSingleton<ResponseCache>();
-        builder.Services.AddSingleton<TenantRateLimiter>();
-        builder.Services.AddSingleton<AccessAuditWriter>();
+        var keys = new ApiKeyStore(database, options.KeyCacheFor);
+        // On a cluster's coordinator the process's own graph holds the keys and sessions; each
+        // shard's work (reads, writes, folds, maintenance) runs on that shard's graph (ServiceGraphs).
+        AddApiServices(builder.Services, database, pools, options, keys, runsJobs: cluster is null);
         builder.Services.AddSingleton<SessionTracker>();
-        builder.Services.AddHostedService<AccessAuditService>();
-        builder.Services.AddHostedService<PoolMetricsService>();
-        builder.Services.AddHostedService<ExpirySweepService>();
+        builder.Services.AddSingleton(graphs);
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<ServiceGraphs>());
         // AnalyticsException messages are written for people (no internals): they become the detail.
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
@@ -60,22 +60,18 @@ public static class ApiServer
             {
                 context.ProblemDetails.Detail = e.Message;
             }
-            if (context.Exception is PoolExhaustedException)
+            if (context.Exception is PoolExhaustedException or DatabaseUnavailableException)
             {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
+                context.HttpContext.Response.Headers.RetryAfter = context.Exception is PoolExhaustedException ? "1" : "5";
             }
         });
         // Request and response bodies use the DDL's snake_case names, like every read.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddOpenApi("v1", OpenApiDescription.Configure);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        if (options.Role != ServeRole.Api)
-        {
-            builder.Services.AddHostedService<JobWorkerService>();
-            builder.Services.AddHostedService<MaintenanceScheduler>();
-        }
 
         var app = builder.Build();
+        graphs.Attach(app.Services, (shardDatabase, crossTenant) => BuildGraph(app.Services, shardDatabase, crossTenant, options, keys));
         app.Lifetime.ApplicationStarted.Register(() => starting.Value = false);
         // Known failures become problem details with the right status; anything else is a 500
         // without a stack trace.
@@ -83,16 +79,23 @@ public static class ApiServer
         {
             StatusCodeSelector = e => e switch
             {
-                PoolExhaustedException => StatusCodes.Status503ServiceUnavailable,
+                PoolExhaustedException or DatabaseUnavailableException => StatusCodes.Status503ServiceUnavailable,
                 QueryTimeoutException => StatusCodes.Status504GatewayTimeout,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
         app.UseStatusCodePages();
-        HealthEndpoints.Map(app);
         if (options.Role != ServeRole.Worker)
         {
             app.UseDashboard();
+        }
+        // Keys are checked once the endpoint is known (it says which roles it needs) and before its
+        // services are bound: the caller picks the graph they come from (on a cluster, its shard's).
+        app.UseRouting();
+        app.UseApiKeys();
+        HealthEndpoints.Map(app);
+        if (options.Role != ServeRole.Worker)
+        {
             app.MapOpenApi("/openapi/{documentName}.json");
             app.MapGroup("/v1")
                 .MapIngestApi()
@@ -103,5 +106,44 @@ public static class ApiServer
                 .MapExportsApi();
         }
         return app;
+    }
+
+    // What serve registers on every database it works on: the process's own, and on a cluster
+    // each shard's (the workers there fold, maintain and audit that shard).
+    private static void AddApiServices(IServiceCollection services, AnalyticsDatabase database, WorkloadPools pools, ApiOptions options, ApiKeyStore keys, bool runsJobs)
+    {
+        services.AddPenguinAnalytics(database, pools, options.Exports);
+        services.AddSingleton(options);
+        services.AddSingleton(keys);
+        services.AddSingleton<AsOf>();
+        services.AddSingleton<ReportReads>();
+        services.AddSingleton<ResponseCache>();
+        services.AddSingleton<TenantRateLimiter>();
+        services.AddSingleton<AccessAuditWriter>();
+        services.AddHostedService<AccessAuditService>();
+        services.AddHostedService<PoolMetricsService>();
+        services.AddHostedService<ExpirySweepService>();
+        if (runsJobs && options.Role != ServeRole.Api)
+        {
+            services.AddHostedService<JobWorkerService>();
+            services.AddHostedService<MaintenanceScheduler>();
+        }
+    }
+
+    // A shard's graph: the same services over the shard's database, with its own workers. The
+    // cross-tenant graph reads the coordinator's cluster-wide tables (read-only foreign tables), so
+    // it runs no workers and its access audit goes to the coordinator's own log with the rest.
+    private static ServiceProvider BuildGraph(IServiceProvider host, AnalyticsDatabase database, bool crossTenant, ApiOptions options, ApiKeyStore keys)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(host.GetRequiredService<ILoggerFactory>());
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        AddApiServices(services, database, new WorkloadPools(database), options, keys, runsJobs: !crossTenant);
+        if (crossTenant)
+        {
+            services.RemoveAll<IHostedService>();
+            services.Replace(ServiceDescriptor.Singleton(host.GetRequiredService<AccessAuditWriter>()));
+        }
+        return services.BuildServiceProvider();
     }
 }

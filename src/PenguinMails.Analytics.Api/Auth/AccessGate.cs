@@ -6,7 +6,7 @@ using PenguinMails.Analytics.Auditing;
 namespace PenguinMails.Analytics.Api.Auth;
 
 /// <summary>
-/// After <see cref="ApiKeyEndpointFilter.RequireApiKey"/>: the tenant's rate limit for the query
+/// After <see cref="ApiKeys.RequireApiKey"/>: the tenant's rate limit for the query
 /// type (429 with Retry-After, the refusal audited), then the access audit row of the request
 /// (who, which table, filters, rows, duration, ip, user agent, success or why not).
 /// </summary>

@@ -48,9 +48,9 @@ public static class AdminEndpoints
     private static RouteGroupBuilder MapAnonymizationApi(this RouteGroupBuilder v1)
     {
         v1.MapPost("/admin/tenants/{id}/anonymize", (string id, HttpContext http, AnalyticsDatabase database, ApiOptions options) => AnonymizeAsync(http, database, options, id, null))
-            .RequireApiKey().Produces<AnonymizeResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Replaces a tenant's identifiers with stable pseudonyms and erases its personal fields; numbers are kept (platform admin only).");
+            .RequireApiKey().ForTenantInRoute().Produces<AnonymizeResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Replaces a tenant's identifiers with stable pseudonyms and erases its personal fields; numbers are kept (platform admin only).");
         v1.MapPost("/admin/tenants/{id}/leads/{lead}/erase", (string id, string lead, HttpContext http, AnalyticsDatabase database, ApiOptions options) => AnonymizeAsync(http, database, options, id, lead))
-            .RequireApiKey().Produces<AnonymizeResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Erases one lead: its id pseudonymised, its address removed, its counts kept (platform admin only).");
+            .RequireApiKey().ForTenantInRoute().Produces<AnonymizeResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Erases one lead: its id pseudonymised, its address removed, its counts kept (platform admin only).");
         return v1;
     }
 

@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Api.Routing;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Ingestion;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage;
@@ -21,7 +23,7 @@ public static class IngestEndpoints
 
     public static RouteGroupBuilder MapIngestApi(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/ingest", async (HttpContext http, AnalyticsDatabase database, ApiOptions options) =>
+        v1.MapPost("/ingest", async (HttpContext http, AnalyticsDatabase database, ApiOptions options, ServiceGraphs graphs) =>
         {
             var caller = Caller.Of(http);
             if (http.Request.ContentLength > options.MaxIngestBytes)
@@ -36,13 +38,24 @@ public static class IngestEndpoints
             }
             try
             {
-                var ingestor = new Ingestor(database, new IngestOptions { TenantId = caller.Key.IsAdmin ? null : caller.Key.TenantId });
+                var ingestOptions = new IngestOptions { TenantId = caller.Key.IsAdmin ? null : caller.Key.TenantId };
+                // On a cluster the batch is split by tenant and each part written on its tenant's shard.
+                async Task<(IngestResult, IReadOnlyList<RefusedPart>)> IngestAsync(Stream input)
+                {
+                    if (graphs.Cluster is { } cluster)
+                    {
+                        var routed = await new ClusterIngestor(cluster, ingestOptions).IngestAsync(input, http.RequestAborted);
+                        return (new IngestResult(routed.Accepted, routed.Rejected, routed.Errors), routed.Refused);
+                    }
+                    return (await new Ingestor(database, ingestOptions).IngestAsync(input, null, http.RequestAborted), []);
+                }
                 IngestResult result;
+                IReadOnlyList<RefusedPart> refused;
                 if (!gzip && http.Request.ContentLength is not null)
                 {
                     // A declared length within the limit (Kestrel refuses a larger one before reading):
                     // the body streams straight into the ingest, batch by batch.
-                    result = await ingestor.IngestAsync(body, null, http.RequestAborted);
+                    (result, refused) = await IngestAsync(body);
                 }
                 else
                 {
@@ -52,7 +65,14 @@ public static class IngestEndpoints
                     await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
                     await body.CopyToAsync(spool, http.RequestAborted);
                     spool.Position = 0;
-                    result = await ingestor.IngestAsync(spool, null, http.RequestAborted);
+                    (result, refused) = await IngestAsync(spool);
+                }
+                if (refused.Count > 0)
+                {
+                    // A shard that is down: its tenants' lines were not stored, everything else was.
+                    return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Shard unavailable",
+                        detail: string.Join("; ", refused.Select(r => r.Describe())),
+                        extensions: new Dictionary<string, object?> { ["accepted"] = result.Accepted, ["rejected"] = result.Rejected });
                 }
                 return Results.Json(new IngestResponse(result.Accepted, result.Rejected, [.. result.Errors.Select(e => new IngestRejection(e.Line, e.Field, e.Reason))]),
                     statusCode: StatusCodes.Status202Accepted);

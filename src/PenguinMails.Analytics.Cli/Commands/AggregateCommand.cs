@@ -42,9 +42,9 @@ public static class AggregateCommand
                 return await AggregateAsync(parse, database, ct);
             }
             // A cluster: every shard's own queue (or the one shard of --tenant), one shard after the other.
-            var shards = parse.GetValue(tenant) is { } only
+            AnalyticsDatabase[] shards = parse.GetValue(tenant) is { } only
                 ? [await cluster.DatabaseOfTenantAsync(only, ct)]
-                : await Task.WhenAll(cluster.Shards.Select(s => cluster.DatabaseOfAsync(s, ct)));
+                : [.. cluster.Shards.Select(cluster.DatabaseOf)];
             var status = 0;
             foreach (var shard in shards)
             {

@@ -74,8 +74,7 @@ public static class IngestCommand
             }
             foreach (var part in refused)
             {
-                Console.Error.WriteLine($"error: {part.Reason}: {part.Lines} lines of tenant(s) {string.Join(", ", part.Tenants)} were not accepted "
-                    + "(everything else was; ingest the same input again once the shard is back)");
+                Console.Error.WriteLine($"error: {part.Describe()}");
             }
             return refused.Count > 0 ? CommandRunner.Failure : result.Rejected == 0 ? 0 : SomeRejected;
         }, cancellationToken, clusterAware: true));

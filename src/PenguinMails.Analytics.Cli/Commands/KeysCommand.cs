@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Security;
 using PenguinMails.Analytics.Storage.Migrations;
@@ -29,13 +30,15 @@ public static class KeysCommand
             }
             if (tenantId is not null)
             {
-                await KnownTenants.RequireAsync(database, tenantId, ct);
+                // On a cluster the keys live on the coordinator and the tenants on the shards.
+                await using var cluster = await ClusterTopology.OpenAsync(database, ct);
+                await KnownTenants.RequireAsync(cluster?.CrossTenant ?? database, tenantId, ct);
             }
             var (key, token) = await new ApiKeyStore(database).CreateAsync(tenantId ?? ApiKey.PlatformTenant, keyRole, parse.GetValue(name), AdminActor.CommandLine, ct);
             Console.Error.WriteLine($"created key {key.Id} ({key.Role.ToName()}) for {(tenantId is null ? "every tenant" : $"tenant {key.TenantId}")}; the secret below is shown once:");
             Console.Out.WriteLine(token);
             return 0;
-        }, cancellationToken));
+        }, cancellationToken, clusterAware: true));
 
         var listTenant = new Option<string?>("--tenant") { Description = "Only this tenant's keys." };
         var list = new Command("list", "List keys (never their secrets).") { listTenant };
@@ -50,7 +53,7 @@ public static class KeysCommand
             }
             AnsiConsole.Write(table);
             return 0;
-        }, cancellationToken));
+        }, cancellationToken, clusterAware: true));
 
         var id = new Argument<string>("id") { Description = "The key id (the part after pma_)." };
         var revoke = new Command("revoke", "Revoke a key: it stops working at once.") { id };
@@ -63,7 +66,7 @@ public static class KeysCommand
             }
             Console.Out.WriteLine($"revoked key {parse.GetRequiredValue(id)}");
             return 0;
-        }, cancellationToken));
+        }, cancellationToken, clusterAware: true));
 
         return new Command("keys", "Manage API keys.") { create, list, revoke };
     }

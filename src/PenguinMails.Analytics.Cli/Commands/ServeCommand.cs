@@ -52,6 +52,10 @@ public static class ServeCommand
             }
             return CommandRunner.RunAsync(db, async (database, ct) =>
             {
+                if (isDemo && await Cluster.ClusterTopology.IsCoordinatorAsync(database, ct))
+                {
+                    throw new AnalyticsException("serve --demo fills a single node's database: name one with --db (not a cluster's coordinator).");
+                }
                 // The demo sets up its own database; a real one is migrated on purpose, not by serve.
                 var migrator = new SchemaMigrator(database);
                 await (isDemo ? migrator.MigrateAsync(ct) : migrator.EnsureCurrentAsync(ct));
@@ -84,7 +88,7 @@ public static class ServeCommand
                 }
                 await app.WaitForShutdownAsync(ct);
                 return 0;
-            }, cancellationToken);
+            }, cancellationToken, clusterAware: true);
         });
         return command;
     }

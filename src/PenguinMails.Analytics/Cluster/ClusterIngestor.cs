@@ -91,7 +91,7 @@ public sealed class ClusterIngestor(ClusterTopology cluster, IngestOptions? opti
             stream.Position = 0;
             try
             {
-                var database = await cluster.DatabaseOfAsync(part.Key, cancellationToken);
+                var database = cluster.DatabaseOf(part.Key);
                 var shardOptions = new IngestOptions
                 {
                     MaxLineBytes = options.MaxLineBytes, BatchLines = int.MaxValue, MaxReportedErrors = options.MaxReportedErrors,
@@ -165,4 +165,9 @@ public sealed class RefusedPart(Shard shard, string reason)
 
     /// <summary>The tenants whose lines those were.</summary>
     public SortedSet<string> Tenants { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What to tell the sender (the CLI's error line, the API's 503 detail).</summary>
+    public string Describe() =>
+        $"{Reason}: {Lines} lines of tenant(s) {string.Join(", ", Tenants)} were not accepted "
+        + "(everything else was; send the same input again once the shard is back)";
 }

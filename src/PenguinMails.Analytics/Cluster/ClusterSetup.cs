@@ -56,7 +56,7 @@ public static class ClusterSetup
         var results = new List<ShardResult>();
         foreach (var shard in cluster.Shards)
         {
-            var database = await cluster.DatabaseOfAsync(shard, cancellationToken);
+            var database = cluster.DatabaseOf(shard);
             var migration = await new SchemaMigrator(database).MigrateAsync(cancellationToken);
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             var script = database.Sql.Get(SqlFolder, "shard_export.sql")

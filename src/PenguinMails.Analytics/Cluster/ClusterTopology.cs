@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Npgsql;
 using PenguinMails.Analytics.Storage;
 
@@ -12,14 +11,23 @@ namespace PenguinMails.Analytics.Cluster;
 /// </summary>
 public sealed class ClusterTopology : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<AnalyticsDatabase>>> shardDatabases = new(StringComparer.Ordinal);
+    // A request is routed by a placement at most this old; an unknown tenant reads them afresh.
+    // A move switches the placement and keeps the old copy at least this long (DESIGN.md, "Scale-out").
+    internal static readonly TimeSpan PlacementCacheFor = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, AnalyticsDatabase> shardDatabases;
     private readonly SemaphoreSlim placing = new(1, 1);
+    private (IReadOnlyDictionary<string, Shard> Placements, long Expires) cachedPlacements = (new Dictionary<string, Shard>(), 0);
 
     private ClusterTopology(AnalyticsDatabase coordinator, AnalyticsDatabase crossTenant, IReadOnlyList<Shard> shards)
     {
         Coordinator = coordinator;
         CrossTenant = crossTenant;
         Shards = shards;
+        // Opened without connecting: a shard that is down fails its own work when it is used
+        // (DatabaseUnavailableException, naming the shard), never the cluster's opening.
+        shardDatabases = shards.ToDictionary(s => s.Name, s => (AnalyticsDatabase)Storage.Postgres.PostgresDatabase.Create(
+            DatabaseTarget.Postgres(WithConnectTimeout(s.ConnectionString), $"shard {s.Name}")), StringComparer.Ordinal);
     }
 
     /// <summary>The coordinator database as opened (its own tables: topology, keys).</summary>
@@ -76,44 +84,47 @@ public sealed class ClusterTopology : IAsyncDisposable
         Shards.FirstOrDefault(s => s.Name == name)
         ?? throw new AnalyticsException($"No shard '{name}' in this cluster (cluster status lists them).");
 
-    /// <summary>The shard's database (opened once, kept for the cluster's lifetime).</summary>
-    public async Task<AnalyticsDatabase> DatabaseOfAsync(Shard shard, CancellationToken cancellationToken = default)
+    /// <summary>The shard's database (kept for the cluster's lifetime; connecting to it says whether the shard is up).</summary>
+    public AnalyticsDatabase DatabaseOf(Shard shard)
     {
         ArgumentNullException.ThrowIfNull(shard);
-        var lazy = shardDatabases.GetOrAdd(shard.Name, _ => new Lazy<Task<AnalyticsDatabase>>(() => OpenShardAsync(shard)));
-        try
-        {
-            return await lazy.Value.WaitAsync(cancellationToken);
-        }
-        catch
-        {
-            shardDatabases.TryRemove(shard.Name, out _); // a shard that was down is tried again next time
-            throw;
-        }
+        return shardDatabases[shard.Name];
     }
 
     /// <summary>The database of the shard that holds <paramref name="tenantId"/>.</summary>
-    public async Task<AnalyticsDatabase> DatabaseOfTenantAsync(string tenantId, CancellationToken cancellationToken = default)
+    public async Task<AnalyticsDatabase> DatabaseOfTenantAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        await ShardOfTenantAsync(tenantId, cancellationToken) is { } shard
+            ? DatabaseOf(shard)
+            : throw new AnalyticsException($"Unknown tenant '{tenantId}': no shard of this cluster holds it.");
+
+    /// <summary>
+    /// The shard of <paramref name="tenantId"/>, or null when it has none yet, from placements read
+    /// at most <see cref="PlacementCacheFor"/> ago (a tenant not among them reads them afresh).
+    /// </summary>
+    public async Task<Shard?> ShardOfTenantAsync(string tenantId, CancellationToken cancellationToken = default)
     {
-        var placements = await PlacementsAsync(cancellationToken);
-        if (!placements.TryGetValue(tenantId, out var shard))
+        var cached = cachedPlacements;
+        if (cached.Expires > Environment.TickCount64 && cached.Placements.TryGetValue(tenantId, out var shard))
         {
-            throw new AnalyticsException($"Unknown tenant '{tenantId}': no shard of this cluster holds it.");
+            return shard;
         }
-        return await DatabaseOfAsync(shard, cancellationToken);
+        return (await PlacementsAsync(cancellationToken)).GetValueOrDefault(tenantId);
     }
 
     /// <summary>Every placed tenant and its shard.</summary>
     public async Task<IReadOnlyDictionary<string, Shard>> PlacementsAsync(CancellationToken cancellationToken = default)
     {
         var placements = new Dictionary<string, Shard>(StringComparer.Ordinal);
-        await using var connection = await Coordinator.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand("SELECT tenant_id, shard FROM penguin_topology.placements");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var connection = await Coordinator.OpenConnectionAsync(cancellationToken))
+        await using (var command = connection.CreateCommand("SELECT tenant_id, shard FROM penguin_topology.placements"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            placements[reader.GetString(0)] = Shard(reader.GetString(1));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                placements[reader.GetString(0)] = Shard(reader.GetString(1));
+            }
         }
+        cachedPlacements = (placements, Environment.TickCount64 + (long)PlacementCacheFor.TotalMilliseconds);
         return placements;
     }
 
@@ -168,26 +179,23 @@ public sealed class ClusterTopology : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        foreach (var lazy in shardDatabases.Values)
+        foreach (var database in shardDatabases.Values)
         {
-            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
-            {
-                await lazy.Value.Result.DisposeAsync();
-            }
+            await database.DisposeAsync();
         }
         await CrossTenant.DisposeAsync();
         placing.Dispose();
     }
 
-    private static async Task<AnalyticsDatabase> OpenShardAsync(Shard shard)
+    // A shard whose server does not answer fails its tenants' requests within seconds, not after
+    // Npgsql's default 15 s; a connection string that sets its own timeout keeps it.
+    private static string WithConnectTimeout(string connectionString)
     {
-        try
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
         {
-            return await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shard.ConnectionString));
+            builder.Timeout = 5;
         }
-        catch (AnalyticsException e)
-        {
-            throw new ShardUnavailableException(shard, e);
-        }
+        return builder.ConnectionString;
     }
 }

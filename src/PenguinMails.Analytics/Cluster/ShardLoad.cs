@@ -35,7 +35,7 @@ public sealed class ShardLoad
         ArgumentNullException.ThrowIfNull(shard);
         try
         {
-            var database = await cluster.DatabaseOfAsync(shard, cancellationToken);
+            var database = cluster.DatabaseOf(shard);
             await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
             var emails = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM emails", cancellationToken);
             var queue = await connection.ScalarAsync<long>(database.Sql.Get("Jobs/Sql", "outstanding.sql"), cancellationToken);

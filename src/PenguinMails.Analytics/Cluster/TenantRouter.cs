@@ -29,7 +29,11 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
             {
                 line.Tenant = scopeTenant;
             }
-            var shard = (await cluster.PlacementsAsync(cancellationToken)).GetValueOrDefault(scopeTenant) ?? cluster.Shards[0];
+            // Its own tenant line places a new tenant, as any tenant line does.
+            var placed = lines.Any(l => l.Record is TenantRecord)
+                ? await cluster.PlaceAsync([scopeTenant], cancellationToken)
+                : await cluster.PlacementsAsync(cancellationToken);
+            var shard = placed.GetValueOrDefault(scopeTenant) ?? cluster.Shards[0];
             return new Routes(new Dictionary<Shard, List<RoutedLine>> { [shard] = lines }, 0);
         }
 

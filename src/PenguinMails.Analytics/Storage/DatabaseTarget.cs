@@ -35,8 +35,8 @@ public sealed record DatabaseTarget
     public static DatabaseTarget DuckDb(string path) =>
         new(StorageEngine.DuckDb, Path.GetFullPath(path), $"DuckDB file {Path.GetFullPath(path)}");
 
-    /// <summary>A PostgreSQL database reached with an Npgsql connection string.</summary>
-    public static DatabaseTarget Postgres(string connectionString)
+    /// <summary>A PostgreSQL database reached with an Npgsql connection string; <paramref name="name"/> prefixes its <see cref="Display"/> (a shard's name).</summary>
+    public static DatabaseTarget Postgres(string connectionString, string? name = null)
     {
         NpgsqlConnectionStringBuilder builder;
         try
@@ -52,6 +52,7 @@ public sealed record DatabaseTarget
             throw new AnalyticsException("The PostgreSQL connection string has no Host.");
         }
         var display = $"PostgreSQL {builder.Username ?? "(default user)"}@{builder.Host}:{builder.Port}/{builder.Database ?? "(default database)"}";
+        display = name is null ? display : $"{name} ({display})";
         return new DatabaseTarget(StorageEngine.Postgres, builder.ConnectionString, display);
     }
 

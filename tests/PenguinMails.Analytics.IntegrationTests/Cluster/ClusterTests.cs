@@ -112,9 +112,9 @@ public sealed class ClusterTests
         Assert.Contains("does not allow inserts", refused.MessageText, StringComparison.Ordinal);
 
         // Commands that do not know clusters refuse a coordinator instead of using its empty tables.
-        var keys = await CliProcess.RunAsync("keys", "list", "--db", coordinator);
-        Assert.Equal(1, keys.ExitCode);
-        Assert.Contains("does not run against a cluster coordinator yet", keys.Stderr, StringComparison.Ordinal);
+        var limits = await CliProcess.RunAsync("limits", "list", "--db", coordinator);
+        Assert.Equal(1, limits.ExitCode);
+        Assert.Contains("does not run against a cluster coordinator yet", limits.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

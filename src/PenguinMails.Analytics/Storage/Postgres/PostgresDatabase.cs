@@ -20,17 +20,7 @@ public sealed class PostgresDatabase : AnalyticsDatabase
 
     internal static async Task<PostgresDatabase> ConnectAsync(DatabaseTarget target, CancellationToken cancellationToken)
     {
-        var builder = new NpgsqlDataSourceBuilder(target.ConnectionString);
-        builder.ConnectionStringBuilder.ApplicationName ??= "penguin-analytics";
-        // Statement time limits are set per workload on the server (statement_timeout); the
-        // pipeline's statements over big batches legitimately take longer than Npgsql's 30 s default.
-        if (!target.ConnectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase)
-            && !target.ConnectionString.Contains("CommandTimeout", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.ConnectionStringBuilder.CommandTimeout = 0;
-        }
-        var dataSource = builder.Build();
-        var database = new PostgresDatabase(target, dataSource);
+        var database = Create(target);
         try
         {
             // Fail fast with a clear message rather than on the first real query.
@@ -44,6 +34,21 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         }
     }
 
+    /// <summary>The database without connecting to it: its first connection says whether it is reachable (a cluster's shards).</summary>
+    internal static PostgresDatabase Create(DatabaseTarget target)
+    {
+        var builder = new NpgsqlDataSourceBuilder(target.ConnectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= "penguin-analytics";
+        // Statement time limits are set per workload on the server (statement_timeout); the
+        // pipeline's statements over big batches legitimately take longer than Npgsql's 30 s default.
+        if (!target.ConnectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase)
+            && !target.ConnectionString.Contains("CommandTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.CommandTimeout = 0;
+        }
+        return new PostgresDatabase(target, builder.Build());
+    }
+
     /// <inheritdoc />
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
@@ -53,7 +58,7 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            throw new AnalyticsException($"Cannot connect to {Target.Display}: {DescribeError(e) ?? e.Message}", e);
+            throw new DatabaseUnavailableException(Target, DescribeError(e) ?? e.Message, e);
         }
     }
 

@@ -1,0 +1,99 @@
+using PenguinMails.Analytics.Cluster;
+using PenguinMails.Analytics.Storage;
+
+namespace PenguinMails.Analytics.Api.Routing;
+
+/// <summary>
+/// The service graph a request runs on. On a single node that is the process's one graph. Served
+/// from a cluster's coordinator (DESIGN.md, "Scale-out": a shard is a complete PenguinMails
+/// database that ingests, folds and serves its own tenants), each shard gets a graph of its own —
+/// the same registrations (<see cref="ApiServer"/>) over the shard's database, with its own
+/// workers — and a request runs on its tenant's shard's graph (Citus calls these router queries);
+/// the admin reading across tenants runs on the cross-tenant graph, over the coordinator's
+/// cluster-wide tables. <see cref="Auth.ApiKeys"/> picks the graph once the caller is known.
+/// As a hosted service it starts and stops the shards' workers with the process.
+/// </summary>
+public sealed class ServiceGraphs(ClusterTopology? cluster) : IHostedService, IAsyncDisposable
+{
+    private IServiceProvider? root;
+    private Dictionary<string, ServiceProvider> shards = [];
+    private ServiceProvider? crossTenant;
+    private readonly List<IHostedService> started = [];
+
+    /// <summary>The cluster served, or null on a single node.</summary>
+    public ClusterTopology? Cluster => cluster;
+
+    /// <summary>Builds the graphs with <paramref name="build"/> (the database it runs on, whether it is the cross-tenant one → its graph).</summary>
+    internal void Attach(IServiceProvider host, Func<AnalyticsDatabase, bool, ServiceProvider> build)
+    {
+        root = host;
+        if (cluster is null)
+        {
+            return;
+        }
+        // Built without connecting: a shard that is down fails its own requests, not the start.
+        shards = cluster.Shards.ToDictionary(s => s.Name, s => build(cluster.DatabaseOf(s), false), StringComparer.Ordinal);
+        crossTenant = build(cluster.CrossTenant, true);
+    }
+
+    /// <summary>
+    /// The services of a request of <paramref name="tenantId"/> (null: the admin across tenants):
+    /// on a single node <paramref name="requestServices"/> itself; on a cluster the tenant's shard's
+    /// graph (or the cross-tenant one), falling back to <paramref name="requestServices"/> for the
+    /// host's own services (JSON options, problem details, logging). A tenant no shard holds yet
+    /// has no rows anywhere: it reads (nothing) on the first shard, under its own tenant context.
+    /// </summary>
+    public async ValueTask<IServiceProvider> ForTenantAsync(IServiceProvider requestServices, string? tenantId, CancellationToken cancellationToken)
+    {
+        if (cluster is null)
+        {
+            return requestServices;
+        }
+        var graph = tenantId is null
+            ? crossTenant!
+            : shards[(await cluster.ShardOfTenantAsync(tenantId, cancellationToken) ?? cluster.Shards[0]).Name];
+        return new WithFallback(graph, requestServices);
+    }
+
+    /// <summary>Starts every shard's workers (folds, maintenance, audit, pool metrics).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var graph in shards.Values)
+        {
+            foreach (var service in graph.GetServices<IHostedService>())
+            {
+                await service.StartAsync(cancellationToken);
+                started.Add(service);
+            }
+        }
+    }
+
+    /// <summary>Stops them, the last started first (each drains as it does in a single node's process).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        for (var i = started.Count - 1; i >= 0; i--)
+        {
+            await started[i].StopAsync(cancellationToken);
+        }
+        started.Clear();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var graph in shards.Values.Append(crossTenant).OfType<ServiceProvider>())
+        {
+            await graph.DisposeAsync();
+        }
+        if (cluster is not null)
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    // A graph's own services first, then the request's (the host's) for everything it lacks.
+    private sealed class WithFallback(IServiceProvider own, IServiceProvider fallback) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => own.GetService(serviceType) ?? fallback.GetService(serviceType);
+    }
+}
