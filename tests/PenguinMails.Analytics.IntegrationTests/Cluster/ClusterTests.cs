@@ -12,9 +12,10 @@ namespace PenguinMails.Analytics.IntegrationTests.Cluster;
 /// Scale-out on a real local cluster (scripts/cluster.sh: a coordinator and two shard servers):
 /// the CLI against the coordinator gives exactly the numbers of one node, tenants spread over the
 /// shards, cross-tenant reads aggregate on the shards, nothing is written through the coordinator,
-/// and a shard that is down stops only its own tenants. One class: the fault test stops a server
-/// that the other tests use, and a class's tests run one after the other.
+/// and a shard that is down stops only its own tenants. In the cluster collection: the fault test
+/// stops a server that the other tests use, and a collection's tests run one after the other.
 /// </summary>
+[Collection(TestCluster.Collection)]
 public sealed class ClusterTests
 {
     [Fact]

@@ -13,6 +13,9 @@ public static class TestCluster
 {
     public const string EnvironmentVariable = "PENGUIN_TEST_CLUSTER";
 
+    /// <summary>The test collection of every class that uses the local cluster: one test at a time (the fault tests stop a shard's server).</summary>
+    public const string Collection = "local cluster";
+
     /// <summary>The coordinator of the cluster scripts/cluster.sh started.</summary>
     public static string Coordinator
     {
