@@ -5,7 +5,7 @@ using PenguinMails.Analytics.Cluster;
 namespace PenguinMails.Analytics.Cli.Commands;
 
 /// <summary>
-/// <c>penguin-analytics cluster init|status|add-shard</c>: one product over several PostgreSQL
+/// <c>penguin-analytics cluster init|status|add-shard|move-tenant</c>: one product over several PostgreSQL
 /// servers (README, "Scaling out"). <c>--db</c> names the coordinator.
 /// </summary>
 public static class ClusterCommand
@@ -15,7 +15,7 @@ public static class ClusterCommand
     {
         var command = new Command("cluster", "Run the product over several PostgreSQL nodes: a coordinator (--db) and shards holding whole tenants.")
         {
-            Init(), Status(), AddShard(),
+            Init(), Status(), AddShard(), MoveTenant(),
         };
         return command;
     }
@@ -84,6 +84,26 @@ public static class ClusterCommand
                 Console.WriteLine(JsonSerializer.Serialize(new { shards }));
             }
             return down == 0 ? 0 : CommandRunner.Failure;
+        }, cancellationToken, clusterAware: true));
+        return command;
+    }
+
+    private static Command MoveTenant()
+    {
+        var tenant = new Argument<string>("tenant") { Description = "The tenant to move." };
+        var to = new Option<string>("--to") { Description = "The shard to move it to (cluster status lists them).", Required = true };
+        var command = new Command("move-tenant", "Move a tenant to another shard: copy, check every table's count, switch, remove the old copy. "
+            + "Its new lines are refused while it copies; run it again to finish a move that was cut off.") { tenant, to };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
+        {
+            await using var cluster = await ClusterTopology.OpenAsync(database, ct)
+                ?? throw new AnalyticsException($"{database.Target.Display} is not a cluster coordinator (run cluster init first).");
+            var outcome = await new TenantMover(cluster, new SynchronousProgress<string>(Console.Error.WriteLine))
+                .MoveAsync(parse.GetRequiredValue(tenant), parse.GetRequiredValue(to), ct);
+            Console.WriteLine(outcome.AlreadyThere
+                ? $"tenant {outcome.TenantId} is on {outcome.To} already"
+                : $"moved tenant {outcome.TenantId} from {outcome.From} to {outcome.To}: {outcome.Rows.Values.Sum():N0} rows in {outcome.Rows.Count(r => r.Value > 0)} tables, every count checked");
+            return 0;
         }, cancellationToken, clusterAware: true));
         return command;
     }

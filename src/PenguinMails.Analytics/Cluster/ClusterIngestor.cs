@@ -72,6 +72,17 @@ public sealed class ClusterIngestor(ClusterTopology cluster, IngestOptions? opti
             return 0;
         }
         var routes = await router.RouteAsync(batch, report, cancellationToken);
+        foreach (var (shard, lines) in routes.Moving)
+        {
+            // Tenants being moved (cluster move-tenant): refused until the move has switched.
+            var key = $"moving from {shard.Name}";
+            if (!refused.TryGetValue(key, out var part))
+            {
+                refused[key] = part = new RefusedPart(shard, $"tenant(s) being moved off shard {shard.Name}", "once the move has finished (cluster status)");
+            }
+            part.Lines += lines.Count;
+            part.Tenants.UnionWith(lines.Select(l => l.Tenant!));
+        }
         return routes.Held + await WriteToShardsAsync(routes.ByShard, report, refused, cancellationToken);
     }
 
@@ -151,8 +162,8 @@ internal sealed class RoutedLine(long line, byte[] utf8, object record)
 /// <summary>What <see cref="ClusterIngestor"/> did: as <see cref="IngestResult"/>, plus the parts refused because their shard was down.</summary>
 public sealed record ClusterIngestResult(long Accepted, long Rejected, IReadOnlyList<Rejection> Errors, IReadOnlyList<RefusedPart> Refused);
 
-/// <summary>The lines of a shard that was down: not accepted, per tenant.</summary>
-public sealed class RefusedPart(Shard shard, string reason)
+/// <summary>The lines of a shard that was down (or of tenants being moved off it): not accepted, per tenant.</summary>
+public sealed class RefusedPart(Shard shard, string reason, string retry = "once the shard is back")
 {
     /// <summary>The shard.</summary>
     public Shard Shard { get; } = shard;
@@ -169,5 +180,5 @@ public sealed class RefusedPart(Shard shard, string reason)
     /// <summary>What to tell the sender (the CLI's error line, the API's 503 detail).</summary>
     public string Describe() =>
         $"{Reason}: {Lines} lines of tenant(s) {string.Join(", ", Tenants)} were not accepted "
-        + "(everything else was; send the same input again once the shard is back)";
+        + $"(everything else was; send the same input again {retry})";
 }

@@ -47,6 +47,12 @@ public static class ClusterSetup
     {
         ArgumentNullException.ThrowIfNull(coordinator);
         await new SchemaMigrator(coordinator).MigrateAsync(cancellationToken);
+        if (await ClusterTopology.IsCoordinatorAsync(coordinator, cancellationToken))
+        {
+            // The topology's own tables, idempotent: a coordinator made by an older version gets the new ones.
+            await using var connection = await coordinator.OpenConnectionAsync(cancellationToken);
+            await connection.ExecuteAsync(coordinator.Sql.Get(SqlFolder, "topology.sql"), cancellationToken);
+        }
         await using var cluster = await ClusterTopology.OpenAsync(coordinator, cancellationToken)
             ?? throw new AnalyticsException($"{coordinator.Target.Display} is not a cluster coordinator (run cluster init first).");
         if (cluster.Shards.Count == 0)

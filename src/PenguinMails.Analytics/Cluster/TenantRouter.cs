@@ -17,10 +17,35 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
 {
     private const string SqlFolder = "Cluster/Sql";
 
-    /// <summary>A batch's lines per shard, and how many were held on the coordinator.</summary>
-    public sealed record Routes(IReadOnlyDictionary<Shard, List<RoutedLine>> ByShard, long Held);
+    /// <summary>A batch's lines per shard, how many were held on the coordinator, and the lines of tenants being moved (per their shard).</summary>
+    public sealed record Routes(IReadOnlyDictionary<Shard, List<RoutedLine>> ByShard, long Held, IReadOnlyDictionary<Shard, List<RoutedLine>> Moving);
 
     public async Task<Routes> RouteAsync(List<RoutedLine> lines, RejectionReport report, CancellationToken cancellationToken)
+    {
+        var routes = await RouteByTenantAsync(lines, report, cancellationToken);
+        var copying = await TenantMover.CopyingAsync(cluster, cancellationToken);
+        if (copying.Count == 0)
+        {
+            return routes;
+        }
+        var byShard = new Dictionary<Shard, List<RoutedLine>>();
+        var moving = new Dictionary<Shard, List<RoutedLine>>();
+        foreach (var (shard, part) in routes.ByShard)
+        {
+            foreach (var line in part)
+            {
+                var into = line.Tenant is not null && copying.Contains(line.Tenant) ? moving : byShard;
+                if (!into.TryGetValue(shard, out var list))
+                {
+                    into[shard] = list = [];
+                }
+                list.Add(line);
+            }
+        }
+        return routes with { ByShard = byShard, Moving = moving };
+    }
+
+    private async Task<Routes> RouteByTenantAsync(List<RoutedLine> lines, RejectionReport report, CancellationToken cancellationToken)
     {
         if (scopeTenant is not null)
         {
@@ -34,7 +59,7 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
                 ? await cluster.PlaceAsync([scopeTenant], cancellationToken)
                 : await cluster.PlacementsAsync(cancellationToken);
             var shard = placed.GetValueOrDefault(scopeTenant) ?? cluster.Shards[0];
-            return new Routes(new Dictionary<Shard, List<RoutedLine>> { [shard] = lines }, 0);
+            return new Routes(new Dictionary<Shard, List<RoutedLine>> { [shard] = lines }, 0, Empty);
         }
 
         var parents = await ParentsAsync(lines, cancellationToken);
@@ -76,7 +101,7 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
             part.Add(line);
         }
         await HoldAsync(held, cancellationToken);
-        return new Routes(byShard, held.Count);
+        return new Routes(byShard, held.Count, Empty);
     }
 
     /// <summary>
@@ -134,6 +159,8 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
         }
         return sent;
     }
+
+    private static readonly IReadOnlyDictionary<Shard, List<RoutedLine>> Empty = new Dictionary<Shard, List<RoutedLine>>();
 
     private const string Rejected = "\0rejected";
     private const string Held = "\0held";

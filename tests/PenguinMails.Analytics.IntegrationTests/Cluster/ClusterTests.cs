@@ -168,6 +168,72 @@ public sealed class ClusterTests
         }
     }
 
+    [Fact]
+    public async Task Move_tenant_keeps_every_number_and_a_move_killed_anywhere_ends_right_when_run_again()
+    {
+        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
+        var file = await WorkloadAsync(tenants: 4, emails: 3000, seed: 8);
+        await InitAsync(coordinator, shards);
+        Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", coordinator)).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", coordinator)).ExitCode);
+        var single = await SingleNodeAsync(file);
+        try
+        {
+            // t1: shard1 -> shard2, in one run.
+            var move = await CliProcess.RunAsync("cluster", "move-tenant", "t1", "--to", "shard2", "--db", coordinator);
+            Assert.True(move.ExitCode == 0, move.Stderr);
+            Assert.StartsWith("moved tenant t1 from shard1 to shard2: ", move.Stdout, StringComparison.Ordinal);
+            Assert.Equal([["t3"], ["t1", "t2", "t4"]], await TenantsPerShardAsync(coordinator));
+            await AssertSameNumbersAsync(single, coordinator, "the cluster after t1 moved");
+            Assert.Equal("t3", await ShardTenantsAsync(shards[0]));
+            var again = await CliProcess.RunAsync("cluster", "move-tenant", "t1", "--to", "shard2", "--db", coordinator);
+            Assert.Equal("tenant t1 is on shard2 already", again.Stdout.Trim());
+
+            // t3: shard1 -> shard2, killed (SIGKILL) at points spread over the whole move, then run
+            // to its end. After every kill, reads across tenants still count every tenant once.
+            var random = new Random();
+            foreach (var point in new[] { 0.15, 0.35, 0.55, 0.75, 0.9 })
+            {
+                var after = TimeSpan.FromMilliseconds((point * 3500) + random.Next(0, 300));
+                var killed = await CliProcess.RunAndKillAsync(after, "cluster", "move-tenant", "t3", "--to", "shard2", "--db", coordinator);
+                await AssertSameNumbersAsync(single, coordinator, $"the cluster after a move killed at {after.TotalMilliseconds:0} ms (killed: {killed})");
+            }
+            var finish = await CliProcess.RunAsync("cluster", "move-tenant", "t3", "--to", "shard2", "--db", coordinator);
+            Assert.True(finish.ExitCode == 0, finish.Stderr);
+            Assert.Equal([[], ["t1", "t2", "t3", "t4"]], await TenantsPerShardAsync(coordinator));
+            await AssertSameNumbersAsync(single, coordinator, "the cluster after t3's killed moves were finished");
+            Assert.Null(await ShardTenantsAsync(shards[0]));
+
+            // The moved tenants read and fold on their new shard as any other.
+            var report = await CliProcess.RunAsync("report", "campaigns", "--tenant", "t3", "--from", "2026-01-01", "--to", "2027-01-01", "--format", "json", "--db", coordinator);
+            var singleReport = await CliProcess.RunAsync("report", "campaigns", "--tenant", "t3", "--from", "2026-01-01", "--to", "2027-01-01", "--format", "json", "--db", single);
+            Assert.Equal(singleReport.Stdout, report.Stdout);
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(single);
+        }
+    }
+
+    // `cluster status --format json`: each shard's tenants.
+    private static async Task<string[][]> TenantsPerShardAsync(string coordinator)
+    {
+        var status = await CliProcess.RunAsync("cluster", "status", "--format", "json", "--db", coordinator);
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        using var json = JsonDocument.Parse(status.Stdout);
+        return [.. json.RootElement.GetProperty("shards").EnumerateArray().Select(s => s.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()!).ToArray())];
+    }
+
+    // The tenants whose rows a shard's raw store and billing hold (null: none).
+    private static async Task<string?> ShardTenantsAsync(string shard)
+    {
+        await using var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shard), TestContext.Current.CancellationToken);
+        await using var connection = await database.OpenCrossTenantConnectionAsync(TestContext.Current.CancellationToken);
+        return await connection.ScalarAsync<string>(
+            "SELECT string_agg(DISTINCT tenant_id, ',' ORDER BY tenant_id) FROM (SELECT tenant_id FROM billing_analytics UNION ALL SELECT t.id FROM emails e JOIN tenants t ON t.tenant_key = e.tenant_key UNION ALL SELECT id FROM tenants) x",
+            TestContext.Current.CancellationToken);
+    }
+
     // `cluster init` through the CLI, as an operator runs it.
     private static async Task<CliProcess.Result> InitAsync(string coordinator, string[] shards)
     {

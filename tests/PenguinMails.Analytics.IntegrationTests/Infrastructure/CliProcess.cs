@@ -27,6 +27,26 @@ public static class CliProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// Runs the executable and kills it (SIGKILL, as kill -9) <paramref name="after"/> its start;
+    /// true when it was still running then, false when it had ended by itself.
+    /// </summary>
+    public static async Task<bool> RunAndKillAsync(TimeSpan after, params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await Task.WhenAny(process.WaitForExitAsync(TestContext.Current.CancellationToken), Task.Delay(after, TestContext.Current.CancellationToken));
+        var killed = !process.HasExited;
+        if (killed)
+        {
+            process.Kill();
+        }
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        await Task.WhenAll(stdout, stderr);
+        return killed;
+    }
+
     /// <summary>Starts the executable and returns the running process (to kill it, for example).</summary>
     public static Process Start(params string[] args) => Start(new Dictionary<string, string?>(), null, args);
 

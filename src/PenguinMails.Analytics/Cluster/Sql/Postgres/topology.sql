@@ -38,3 +38,16 @@ CREATE TABLE IF NOT EXISTS penguin_topology.held_events (
     received TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
 CREATE INDEX IF NOT EXISTS idx_held_events_email ON penguin_topology.held_events(email_id);
+
+-- A tenant being moved (`cluster move-tenant`), one row per unfinished move: while 'copying', its
+-- new lines are refused and readers use the old shard; once 'switched', its placement names the
+-- new shard and the old copy is removed. A move cut off at any point is finished by running it
+-- again. `copied`: the rows copied per table, to find rows that reached the old shard late.
+CREATE TABLE IF NOT EXISTS penguin_topology.moves (
+    tenant_id TEXT PRIMARY KEY REFERENCES penguin_topology.placements(tenant_id),
+    from_shard TEXT NOT NULL REFERENCES penguin_topology.shards(name),
+    to_shard TEXT NOT NULL REFERENCES penguin_topology.shards(name),
+    phase TEXT NOT NULL CHECK (phase IN ('copying', 'switched')),
+    copied JSONB,
+    started TIMESTAMPTZ NOT NULL DEFAULT NOW()
+);
