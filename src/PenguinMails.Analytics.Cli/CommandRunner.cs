@@ -63,6 +63,14 @@ public static class CommandRunner
     /// shard, or for the platform on the coordinator's cluster-wide tables.
     /// </summary>
     public static Task<int> RunForTenantAsync(string? db, Func<string?> tenantOf, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+        RunForTenantAsync(db, (_, _) => Task.FromResult(tenantOf()), body, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunForTenantAsync(string?, Func{string?}, Func{IServiceProvider, CancellationToken, Task{int}}, CancellationToken)"/>,
+    /// the tenant found on a cluster by <paramref name="tenantOf"/> over the cluster-wide tables
+    /// (the tenant of an export id, say); not called on a single node.
+    /// </summary>
+    public static Task<int> RunForTenantAsync(string? db, Func<AnalyticsDatabase, CancellationToken, Task<string?>> tenantOf, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
         RunAsync(db, async (database, ct) =>
         {
             ArgumentNullException.ThrowIfNull(tenantOf);
@@ -71,7 +79,7 @@ public static class CommandRunner
             {
                 return await WithServicesAsync(database, body, ct);
             }
-            var target = tenantOf() is { } tenant ? await cluster.DatabaseOfTenantAsync(tenant, ct) : cluster.CrossTenant;
+            var target = await tenantOf(cluster.CrossTenant, ct) is { } tenant ? await cluster.DatabaseOfTenantAsync(tenant, ct) : cluster.CrossTenant;
             return await WithServicesAsync(target, body, ct);
         }, cancellationToken, clusterAware: true);
 

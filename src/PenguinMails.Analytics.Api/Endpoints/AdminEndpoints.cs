@@ -1,5 +1,7 @@
 using PenguinMails.Analytics.Api.Auth;
+using PenguinMails.Analytics.Api.Routing;
 using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Compliance;
 using PenguinMails.Analytics.Queries;
 using PenguinMails.Analytics.Storage;
@@ -47,14 +49,14 @@ public static class AdminEndpoints
     /// </summary>
     private static RouteGroupBuilder MapAnonymizationApi(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/admin/tenants/{id}/anonymize", (string id, HttpContext http, AnalyticsDatabase database, ApiOptions options) => AnonymizeAsync(http, database, options, id, null))
+        v1.MapPost("/admin/tenants/{id}/anonymize", (string id, HttpContext http, AnalyticsDatabase database, ApiOptions options, ServiceGraphs graphs) => AnonymizeAsync(http, database, graphs, options, id, null))
             .RequireApiKey().ForTenantInRoute().Produces<AnonymizeResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Replaces a tenant's identifiers with stable pseudonyms and erases its personal fields; numbers are kept (platform admin only).");
-        v1.MapPost("/admin/tenants/{id}/leads/{lead}/erase", (string id, string lead, HttpContext http, AnalyticsDatabase database, ApiOptions options) => AnonymizeAsync(http, database, options, id, lead))
+        v1.MapPost("/admin/tenants/{id}/leads/{lead}/erase", (string id, string lead, HttpContext http, AnalyticsDatabase database, ApiOptions options, ServiceGraphs graphs) => AnonymizeAsync(http, database, graphs, options, id, lead))
             .RequireApiKey().ForTenantInRoute().Produces<AnonymizeResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Erases one lead: its id pseudonymised, its address removed, its counts kept (platform admin only).");
         return v1;
     }
 
-    private static async Task<IResult> AnonymizeAsync(HttpContext http, AnalyticsDatabase database, ApiOptions options, string tenant, string? lead)
+    private static async Task<IResult> AnonymizeAsync(HttpContext http, AnalyticsDatabase database, ServiceGraphs graphs, ApiOptions options, string tenant, string? lead)
     {
         if (options.PseudonymKey is null)
         {
@@ -63,8 +65,10 @@ public static class AdminEndpoints
         }
         try
         {
-            var result = await new Anonymizer(database, options.PseudonymKey)
-                .AnonymizeAsync(tenant, lead, Caller.Of(http).Actor(http), http.RequestAborted);
+            // On a cluster the coordinator's rows about the tenant (its placement, keys) follow its new id.
+            var result = graphs.Cluster is { } cluster
+                ? await new ClusterAnonymizer(cluster, options.PseudonymKey).AnonymizeAsync(tenant, lead, Caller.Of(http).Actor(http), http.RequestAborted)
+                : await new Anonymizer(database, options.PseudonymKey).AnonymizeAsync(tenant, lead, Caller.Of(http).Actor(http), http.RequestAborted);
             return Results.Json(new AnonymizeResponse(
                 result.Outcome == AnonymizationOutcome.Anonymized ? "anonymized" : "already_anonymized", result.Pseudonym, result.RowsChanged));
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PenguinMails.Analytics.Auditing;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Compliance;
 using PenguinMails.Analytics.Storage.Migrations;
 
@@ -24,14 +25,17 @@ public static class AnonymizeCommand
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Database), async (database, ct) =>
         {
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
-            var result = await new Anonymizer(database, PseudonymKey.FromEnvironment())
-                .AnonymizeAsync(parse.GetRequiredValue(tenant), parse.GetValue(lead), AdminActor.CommandLine, ct);
+            var key = PseudonymKey.FromEnvironment();
+            await using var cluster = await ClusterTopology.OpenAsync(database, ct);
+            var result = cluster is null
+                ? await new Anonymizer(database, key).AnonymizeAsync(parse.GetRequiredValue(tenant), parse.GetValue(lead), AdminActor.CommandLine, ct)
+                : await new ClusterAnonymizer(cluster, key).AnonymizeAsync(parse.GetRequiredValue(tenant), parse.GetValue(lead), AdminActor.CommandLine, ct);
             var what = parse.GetValue(lead) is null ? "tenant" : "lead";
             Console.Out.WriteLine(result.Outcome == AnonymizationOutcome.AlreadyAnonymized
                 ? $"{what} already anonymized as {result.Pseudonym}; nothing changed"
                 : $"{what} anonymized as {result.Pseudonym}: {result.RowsChanged:N0} values replaced ({result.Elapsed.TotalSeconds:0.00} s)");
             return 0;
-        }, cancellationToken));
+        }, cancellationToken, clusterAware: true));
         return command;
     }
 }

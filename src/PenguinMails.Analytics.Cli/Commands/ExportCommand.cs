@@ -37,7 +37,7 @@ public static class ExportCommand
         {
             create.Options.Add(option);
         }
-        create.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        create.SetAction((parse, cancellationToken) => RunAsync(parse, (_, _) => Task.FromResult<string?>(parse.GetRequiredValue(tenant)), async (database, exports, ct) =>
         {
             var (first, next) = Range(parse.GetValue(from), parse.GetValue(to));
             var request = new ExportService.Request(parse.GetRequiredValue(report), parse.GetRequiredValue(format),
@@ -49,7 +49,7 @@ public static class ExportCommand
 
         var listTenant = new Option<string?>("--tenant") { Description = "Only this tenant's exports." };
         var list = new Command("list", "List exports, newest first.") { listTenant };
-        list.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        list.SetAction((parse, cancellationToken) => RunAsync(parse, (_, _) => Task.FromResult(parse.GetValue(listTenant)), async (database, exports, ct) =>
         {
             var scope = parse.GetValue(listTenant) is { } t ? new TenantScope(t, false) : TenantScope.Platform;
             var table = new Table().AddColumns("id", "tenant", "report", "format", "status", "rows", "requested", "expires");
@@ -66,13 +66,13 @@ public static class ExportCommand
         var note = new Option<string?>("--note") { Description = "Why." };
         var decisionOutput = new Option<string?>("--out") { Description = "Write the file here once it is ready (approve)." };
         var approve = new Command("approve", "Approve a pending export (audited); it is written at once.") { exportId, note, decisionOutput };
-        approve.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        approve.SetAction((parse, cancellationToken) => RunAsync(parse, (cluster, ct) => TenantOfExportAsync(cluster, parse.GetRequiredValue(exportId), ct), async (database, exports, ct) =>
         {
             var record = await exports.DecideAsync(TenantScope.Platform, parse.GetRequiredValue(exportId), true, parse.GetValue(note), AdminActor.CommandLine, AdminActor.CommandLine.UserId, ct);
             return await FinishAsync(exports, record, parse.GetValue(decisionOutput), ct);
         }, cancellationToken));
         var reject = new Command("reject", "Reject a pending export (audited).") { exportId, note };
-        reject.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        reject.SetAction((parse, cancellationToken) => RunAsync(parse, (cluster, ct) => TenantOfExportAsync(cluster, parse.GetRequiredValue(exportId), ct), async (database, exports, ct) =>
         {
             var record = await exports.DecideAsync(TenantScope.Platform, parse.GetRequiredValue(exportId), false, parse.GetValue(note), AdminActor.CommandLine, AdminActor.CommandLine.UserId, ct);
             Console.Out.WriteLine($"export {record.Id} rejected");
@@ -81,7 +81,7 @@ public static class ExportCommand
 
         var downloadOutput = new Option<string>("--out") { Description = "Where to write the file.", Required = true };
         var download = new Command("download", "Write a ready export to a file (decrypted).") { exportId, downloadOutput };
-        download.SetAction((parse, cancellationToken) => RunAsync(parse, async (database, exports, ct) =>
+        download.SetAction((parse, cancellationToken) => RunAsync(parse, (cluster, ct) => TenantOfExportAsync(cluster, parse.GetRequiredValue(exportId), ct), async (database, exports, ct) =>
         {
             var record = await exports.GetAsync(TenantScope.Platform, parse.GetRequiredValue(exportId), ct)
                 ?? throw new AnalyticsException($"No export '{parse.GetRequiredValue(exportId)}'.");
@@ -92,13 +92,22 @@ public static class ExportCommand
         return new Command("export", "Governed exports (csv, json, xlsx, pdf) under the tenant's export controls.") { create, list, approve, reject, download };
     }
 
-    private static Task<int> RunAsync(ParseResult parse, Func<AnalyticsDatabase, ExportService, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
-        CommandRunner.RunWithServicesAsync(parse.GetValue(CommonOptions.Database), async (services, ct) =>
+    // On a cluster, on the shard of the tenant <paramref name="tenantOf"/> names (none: every tenant's exports, read across the shards).
+    private static Task<int> RunAsync(ParseResult parse, Func<AnalyticsDatabase, CancellationToken, Task<string?>> tenantOf,
+        Func<AnalyticsDatabase, ExportService, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+        CommandRunner.RunForTenantAsync(parse.GetValue(CommonOptions.Database), tenantOf, async (services, ct) =>
         {
             var database = services.GetRequiredService<AnalyticsDatabase>();
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
             return await body(database, services.GetRequiredService<ExportService>(), ct);
         }, cancellationToken);
+
+    // The tenant of an export, over every shard (null when none has it: the command then says so).
+    private static async Task<string?> TenantOfExportAsync(AnalyticsDatabase clusterWide, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await clusterWide.OpenCrossTenantConnectionAsync(cancellationToken);
+        return await connection.ScalarAsync<string>("SELECT tenant_id FROM analytics_exports WHERE id = $1", cancellationToken, id);
+    }
 
     // A queued export is written here and now; one that waits for approval says so.
     private static async Task<int> FinishAsync(ExportService exports, ExportRecord record, string? output, CancellationToken cancellationToken)

@@ -215,6 +215,73 @@ public sealed class ClusterTests
         }
     }
 
+    [Fact]
+    public async Task Export_and_anonymize_run_on_the_tenants_shard_and_the_coordinator_follows_the_new_id()
+    {
+        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
+        var file = await WorkloadAsync(tenants: 3, emails: 1500, seed: 9);
+        await InitAsync(coordinator, shards);
+        Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", coordinator)).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", coordinator)).ExitCode);
+        var folder = Path.Combine(Path.GetTempPath(), $"pa-cluster-exports-{Guid.NewGuid():N}");
+        var environment = new Dictionary<string, string?>
+        {
+            [PenguinMails.Analytics.Compliance.PseudonymKey.EnvironmentVariable] = Convert.ToBase64String([.. Enumerable.Repeat((byte)3, 32)]),
+            [PenguinMails.Analytics.Exports.ExportCipher.EnvironmentVariable] = Convert.ToBase64String([.. Enumerable.Repeat((byte)5, 32)]),
+            [PenguinMails.Analytics.Exports.ExportOptions.DirectoryVariable] = Path.Combine(folder, "exports"),
+        };
+        var single = await SingleNodeAsync(file);
+        try
+        {
+            // An export of t2 (shard2): the rows one node exports, and listed, approved and read by id.
+            var exported = new List<string[]>();
+            var ids = new List<string>();
+            foreach (var db in new[] { coordinator, single })
+            {
+                var output = Path.Combine(folder, $"{exported.Count}.csv");
+                var created = await CliProcess.RunAsync(environment, "export", "create", "--tenant", "t2", "--report", "campaigns", "--format", "csv", "--from", "2026-01-01", "--out", output, "--db", db);
+                Assert.True(created.ExitCode == 0, created.Stderr);
+                exported.Add([.. (await File.ReadAllLinesAsync(output, TestContext.Current.CancellationToken)).Skip(1)]);
+                ids.Add(created.Stdout.Split(' ')[1]); // "export {id} ready: ..."
+            }
+            Assert.True(exported[1].Length > 1, "one node exports t2's campaigns");
+            Assert.Equal(exported[1], exported[0]);
+            var list = await CliProcess.RunAsync(environment, "export", "list", "--db", coordinator);
+            Assert.True(list.ExitCode == 0, list.Stderr);
+            Assert.Contains("│ t2 ", list.Stdout, StringComparison.Ordinal); // read over every shard
+            var id = ids[0];
+            var again = Path.Combine(folder, "again.csv");
+            var download = await CliProcess.RunAsync(environment, "export", "download", id, "--out", again, "--db", coordinator);
+            Assert.True(download.ExitCode == 0, download.Stderr);
+            Assert.Equal(exported[0], (await File.ReadAllLinesAsync(again, TestContext.Current.CancellationToken)).Skip(1));
+
+            // t2 anonymized: on its shard, and its placement (and keys) follow its pseudonym.
+            var key = await CliProcess.RunAsync("keys", "create", "--tenant", "t2", "--role", "viewer", "--db", coordinator);
+            Assert.True(key.ExitCode == 0, key.Stderr);
+            var anonymized = await CliProcess.RunAsync(environment, "anonymize", "--tenant", "t2", "--db", coordinator);
+            Assert.True(anonymized.ExitCode == 0, anonymized.Stderr);
+            var pseudonym = anonymized.Stdout.Split(' ')[3].TrimEnd(':');
+            Assert.StartsWith("tenant anonymized as ", anonymized.Stdout, StringComparison.Ordinal);
+            Assert.Equal([["t1", "t3"], [pseudonym]], await TenantsPerShardAsync(coordinator));
+            Assert.Equal(pseudonym, await ShardTenantsAsync(shards[1]));
+            await using (var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(coordinator), TestContext.Current.CancellationToken))
+            await using (var connection = await database.OpenCrossTenantConnectionAsync(TestContext.Current.CancellationToken))
+            {
+                Assert.Equal(pseudonym, await connection.ScalarAsync<string>("SELECT string_agg(tenant_id, ',') FROM api_keys", TestContext.Current.CancellationToken));
+            }
+            var report = await CliProcess.RunAsync("report", "campaigns", "--tenant", pseudonym, "--from", "2026-01-01", "--to", "2027-01-01", "--format", "csv", "--db", coordinator);
+            Assert.True(report.ExitCode == 0, report.Stderr);
+            Assert.Equal(exported[1].Length - 1, report.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
+            var twice = await CliProcess.RunAsync(environment, "anonymize", "--tenant", "t2", "--db", coordinator);
+            Assert.Equal($"tenant already anonymized as {pseudonym}; nothing changed", twice.Stdout.Trim());
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(single);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     // `cluster status --format json`: each shard's tenants.
     private static async Task<string[][]> TenantsPerShardAsync(string coordinator)
     {
