@@ -72,16 +72,14 @@ public sealed class ClusterIngestor(ClusterTopology cluster, IngestOptions? opti
             return 0;
         }
         var routes = await router.RouteAsync(batch, report, cancellationToken);
-        foreach (var (shard, lines) in routes.Moving)
+        foreach (var refusal in routes.Refused)
         {
-            // Tenants being moved (cluster move-tenant): refused until the move has switched.
-            var key = $"moving from {shard.Name}";
-            if (!refused.TryGetValue(key, out var part))
+            if (!refused.TryGetValue(refusal.Reason, out var part))
             {
-                refused[key] = part = new RefusedPart(shard, $"tenant(s) being moved off shard {shard.Name}", "once the move has finished (cluster status)");
+                refused[refusal.Reason] = part = new RefusedPart(refusal.Shard, refusal.Reason, refusal.Retry);
             }
-            part.Lines += lines.Count;
-            part.Tenants.UnionWith(lines.Select(l => l.Tenant!));
+            part.Lines += refusal.Lines.Count;
+            part.Tenants.UnionWith(refusal.Lines.Select(l => l.Tenant).OfType<string>());
         }
         return routes.Held + await WriteToShardsAsync(routes.ByShard, report, refused, cancellationToken);
     }
@@ -128,9 +126,9 @@ public sealed class ClusterIngestor(ClusterTopology cluster, IngestOptions? opti
             if (failure is not null)
             {
                 var lines = byShard[shard];
-                if (!refused.TryGetValue(shard.Name, out var part))
+                if (!refused.TryGetValue(failure.Message, out var part))
                 {
-                    refused[shard.Name] = part = new RefusedPart(shard, failure.Message);
+                    refused[failure.Message] = part = new RefusedPart(shard, failure.Message);
                 }
                 part.Lines += lines.Count;
                 foreach (var tenant in lines.Select(l => l.Tenant).OfType<string>())
@@ -179,6 +177,6 @@ public sealed class RefusedPart(Shard shard, string reason, string retry = "once
 
     /// <summary>What to tell the sender (the CLI's error line, the API's 503 detail).</summary>
     public string Describe() =>
-        $"{Reason}: {Lines} lines of tenant(s) {string.Join(", ", Tenants)} were not accepted "
+        $"{Reason}: {Lines} lines {(Tenants.Count == 0 ? "whose tenant could not be looked up" : $"of tenant(s) {string.Join(", ", Tenants)}")} were not accepted "
         + $"(everything else was; send the same input again {retry})";
 }

@@ -17,32 +17,40 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
 {
     private const string SqlFolder = "Cluster/Sql";
 
-    /// <summary>A batch's lines per shard, how many were held on the coordinator, and the lines of tenants being moved (per their shard).</summary>
-    public sealed record Routes(IReadOnlyDictionary<Shard, List<RoutedLine>> ByShard, long Held, IReadOnlyDictionary<Shard, List<RoutedLine>> Moving);
+    /// <summary>Lines that go nowhere for now, and why: their shard is down, or their tenant is being moved off it.</summary>
+    public sealed record Refusal(Shard Shard, string Reason, string Retry, List<RoutedLine> Lines);
+
+    /// <summary>A batch's lines per shard, how many were held on the coordinator, and the lines refused for now.</summary>
+    public sealed record Routes(IReadOnlyDictionary<Shard, List<RoutedLine>> ByShard, long Held, IReadOnlyList<Refusal> Refused);
+
+    // The shards that did not answer this batch's lookups, and why.
+    private readonly Dictionary<Shard, string> unreachable = [];
 
     public async Task<Routes> RouteAsync(List<RoutedLine> lines, RejectionReport report, CancellationToken cancellationToken)
     {
+        unreachable.Clear();
         var routes = await RouteByTenantAsync(lines, report, cancellationToken);
         var copying = await TenantMover.CopyingAsync(cluster, cancellationToken);
         if (copying.Count == 0)
         {
             return routes;
         }
+        // Tenants being moved (cluster move-tenant): refused until the move has switched.
         var byShard = new Dictionary<Shard, List<RoutedLine>>();
-        var moving = new Dictionary<Shard, List<RoutedLine>>();
+        var refused = routes.Refused.ToList();
         foreach (var (shard, part) in routes.ByShard)
         {
-            foreach (var line in part)
+            var moving = part.Where(l => l.Tenant is not null && copying.Contains(l.Tenant)).ToList();
+            if (moving.Count < part.Count)
             {
-                var into = line.Tenant is not null && copying.Contains(line.Tenant) ? moving : byShard;
-                if (!into.TryGetValue(shard, out var list))
-                {
-                    into[shard] = list = [];
-                }
-                list.Add(line);
+                byShard[shard] = [.. part.Where(l => l.Tenant is null || !copying.Contains(l.Tenant))];
+            }
+            if (moving.Count > 0)
+            {
+                refused.Add(new Refusal(shard, $"tenant(s) being moved off shard {shard.Name}", "once the move has finished (cluster status)", moving));
             }
         }
-        return routes with { ByShard = byShard, Moving = moving };
+        return routes with { ByShard = byShard, Refused = refused };
     }
 
     private async Task<Routes> RouteByTenantAsync(List<RoutedLine> lines, RejectionReport report, CancellationToken cancellationToken)
@@ -59,7 +67,7 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
                 ? await cluster.PlaceAsync([scopeTenant], cancellationToken)
                 : await cluster.PlacementsAsync(cancellationToken);
             var shard = placed.GetValueOrDefault(scopeTenant) ?? cluster.Shards[0];
-            return new Routes(new Dictionary<Shard, List<RoutedLine>> { [shard] = lines }, 0, Empty);
+            return new Routes(new Dictionary<Shard, List<RoutedLine>> { [shard] = lines }, 0, []);
         }
 
         var parents = await ParentsAsync(lines, cancellationToken);
@@ -86,10 +94,17 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
         var placements = await cluster.PlaceAsync(
             lines.Where(l => l.Record is TenantRecord).Select(l => l.Tenant!), cancellationToken);
         var byShard = new Dictionary<Shard, List<RoutedLine>>();
+        var unplaced = new List<RoutedLine>();
         foreach (var line in lines)
         {
             if (line.Tenant is Rejected or Held)
             {
+                continue;
+            }
+            if (line.Tenant is null && unreachable.Count > 0)
+            {
+                // Its parent may be on the shard that did not answer: refused for now, not rejected.
+                unplaced.Add(line);
                 continue;
             }
             // Unknown tenant or parent: the first shard says why, as a single node would.
@@ -101,7 +116,8 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
             part.Add(line);
         }
         await HoldAsync(held, cancellationToken);
-        return new Routes(byShard, held.Count, Empty);
+        var (down, reason) = unreachable.FirstOrDefault();
+        return new Routes(byShard, held.Count, unplaced.Count == 0 ? [] : [new Refusal(down, reason, "once the shard is back", unplaced)]);
     }
 
     /// <summary>
@@ -159,8 +175,6 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
         }
         return sent;
     }
-
-    private static readonly IReadOnlyDictionary<Shard, List<RoutedLine>> Empty = new Dictionary<Shard, List<RoutedLine>>();
 
     private const string Rejected = "\0rejected";
     private const string Held = "\0held";
@@ -234,14 +248,9 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
         }
         if (wanted.Values.Any(w => w.Count > 0))
         {
-            await using var connection = await cluster.CrossTenant.OpenCrossTenantConnectionAsync(cancellationToken);
-            await using var command = connection.CreateCommand(cluster.CrossTenant.Sql.Get(SqlFolder, "route_entities.sql"),
-                wanted["company"].ToArray(), wanted["campaign"].ToArray(), wanted["mailbox"].ToArray(), wanted["lead"].ToArray(), wanted["sequence_step"].ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                known[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
-            }
+            await AskEveryShardAsync("route_entities.sql",
+                [wanted["company"].ToArray(), wanted["campaign"].ToArray(), wanted["mailbox"].ToArray(), wanted["lead"].ToArray(), wanted["sequence_step"].ToArray()],
+                row => known[((string)row[0], (string)row[1])] = (string)row[2], cancellationToken);
         }
         foreach (var (key, company) in companyOf)
         {
@@ -284,15 +293,46 @@ internal sealed class TenantRouter(ClusterTopology cluster, string? scopeTenant)
             .ToArray();
         if (unknown.Length > 0)
         {
-            await using var connection = await cluster.CrossTenant.OpenCrossTenantConnectionAsync(cancellationToken);
-            await using var command = connection.CreateCommand(cluster.CrossTenant.Sql.Get(SqlFolder, "route_emails.sql"), (object)unknown);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                Add(reader.GetString(0), reader.GetString(1));
-            }
+            await AskEveryShardAsync("route_emails.sql", [unknown], row => Add((string)row[0], (string)row[1]), cancellationToken);
         }
         return tenants;
+    }
+
+    // A lookup asked of every shard side by side, each on its own (not through the coordinator's
+    // cluster-wide tables, which fail whole when one shard is down): a shard that does not answer
+    // is noted in `unreachable` and the others' rows are used.
+    private async Task AskEveryShardAsync(string file, object[] parameters, Action<object[]> row, CancellationToken cancellationToken)
+    {
+        var answers = await Task.WhenAll(cluster.Shards.Select(async shard =>
+        {
+            var rows = new List<object[]>();
+            try
+            {
+                var database = cluster.DatabaseOf(shard);
+                await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
+                await using var command = connection.CreateCommand(database.Sql.Get(SqlFolder, file), parameters);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var values = new object[reader.FieldCount];
+                    reader.GetValues(values);
+                    rows.Add(values);
+                }
+                return (shard, rows, Failure: (string?)null);
+            }
+            catch (DatabaseUnavailableException e)
+            {
+                return (shard, rows, Failure: e.Message);
+            }
+        }));
+        foreach (var (shard, rows, failure) in answers)
+        {
+            if (failure is not null)
+            {
+                unreachable[shard] = failure;
+            }
+            rows.ForEach(row);
+        }
     }
 
     private async Task HoldAsync(List<RoutedLine> held, CancellationToken cancellationToken)

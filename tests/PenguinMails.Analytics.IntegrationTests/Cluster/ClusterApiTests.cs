@@ -28,10 +28,14 @@ public sealed class ClusterApiTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Serve_on_the_coordinator_routes_ingest_and_reads_to_the_shards_and_a_stopped_shard_fails_only_its_tenants()
+    /// <param name="rlsOnly">The query layer's tenant predicates off: row-level security on the shards is the only wall.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Serve_on_the_coordinator_routes_ingest_and_reads_to_the_shards_and_a_stopped_shard_fails_only_its_tenants(bool rlsOnly)
     {
-        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
+        // The shards reached as roles that are no superusers: RLS applies there as for users.
+        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync(shardOwners: true);
         var init = await CliProcess.RunAsync(["cluster", "init", "--db", coordinator, .. shards.SelectMany(s => new[] { "--shard", s })]);
         Assert.True(init.ExitCode == 0, init.Stderr);
         var single = await TestPostgres.CreateDatabaseAsync();
@@ -43,8 +47,13 @@ public sealed class ClusterApiTests
             lines.AddRange(Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
 
-        await using var clusterServer = await ServerAsync(coordinator);
-        await using var singleServer = await ServerAsync(single);
+        await using var clusterServer = await ServerAsync(coordinator, rlsOnly);
+        await using var singleServer = await ServerAsync(single, withoutQueryLayerFilter: false);
+        await using (var shard = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shards[1]), Ct))
+        await using (var connection = await shard.OpenConnectionAsync(Ct))
+        {
+            Assert.False(await connection.ScalarAsync<bool>("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", Ct));
+        }
         try
         {
             // The same body to both: all accepted, and folded by the workers (each shard's own on the cluster).
@@ -75,10 +84,18 @@ public sealed class ClusterApiTests
                 Assert.Equal(expected.ToString(), (await clusterServer.DataAsync(path, key)).ToString());
             }
 
-            // Tenants stay apart: t1's key names t2 or asks for t2's campaign, and finds nothing.
+            // Tenants stay apart: t1's key names t2 or asks for t2's campaign, and finds nothing;
+            // nor t3's, which shares t1's shard (there only the shard's walls keep them apart).
             var t2Campaign = (await clusterServer.DataAsync("/v1/campaigns?from=2026-01-01&to=2027-01-01", "t2-viewer"))[0].GetProperty("campaign_id").GetString();
             Assert.Equal(HttpStatusCode.NotFound, (await clusterServer.SendAsync(HttpMethod.Get, $"/v1/campaigns/{t2Campaign}", clusterServer.Keys["t1-viewer"])).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await clusterServer.SendAsync(HttpMethod.Get, "/v1/campaigns?tenant_id=t2", clusterServer.Keys["t1-viewer"])).StatusCode);
+            var t3Campaign = (await clusterServer.DataAsync("/v1/campaigns?from=2026-01-01&to=2027-01-01&tenant_id=t3", "admin"))[0].GetProperty("campaign_id").GetString();
+            Assert.StartsWith("t3-", t3Campaign, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NotFound, (await clusterServer.SendAsync(HttpMethod.Get, $"/v1/campaigns/{t3Campaign}", clusterServer.Keys["t1-viewer"])).StatusCode);
+            Assert.All((await clusterServer.DataAsync("/v1/campaigns?from=2026-01-01&to=2027-01-01", "t1-viewer")).EnumerateArray(),
+                row => Assert.StartsWith("t1-", row.GetProperty("campaign_id").GetString(), StringComparison.Ordinal));
+            Assert.All((await clusterServer.DataAsync("/v1/mailboxes?from=2026-01-01&to=2027-01-01", "t1-viewer")).EnumerateArray(),
+                row => Assert.StartsWith("t1-", row.GetProperty("mailbox_id").GetString(), StringComparison.Ordinal));
 
             // shard2 stops: its tenants get a 503 naming it, promptly; shard1's tenants read as before.
             await TestCluster.ShardServerAsync(2, running: false);
@@ -132,12 +149,12 @@ public sealed class ClusterApiTests
     private static string TenantLine(List<string> lines, string tenant) =>
         lines.Single(l => l.StartsWith("{\"type\":\"tenant\"", StringComparison.Ordinal) && l.Contains($"\"id\":\"{tenant}\"", StringComparison.Ordinal));
 
-    private static async Task<Server> ServerAsync(string connectionString)
+    private static async Task<Server> ServerAsync(string connectionString, bool withoutQueryLayerFilter)
     {
         var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(connectionString), Ct);
         var app = await ApiServer.BuildAsync(database, new ApiOptions
         {
-            Urls = "http://127.0.0.1:0", ResponseCacheFor = TimeSpan.Zero, MaintenanceAt = null, JsonLogs = false,
+            Urls = "http://127.0.0.1:0", ResponseCacheFor = TimeSpan.Zero, MaintenanceAt = null, JsonLogs = false, WithoutQueryLayerFilter = withoutQueryLayerFilter,
         }, Ct);
         await app.StartAsync(Ct);
         var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };

@@ -35,8 +35,13 @@ public static class TestCluster
         }
     }
 
-    /// <summary>A fresh database on the coordinator's server and on each shard server: (coordinator, shards).</summary>
-    public static async Task<(string Coordinator, string[] Shards)> CreateDatabasesAsync()
+    /// <summary>
+    /// A fresh database on the coordinator's server and on each shard server: (coordinator, shards).
+    /// With <paramref name="shardOwners"/> each shard's database belongs to, and is reached as, a
+    /// role of its own that is no superuser: row-level security applies on the shards as it does
+    /// for users (the coordinator, the platform's own, stays the servers' superuser).
+    /// </summary>
+    public static async Task<(string Coordinator, string[] Shards)> CreateDatabasesAsync(bool shardOwners = false)
     {
         var coordinator = Coordinator;
         var servers = new List<string>();
@@ -50,7 +55,8 @@ public static class TestCluster
                 servers.Add(reader.GetString(0));
             }
         }
-        var name = $"pa_cluster_{Guid.NewGuid():N}";
+        var id = Guid.NewGuid().ToString("N");
+        var name = $"pa_cluster_{id}";
         var created = new List<string>();
         foreach (var server in servers.Prepend(coordinator))
         {
@@ -58,9 +64,20 @@ public static class TestCluster
             // would then fail the next test with 57P01 (terminating connection).
             await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Pooling = false }.ConnectionString);
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0", connection);
+            var owner = shardOwners && created.Count > 0 ? $"pa_owner_{id}" : null;
+            if (owner is not null)
+            {
+                await using var role = new NpgsqlCommand($"CREATE ROLE {owner} LOGIN CREATEROLE NOSUPERUSER", connection);
+                await role.ExecuteNonQueryAsync();
+            }
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0{(owner is null ? "" : $" OWNER {owner}")}", connection);
             await command.ExecuteNonQueryAsync();
-            created.Add(new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false }.ConnectionString);
+            var database = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false };
+            if (owner is not null)
+            {
+                database.Username = owner;
+            }
+            created.Add(database.ConnectionString);
         }
         return (created[0], [.. created.Skip(1)]);
     }
