@@ -16,22 +16,16 @@ public static class CommandRunner
     public const int Failure = 1;
 
     /// <summary>
-    /// Opens the database named by <paramref name="db"/> and runs <paramref name="body"/>. A command
-    /// that does not know clusters (<paramref name="clusterAware"/> false) refuses a coordinator:
-    /// its tables there are not the tenants' data.
+    /// Opens the database named by <paramref name="db"/> and runs <paramref name="body"/>. On a
+    /// cluster's coordinator the body decides where its work runs (ClusterTopology; or
+    /// <see cref="RunForTenantAsync(string?, Func{string?}, Func{IServiceProvider, CancellationToken, Task{int}}, CancellationToken)"/>).
     /// </summary>
-    public static async Task<int> RunAsync(string? db, Func<AnalyticsDatabase, CancellationToken, Task<int>> body, CancellationToken cancellationToken, bool clusterAware = false)
+    public static async Task<int> RunAsync(string? db, Func<AnalyticsDatabase, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         try
         {
             await using var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Resolve(db), cancellationToken);
-            if (!clusterAware && await ClusterTopology.IsCoordinatorAsync(database, cancellationToken))
-            {
-                throw new AnalyticsException(
-                    "this command does not run against a cluster coordinator yet: "
-                    + "run it with --db set to the tenant's shard (cluster status lists the shards and their tenants).");
-            }
             return await body(database, cancellationToken);
         }
         catch (AnalyticsException e)
@@ -81,7 +75,7 @@ public static class CommandRunner
             }
             var target = await tenantOf(cluster.CrossTenant, ct) is { } tenant ? await cluster.DatabaseOfTenantAsync(tenant, ct) : cluster.CrossTenant;
             return await WithServicesAsync(target, body, ct);
-        }, cancellationToken, clusterAware: true);
+        }, cancellationToken);
 
     private static async Task<int> WithServicesAsync(AnalyticsDatabase database, Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {

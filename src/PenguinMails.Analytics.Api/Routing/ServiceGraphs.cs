@@ -55,6 +55,13 @@ public sealed class ServiceGraphs(ClusterTopology? cluster) : IHostedService, IA
         return new WithFallback(graph, requestServices);
     }
 
+    /// <summary>The services of a request about a row of <paramref name="shard"/> (a system event, say), as <see cref="ForTenantAsync"/>.</summary>
+    public IServiceProvider OnShard(IServiceProvider requestServices, Shard shard)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        return new WithFallback(shards[shard.Name], requestServices);
+    }
+
     /// <summary>Starts every shard's workers (folds, maintenance, audit, pool metrics).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {

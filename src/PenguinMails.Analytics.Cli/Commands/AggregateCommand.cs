@@ -52,7 +52,7 @@ public static class AggregateCommand
                 status = Math.Max(status, await AggregateAsync(parse, shard, ct));
             }
             return status;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
         return command;
 
         async Task<int> AggregateAsync(ParseResult parse, AnalyticsDatabase database, CancellationToken ct)

@@ -35,7 +35,7 @@ public static class AnonymizeCommand
                 ? $"{what} already anonymized as {result.Pseudonym}; nothing changed"
                 : $"{what} anonymized as {result.Pseudonym}: {result.RowsChanged:N0} values replaced ({result.Elapsed.TotalSeconds:0.00} s)");
             return 0;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
         return command;
     }
 }

@@ -30,7 +30,7 @@ public static class ClusterCommand
             PrintShards(results);
             Console.WriteLine($"cluster coordinator {database.Target.Display}: {results.Count} shard(s)");
             return 0;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
         return command;
     }
 
@@ -47,7 +47,7 @@ public static class ClusterCommand
             var results = await ClusterSetup.InitAsync(database, [parse.GetRequiredValue(uri)], ct);
             PrintShards(results);
             return 0;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
         return command;
     }
 
@@ -84,7 +84,7 @@ public static class ClusterCommand
                 Console.WriteLine(JsonSerializer.Serialize(new { shards }));
             }
             return down == 0 ? 0 : CommandRunner.Failure;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
         return command;
     }
 
@@ -104,7 +104,7 @@ public static class ClusterCommand
                 ? $"tenant {outcome.TenantId} is on {outcome.To} already"
                 : $"moved tenant {outcome.TenantId} from {outcome.From} to {outcome.To}: {outcome.Rows.Values.Sum():N0} rows in {outcome.Rows.Count(r => r.Value > 0)} tables, every count checked");
             return 0;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
         return command;
     }
 

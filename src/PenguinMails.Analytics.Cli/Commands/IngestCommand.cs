@@ -77,7 +77,7 @@ public static class IngestCommand
                 Console.Error.WriteLine($"error: {part.Describe()}");
             }
             return refused.Count > 0 ? CommandRunner.Failure : result.Rejected == 0 ? 0 : SomeRejected;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
         return command;
     }
 

@@ -38,7 +38,7 @@ public static class KeysCommand
             Console.Error.WriteLine($"created key {key.Id} ({key.Role.ToName()}) for {(tenantId is null ? "every tenant" : $"tenant {key.TenantId}")}; the secret below is shown once:");
             Console.Out.WriteLine(token);
             return 0;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
 
         var listTenant = new Option<string?>("--tenant") { Description = "Only this tenant's keys." };
         var list = new Command("list", "List keys (never their secrets).") { listTenant };
@@ -53,7 +53,7 @@ public static class KeysCommand
             }
             AnsiConsole.Write(table);
             return 0;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
 
         var id = new Argument<string>("id") { Description = "The key id (the part after pma_)." };
         var revoke = new Command("revoke", "Revoke a key: it stops working at once.") { id };
@@ -66,7 +66,7 @@ public static class KeysCommand
             }
             Console.Out.WriteLine($"revoked key {parse.GetRequiredValue(id)}");
             return 0;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
 
         return new Command("keys", "Manage API keys.") { create, list, revoke };
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PenguinMails.Analytics.Cluster;
 using PenguinMails.Analytics.Maintenance;
 using PenguinMails.Analytics.Storage.Migrations;
 
@@ -20,9 +21,14 @@ public static class MaintainCommand
             {
                 throw new AnalyticsException("--retention-days must be at least 1.");
             }
-            var result = await new Maintainer(database).RunAsync(
-                new MaintenanceOptions { Retention = TimeSpan.FromDays(parse.GetValue(retention)), MonthsAhead = parse.GetValue(ahead), Actor = Auditing.AdminActor.CommandLine }, ct);
-            Console.Out.WriteLine(result);
+            var options = new MaintenanceOptions { Retention = TimeSpan.FromDays(parse.GetValue(retention)), MonthsAhead = parse.GetValue(ahead), Actor = Auditing.AdminActor.CommandLine };
+            // On a cluster every shard holds data of its own to maintain (the coordinator holds none).
+            await using var cluster = await ClusterTopology.OpenAsync(database, ct);
+            foreach (var (name, shard) in cluster is null ? [(null, database)] : cluster.Shards.Select(s => ((string?)s.Name, cluster.DatabaseOf(s))))
+            {
+                var result = await new Maintainer(shard).RunAsync(options, ct);
+                Console.Out.WriteLine(name is null ? $"{result}" : $"{name}: {result}");
+            }
             return 0;
         }, cancellationToken));
         return command;

@@ -33,7 +33,7 @@ public static class MigrateCommand
                 ? $"{database.Target.Display} is current at schema version {result.CurrentVersion}"
                 : $"{database.Target.Display} migrated from version {result.PreviousVersion} to {result.CurrentVersion}");
             return 0;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
         return command;
     }
 }

@@ -88,7 +88,7 @@ public static class ServeCommand
                 }
                 await app.WaitForShutdownAsync(ct);
                 return 0;
-            }, cancellationToken, clusterAware: true);
+            }, cancellationToken);
         });
         return command;
     }

@@ -26,7 +26,7 @@ public static class SqlCommand
             await using var result = await new AdHocQuery(cluster?.CrossTenant ?? database).ExecuteAsync(parse.GetRequiredValue(statement), ct);
             await RowsPrinter.PrintAsync(result, parse.GetValue(format), ct);
             return 0;
-        }, cancellationToken, clusterAware: true));
+        }, cancellationToken));
         return command;
     }
 }

@@ -97,6 +97,29 @@ public sealed class ClusterApiTests
             Assert.All((await clusterServer.DataAsync("/v1/mailboxes?from=2026-01-01&to=2027-01-01", "t1-viewer")).EnumerateArray(),
                 row => Assert.StartsWith("t1-", row.GetProperty("mailbox_id").GetString(), StringComparison.Ordinal));
 
+            // The admin resolves a system event by its id alone: ids are unique over the shards (each
+            // numbers from its ordinal << 40), and the event is resolved on the one that has it.
+            // Maintenance on every shard leaves one event on each.
+            var maintain = await CliProcess.RunAsync("maintain", "--db", coordinator);
+            Assert.True(maintain.ExitCode == 0, maintain.Stderr);
+            var events = await clusterServer.DataAsync("/v1/admin/system-events?event_type=maintenance", "admin");
+            Assert.Equal([1L, 2L], events.EnumerateArray().Select(e => e.GetProperty("id").GetInt64() >> 40).Order());
+            var alert = events.EnumerateArray().Single(e => e.GetProperty("id").GetInt64() >> 40 == 2).GetProperty("id").GetInt64();
+            using (var resolved = await clusterServer.SendAsync(HttpMethod.Post, $"/v1/admin/system-events/{alert}/resolve", clusterServer.Keys["admin"], "{\"resolution\":\"checked the domain\"}", "application/json"))
+            {
+                Assert.True(resolved.StatusCode == HttpStatusCode.OK, await resolved.Content.ReadAsStringAsync(Ct));
+            }
+            var after = await clusterServer.DataAsync("/v1/admin/system-events?event_type=maintenance", "admin");
+            Assert.Equal("checked the domain", after.EnumerateArray().Single(e => e.GetProperty("id").GetInt64() == alert).GetProperty("resolution").GetString());
+            using (var twice = await clusterServer.SendAsync(HttpMethod.Post, $"/v1/admin/system-events/{alert}/resolve", clusterServer.Keys["admin"], "{}", "application/json"))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+            }
+            using (var unknown = await clusterServer.SendAsync(HttpMethod.Post, $"/v1/admin/system-events/{(3L << 40) + 1}/resolve", clusterServer.Keys["admin"], "{}", "application/json"))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            }
+
             // shard2 stops: its tenants get a 503 naming it, promptly; shard1's tenants read as before.
             await TestCluster.ShardServerAsync(2, running: false);
             try
@@ -173,13 +196,13 @@ public sealed class ClusterApiTests
 
     private sealed record Server(AnalyticsDatabase Database, WebApplication App, HttpClient Http, Dictionary<string, string> Keys) : IAsyncDisposable
     {
-        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, string? body = null)
+        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, string? body = null, string mediaType = "application/x-ndjson")
         {
             using var request = new HttpRequestMessage(method, path);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
             if (body is not null)
             {
-                request.Content = new StringContent(body, Encoding.UTF8, "application/x-ndjson");
+                request.Content = new StringContent(body, Encoding.UTF8, mediaType);
             }
             return await Http.SendAsync(request, Ct);
         }

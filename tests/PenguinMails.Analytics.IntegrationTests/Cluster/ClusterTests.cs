@@ -81,7 +81,7 @@ public sealed class ClusterTests
     }
 
     [Fact]
-    public async Task A_cross_tenant_aggregate_runs_on_the_shards_and_nothing_is_written_through_the_coordinator()
+    public async Task A_cross_tenant_aggregate_runs_on_the_shards_nothing_is_written_through_the_coordinator_and_limits_and_maintenance_reach_the_shards()
     {
         var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
         await using var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(coordinator), TestContext.Current.CancellationToken);
@@ -112,10 +112,24 @@ public sealed class ClusterTests
         var refused = await Assert.ThrowsAsync<PostgresException>(() => write.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
         Assert.Contains("does not allow inserts", refused.MessageText, StringComparison.Ordinal);
 
-        // Commands that do not know clusters refuse a coordinator instead of using its empty tables.
+        // A tenant's rate limit is kept on its shard, where its requests are counted; the list reads every shard's.
+        var ingest = await CliProcess.RunAsync("ingest", await TenantLinesAsync(2), "--db", coordinator);
+        Assert.True(ingest.ExitCode == 0, ingest.Stderr);
+        var set = await CliProcess.RunAsync("limits", "set", "--tenant", "t2", "--query-type", "dashboard", "--max", "7", "--db", coordinator);
+        Assert.True(set.ExitCode == 0, set.Stderr);
+        await using (var shard2 = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shards[1]), TestContext.Current.CancellationToken))
+        await using (var onShard = await shard2.OpenCrossTenantConnectionAsync(TestContext.Current.CancellationToken))
+        {
+            Assert.Equal("t2 dashboard 7", await onShard.ScalarAsync<string>(
+                "SELECT string_agg(tenant_id || ' ' || query_type || ' ' || max_queries, ',') FROM analytics_rate_limits WHERE tenant_id = 't2'", TestContext.Current.CancellationToken));
+        }
         var limits = await CliProcess.RunAsync("limits", "list", "--db", coordinator);
-        Assert.Equal(1, limits.ExitCode);
-        Assert.Contains("does not run against a cluster coordinator yet", limits.Stderr, StringComparison.Ordinal);
+        Assert.True(limits.ExitCode == 0, limits.Stderr);
+        Assert.Contains("│ t2 ", limits.Stdout, StringComparison.Ordinal);
+        // Maintenance runs on every shard.
+        var maintain = await CliProcess.RunAsync("maintain", "--db", coordinator);
+        Assert.True(maintain.ExitCode == 0, maintain.Stderr);
+        Assert.Equal(["shard1", "shard2"], maintain.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(':')[0]));
     }
 
     [Fact]
@@ -309,6 +323,14 @@ public sealed class ClusterTests
         return await connection.ScalarAsync<string>(
             "SELECT string_agg(DISTINCT tenant_id, ',' ORDER BY tenant_id) FROM (SELECT tenant_id FROM billing_analytics UNION ALL SELECT t.id FROM emails e JOIN tenants t ON t.tenant_key = e.tenant_key UNION ALL SELECT id FROM tenants) x",
             TestContext.Current.CancellationToken);
+    }
+
+    // A file of tenant lines t1..tN (each placed on a shard when ingested).
+    private static async Task<string> TenantLinesAsync(int tenants)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pa-cluster-tenants-{Guid.NewGuid():N}.ndjson");
+        await File.WriteAllLinesAsync(file, Enumerable.Range(1, tenants).Select(i => $$"""{"type":"tenant","id":"t{{i}}","name":"Tenant {{i}}","billing_cycle_day":1}"""), TestContext.Current.CancellationToken);
+        return file;
     }
 
     // The first email.sent of a tenant's campaigns in a workload file (sent again: its event id makes it a no-op).

@@ -1,7 +1,8 @@
 -- On a shard (`cluster init`, `cluster add-shard`, `migrate`): the views the coordinator's foreign
 -- tables read, one per table of the normal schema, each with the constant column `shard` that the
 -- coordinator partitions on; and the shard's range of billing ids (ordinal << 40), so that the
--- billing_id the analytics tables join on is unique in the whole cluster. Only that one: the
+-- billing_id the analytics tables join on is unique in the whole cluster, and of system event ids,
+-- so that an admin resolving an event by id reaches the one shard that has it. Only those: the
 -- pipeline's own sequences (pending events, jobs) are watermarks that must start where they do. {shard} and {ordinal} are filled in by ClusterSetup
 -- from validated values (a name matching ^[a-z][a-z0-9_]*$, an integer). The coordinator's own
 -- settings stay its own: schema version, API keys, workload pools and the pipeline's state are
@@ -42,7 +43,7 @@ BEGIN
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = 'public' AND c.relname = 'billing_analytics' AND a.attidentity <> ''
+             WHERE n.nspname = 'public' AND c.relname IN ('billing_analytics', 'admin_system_events') AND a.attidentity <> ''
     LOOP
         EXECUTE format('SELECT last_value FROM %s', s.seq) INTO last;
         IF last < base THEN
