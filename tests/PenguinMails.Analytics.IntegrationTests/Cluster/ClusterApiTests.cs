@@ -96,6 +96,29 @@ public sealed class ClusterApiTests
                 row => Assert.StartsWith("t1-", row.GetProperty("campaign_id").GetString(), StringComparison.Ordinal));
             Assert.All((await clusterServer.DataAsync("/v1/mailboxes?from=2026-01-01&to=2027-01-01", "t1-viewer")).EnumerateArray(),
                 row => Assert.StartsWith("t1-", row.GetProperty("mailbox_id").GetString(), StringComparison.Ordinal));
+            // The isolation suite's every list and id of the other tenant (ApiConformanceTests), for t3 seen by t1 on their one shard.
+            const string range = "from=2026-01-01&to=2026-12-31";
+            foreach (var path in new[]
+                     {
+                         $"/v1/campaigns?{range}&company_id=t3-c1", $"/v1/mailboxes?{range}&company_id=t3-c1", $"/v1/warmup?{range}&company_id=t3-c1",
+                         $"/v1/campaigns?{range}", $"/v1/mailboxes?{range}", $"/v1/warmup?{range}", "/v1/usage?from=2025-01-01&to=2027-01-01",
+                     })
+            {
+                using var response = await clusterServer.SendAsync(HttpMethod.Get, path, clusterServer.Keys["t1-viewer"]);
+                Assert.Equal((path, HttpStatusCode.OK), (path, response.StatusCode));
+                Assert.DoesNotContain("t3", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            }
+            foreach (var path in new[]
+                     {
+                         $"/v1/campaigns/t3-c1-k1?{range}", $"/v1/campaigns/t3-c1-k1/steps?{range}", $"/v1/mailboxes/t3-c1-m1?{range}",
+                         $"/v1/leads?campaign_id=t3-c1-k1&{range}", $"/v1/timeseries?entity=campaign&id=t3-c1-k1&{range}",
+                         $"/v1/timeseries?entity=mailbox&id=t3-c1-m1&{range}", $"/v1/timeseries?entity=step&id=t3-c1-k1-s1A&{range}",
+                         $"/v1/timeseries?entity=tenant&id=t3&{range}",
+                     })
+            {
+                Assert.Equal((path, HttpStatusCode.NotFound), (path, (await clusterServer.SendAsync(HttpMethod.Get, path, clusterServer.Keys["t1-viewer"])).StatusCode));
+                Assert.Equal((path, HttpStatusCode.OK), (path, (await clusterServer.SendAsync(HttpMethod.Get, path, clusterServer.Keys["t3-viewer"])).StatusCode));
+            }
 
             // The admin resolves a system event by its id alone: ids are unique over the shards (each
             // numbers from its ordinal << 40), and the event is resolved on the one that has it.
@@ -186,7 +209,7 @@ public sealed class ClusterApiTests
         foreach (var (name, tenant, role) in new[]
                  {
                      ("admin", ApiKey.PlatformTenant, ApiKeyRole.Admin), ("t1-viewer", "t1", ApiKeyRole.Viewer),
-                     ("t2-viewer", "t2", ApiKeyRole.Viewer), ("t2-ingest", "t2", ApiKeyRole.Ingest),
+                     ("t2-viewer", "t2", ApiKeyRole.Viewer), ("t2-ingest", "t2", ApiKeyRole.Ingest), ("t3-viewer", "t3", ApiKeyRole.Viewer),
                  })
         {
             keys[name] = (await store.CreateAsync(tenant, role, name, AdminActor.CommandLine, Ct)).Token;
