@@ -19,17 +19,27 @@ namespace PenguinMails.Analytics.Bench;
 
 /// <summary>
 /// Dashboard latency under load through real HTTP: a generated workload, then concurrent clients
-/// on mixed read endpoints with viewer keys of random tenants (p50, p99, requests/s), then ingest
+/// on mixed read endpoints over random date ranges with viewer keys of random tenants (p50, p99,
+/// requests/s), then ingest
 /// over HTTP against the CLI path's rate. Client and server share the machine's cores.
 /// </summary>
 internal static class ApiBenchmark
 {
+    // The dashboard's reads; {0} and {1} are a range of random days (1 to 90 of them, within the
+    // workload's year), so that with the cache on almost every request is still a new one.
     private static readonly string[] Endpoints =
     [
-        "/v1/campaigns?from=2026-09-01&to=2026-11-01", "/v1/mailboxes?from=2026-10-01&to=2026-11-01",
-        "/v1/timeseries?entity=tenant&from=2026-10-01&to=2026-11-01", "/v1/usage?from=2026-01-01&to=2027-01-01",
-        "/v1/warmup?from=2026-10-01&to=2026-11-01",
+        "/v1/campaigns?from={0}&to={1}", "/v1/mailboxes?from={0}&to={1}",
+        "/v1/timeseries?entity=tenant&from={0}&to={1}", "/v1/usage?from={0}&to={1}",
+        "/v1/warmup?from={0}&to={1}",
     ];
+
+    private static string RandomRead(Random random)
+    {
+        var from = new DateOnly(2026, 1, 1).AddDays(random.Next(0, 300));
+        var to = from.AddDays(random.Next(1, 91));
+        return string.Format(CultureInfo.InvariantCulture, Endpoints[random.Next(Endpoints.Length)], from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -128,7 +138,7 @@ internal static class ApiBenchmark
             var random = new Random(worker);
             while (clock.Elapsed < duration)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, Endpoints[random.Next(Endpoints.Length)]);
+                using var request = new HttpRequestMessage(HttpMethod.Get, RandomRead(random));
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys[random.Next(keys.Count)]);
                 var started = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
