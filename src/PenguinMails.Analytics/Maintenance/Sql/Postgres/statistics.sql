@@ -11,5 +11,10 @@ CREATE STATISTICS IF NOT EXISTS daily_step_stats_keys_stats (ndistinct, dependen
     ON tenant_id, company_id, campaign_id, step_id FROM daily_step_stats;
 CREATE STATISTICS IF NOT EXISTS daily_mailbox_stats_keys_stats (ndistinct, dependencies)
     ON tenant_id, company_id, mailbox_id FROM daily_mailbox_stats;
--- Planner statistics for every table, after the archive moved rows out.
-ANALYZE;
+-- Planner statistics for every table of the product, after the archive moved rows out. Named,
+-- not a bare ANALYZE: that one also lists other sessions' temporary tables (a fold's), and fails
+-- when such a table is dropped before its turn.
+DO $$ BEGIN
+    EXECUTE (SELECT 'ANALYZE ' || string_agg(format('%I.%I', n.nspname, c.relname), ', ' ORDER BY c.relname)
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'm')); END $$;
