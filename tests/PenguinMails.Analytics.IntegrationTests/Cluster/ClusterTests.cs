@@ -195,11 +195,7 @@ public sealed class ClusterTests
     [Fact]
     public async Task Move_tenant_keeps_every_number_and_a_move_killed_anywhere_ends_right_when_run_again()
     {
-        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
-        var file = await WorkloadAsync(tenants: 4, emails: 3000, seed: 8);
-        await InitAsync(coordinator, shards);
-        Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", coordinator)).ExitCode);
-        Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", coordinator)).ExitCode);
+        var (coordinator, shards, file) = await IngestedClusterAsync(tenants: 4, emails: 3000, seed: 8);
         var single = await SingleNodeAsync(file);
         try
         {
@@ -242,11 +238,7 @@ public sealed class ClusterTests
     [Fact]
     public async Task Export_and_anonymize_run_on_the_tenants_shard_and_the_coordinator_follows_the_new_id()
     {
-        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
-        var file = await WorkloadAsync(tenants: 3, emails: 1500, seed: 9);
-        await InitAsync(coordinator, shards);
-        Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", coordinator)).ExitCode);
-        Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", coordinator)).ExitCode);
+        var (coordinator, shards, file) = await IngestedClusterAsync(tenants: 3, emails: 1500, seed: 9);
         var folder = Path.Combine(Path.GetTempPath(), $"pa-cluster-exports-{Guid.NewGuid():N}");
         var environment = new Dictionary<string, string?>
         {
@@ -336,6 +328,17 @@ public sealed class ClusterTests
     // The first email.sent of a tenant's campaigns in a workload file (sent again: its event id makes it a no-op).
     private static string FirstSent(string file, string tenant) =>
         File.ReadLines(file).First(l => l.StartsWith("{\"type\":\"email.sent\"", StringComparison.Ordinal) && l.Contains($"\"campaign_id\":\"{tenant}-", StringComparison.Ordinal));
+
+    // A new cluster with a workload of its own ingested and folded through the coordinator.
+    private static async Task<(string Coordinator, string[] Shards, string File)> IngestedClusterAsync(int tenants, int emails, int seed)
+    {
+        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
+        var file = await WorkloadAsync(tenants, emails, seed);
+        await InitAsync(coordinator, shards);
+        Assert.Equal(0, (await CliProcess.RunAsync("ingest", file, "--db", coordinator)).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("aggregate", "--db", coordinator)).ExitCode);
+        return (coordinator, shards, file);
+    }
 
     // `cluster init` through the CLI, as an operator runs it.
     private static async Task<CliProcess.Result> InitAsync(string coordinator, string[] shards)
