@@ -1,4 +1,5 @@
 using PenguinMails.Analytics.Cluster;
+using PenguinMails.Analytics.Pools;
 using PenguinMails.Analytics.Storage;
 
 namespace PenguinMails.Analytics.Api.Routing;
@@ -62,11 +63,25 @@ public sealed class ServiceGraphs(ClusterTopology? cluster) : IHostedService, IA
         return new WithFallback(shards[shard.Name], requestServices);
     }
 
-    /// <summary>Starts every shard's workers (folds, maintenance, audit, pool metrics).</summary>
+    /// <summary>Reads each shard's workload pool settings, then starts every shard's workers (folds, maintenance, audit, pool metrics).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (crossTenant is not null)
+        {
+            await crossTenant.GetRequiredService<WorkloadPools>().ReloadAsync(cancellationToken); // the coordinator's own settings
+        }
         foreach (var graph in shards.Values)
         {
+            try
+            {
+                await graph.GetRequiredService<WorkloadPools>().ReloadAsync(cancellationToken);
+            }
+            catch (DatabaseUnavailableException e)
+            {
+                // A shard that is down keeps the default pools until its tuner reloads them; its
+                // tenants' requests fail with the shard's 503 meanwhile anyway.
+                graph.GetRequiredService<ILogger<ServiceGraphs>>().LogWarning("{Shard}: pool settings not read: {Reason}", e.Target.Display, e.Message);
+            }
             foreach (var service in graph.GetServices<IHostedService>())
             {
                 await service.StartAsync(cancellationToken);

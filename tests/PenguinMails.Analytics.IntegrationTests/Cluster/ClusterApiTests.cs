@@ -47,7 +47,15 @@ public sealed class ClusterApiTests
             lines.AddRange(Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
 
+        // Each shard's own workload pool settings apply to its tenants' requests.
+        await using (var shard2 = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shards[1]), Ct))
+        await using (var connection = await shard2.OpenCrossTenantConnectionAsync(Ct))
+        {
+            await connection.ExecuteAsync("UPDATE analytics_connection_pools SET max_connections = 7 WHERE pool_type = 'dashboard_queries'", Ct);
+        }
         await using var clusterServer = await ServerAsync(coordinator, rlsOnly);
+        var graphs = clusterServer.App.Services.GetRequiredService<PenguinMails.Analytics.Api.Routing.ServiceGraphs>();
+        Assert.Equal(7, graphs.OnShard(clusterServer.App.Services, graphs.Cluster!.Shard("shard2")).GetRequiredService<PenguinMails.Analytics.Pools.WorkloadPools>()[PenguinMails.Analytics.Pools.PoolTypes.Dashboard].MaxConnections);
         await using var singleServer = await ServerAsync(single, withoutQueryLayerFilter: false);
         await using (var shard = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shards[1]), Ct))
         await using (var connection = await shard.OpenConnectionAsync(Ct))
