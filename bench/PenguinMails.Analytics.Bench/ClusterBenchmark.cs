@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PenguinMails.Analytics.Aggregation;
 using PenguinMails.Analytics.Cluster;
@@ -106,13 +107,15 @@ internal static class ClusterBenchmark
 
             // The admin's reads across tenants: on one node against over every shard (postgres_fdw,
             // aggregation pushed down); the median of --repeats runs each, after one warm-up.
-            await using var nodeServices = await ServicesAsync(node);
-            await using var clusterServices = await ServicesAsync(cluster.CrossTenant);
+            using var nodePools = await WorkloadPools.LoadAsync(node);
+            using var clusterPools = await WorkloadPools.LoadAsync(cluster.CrossTenant);
+            await using var nodeServices = new ServiceCollection().AddPenguinAnalytics(node, nodePools).BuildServiceProvider();
+            await using var clusterServices = new ServiceCollection().AddPenguinAnalytics(cluster.CrossTenant, clusterPools).BuildServiceProvider();
             foreach (var report in new[] { Reports.Usage, Reports.Tenants, Reports.AdminActivity })
             {
                 var filter = new ReportFilter(new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1));
-                var nodeTime = await MedianAsync(nodeServices.Query, report, filter, repeats);
-                var clusterTime = await MedianAsync(clusterServices.Query, report, filter, repeats);
+                var nodeTime = await MedianAsync(nodeServices.GetRequiredService<ScopedQuery>(), report, filter, repeats);
+                var clusterTime = await MedianAsync(clusterServices.GetRequiredService<ScopedQuery>(), report, filter, repeats);
                 Row($"report {report.Name} (median)", nodeTime, clusterTime, "ms");
             }
             return 0;
@@ -151,23 +154,6 @@ internal static class ClusterBenchmark
         var database = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
         created.Add(database);
         return database;
-    }
-
-    private sealed class Services(Pools.WorkloadPools pools, ScopedQuery query) : IAsyncDisposable
-    {
-        public ScopedQuery Query => query;
-
-        public ValueTask DisposeAsync()
-        {
-            pools.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    private static async Task<Services> ServicesAsync(AnalyticsDatabase database)
-    {
-        var pools = await Pools.WorkloadPools.LoadAsync(database);
-        return new Services(pools, new ScopedQuery(database, pools));
     }
 
     private static async Task<TimeSpan> MedianAsync(ScopedQuery query, Report report, ReportFilter filter, int repeats)

@@ -71,7 +71,7 @@ public static class ApiServer
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         var app = builder.Build();
-        graphs.Attach(app.Services, (shardDatabase, crossTenant) => BuildGraph(app.Services, shardDatabase, crossTenant, options, keys));
+        graphs.Attach((shardDatabase, crossTenant) => BuildGraph(app.Services, shardDatabase, crossTenant, options, keys));
         app.Lifetime.ApplicationStarted.Register(() => starting.Value = false);
         // Known failures become problem details with the right status; anything else is a 500
         // without a stack trace.
@@ -130,15 +130,18 @@ public static class ApiServer
         }
     }
 
-    // A shard's graph: the same services over the shard's database, with its own workers. The
-    // cross-tenant graph reads the coordinator's cluster-wide tables (read-only foreign tables), so
-    // it runs no workers and its access audit goes to the coordinator's own log with the rest.
+    // A shard's graph: the same services over the shard's database, with its own workers and
+    // pools (their settings read from the shard when the graphs start). The cross-tenant graph
+    // reads the coordinator's cluster-wide tables (read-only foreign tables) on the coordinator's
+    // server, so it shares the process's pools, runs no workers, and its access audit goes to the
+    // coordinator's own log with the rest.
     private static ServiceProvider BuildGraph(IServiceProvider host, AnalyticsDatabase database, bool crossTenant, ApiOptions options, ApiKeyStore keys)
     {
         var services = new ServiceCollection();
         services.AddSingleton(host.GetRequiredService<ILoggerFactory>());
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        AddApiServices(services, database, new WorkloadPools(database), options, keys, runsJobs: !crossTenant);
+        var pools = crossTenant ? host.GetRequiredService<WorkloadPools>() : new WorkloadPools(database);
+        AddApiServices(services, database, pools, options, keys, runsJobs: !crossTenant);
         if (crossTenant)
         {
             services.RemoveAll<IHostedService>();

@@ -16,7 +16,6 @@ namespace PenguinMails.Analytics.Api.Routing;
 /// </summary>
 public sealed class ServiceGraphs(ClusterTopology? cluster) : IHostedService, IAsyncDisposable
 {
-    private IServiceProvider? root;
     private Dictionary<string, ServiceProvider> shards = [];
     private ServiceProvider? crossTenant;
     private readonly List<IHostedService> started = [];
@@ -25,9 +24,8 @@ public sealed class ServiceGraphs(ClusterTopology? cluster) : IHostedService, IA
     public ClusterTopology? Cluster => cluster;
 
     /// <summary>Builds the graphs with <paramref name="build"/> (the database it runs on, whether it is the cross-tenant one → its graph).</summary>
-    internal void Attach(IServiceProvider host, Func<AnalyticsDatabase, bool, ServiceProvider> build)
+    internal void Attach(Func<AnalyticsDatabase, bool, ServiceProvider> build)
     {
-        root = host;
         if (cluster is null)
         {
             return;
@@ -66,10 +64,6 @@ public sealed class ServiceGraphs(ClusterTopology? cluster) : IHostedService, IA
     /// <summary>Reads each shard's workload pool settings, then starts every shard's workers (folds, maintenance, audit, pool metrics).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (crossTenant is not null)
-        {
-            await crossTenant.GetRequiredService<WorkloadPools>().ReloadAsync(cancellationToken); // the coordinator's own settings
-        }
         foreach (var graph in shards.Values)
         {
             try

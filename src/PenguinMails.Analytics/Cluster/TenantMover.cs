@@ -59,15 +59,15 @@ public sealed class TenantMover(ClusterTopology cluster, IProgress<string>? prog
             await Task.Delay(ClusterTopology.PlacementCacheFor, cancellationToken);
             progress?.Report($"folding what {move.From} has queued");
             await new Aggregator(source).FoldAsync(cancellationToken);
-            copied = await CopyAndSwitchAsync(tenantId, move.From, source, target, cancellationToken);
+            copied = await CopyAndSwitchAsync(tenantId, move, source, target, cancellationToken);
         }
 
         // Readers that routed by the old placement (cached at most this long) finish on the old copy.
         await Task.Delay(ClusterTopology.PlacementCacheFor, cancellationToken);
-        await using (var connection = await source.OpenCrossTenantConnectionAsync(cancellationToken))
+        await using (var connection = await OpenForTenantAsync(source, tenantId, cancellationToken))
         {
             var late = new List<string>();
-            foreach (var (table, rows) in await CountAsync(connection, tenantId, cancellationToken))
+            foreach (var (table, rows) in await CountAsync(connection, cancellationToken))
             {
                 if (rows > copied!.GetValueOrDefault(table))
                 {
@@ -81,7 +81,7 @@ public sealed class TenantMover(ClusterTopology cluster, IProgress<string>? prog
                     + $"tenant {tenantId} now reads from {to.Name} (send those rows' input again).");
             }
             progress?.Report($"removing the old copy from {move.From}");
-            await RemoveAsync(connection, tenantId, cancellationToken);
+            await RemoveAsync(connection, cancellationToken);
         }
         await RefreshSummaryAsync(source, cancellationToken);
         await using (var connection = await target.OpenCrossTenantConnectionAsync(cancellationToken))
@@ -114,25 +114,25 @@ public sealed class TenantMover(ClusterTopology cluster, IProgress<string>? prog
     // snapshot of the source taken once its in-flight ingests have committed and held until the
     // placement has switched (no ingest can add to the old copy meanwhile); then the switch.
     private async Task<IReadOnlyDictionary<string, long>> CopyAndSwitchAsync(
-        string tenantId, string from, AnalyticsDatabase source, AnalyticsDatabase target, CancellationToken cancellationToken)
+        string tenantId, Move move, AnalyticsDatabase source, AnalyticsDatabase target, CancellationToken cancellationToken)
     {
-        await using var read = (NpgsqlConnection)await source.OpenCrossTenantConnectionAsync(cancellationToken);
+        await using var read = await OpenForTenantAsync(source, tenantId, cancellationToken);
+        // The snapshot is taken by the first statement after the lock, not by BEGIN.
         await using var snapshot = await read.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await read.ExecuteAsync("LOCK TABLE pending_events IN SHARE MODE", cancellationToken);
-        var counts = await CountAsync(read, tenantId, cancellationToken);
+        var counts = await CountAsync(read, cancellationToken);
 
-        await using var write = (NpgsqlConnection)await target.OpenCrossTenantConnectionAsync(cancellationToken);
+        await using var write = await OpenForTenantAsync(target, tenantId, cancellationToken);
         await using var copy = await write.BeginTransactionAsync(cancellationToken);
-        await write.ExecuteAsync("SELECT set_config('penguin.move_tenant', $1, true)", cancellationToken, tenantId);
         progress?.Report($"copying {counts.Values.Sum():N0} rows of {tenantId} to the target");
-        await RemoveAsync(write, tenantId, cancellationToken); // what an earlier, cut-off copy committed
+        await RemoveAsync(write, cancellationToken); // what an earlier, cut-off copy committed
         var columns = await ColumnsAsync(write, cancellationToken);
         var keysMapped = false;
         foreach (var table in TenantTables.All)
         {
             await write.ExecuteAsync($"CREATE TEMP TABLE move_{table.Name} (LIKE {table.Name}) ON COMMIT DROP", cancellationToken);
             await using (var input = await write.BeginRawBinaryCopyAsync($"COPY move_{table.Name} FROM STDIN (FORMAT BINARY)", cancellationToken))
-            await using (var output = await read.BeginRawBinaryCopyAsync($"COPY (SELECT x.* FROM {table.Name} x WHERE {Predicate(table)}) TO STDOUT (FORMAT BINARY)", cancellationToken))
+            await using (var output = await read.BeginRawBinaryCopyAsync($"COPY (SELECT x.* FROM {table.Name} x WHERE {table.Predicate}) TO STDOUT (FORMAT BINARY)", cancellationToken))
             {
                 await output.CopyToAsync(input, cancellationToken);
             }
@@ -144,7 +144,7 @@ public sealed class TenantMover(ClusterTopology cluster, IProgress<string>? prog
             }
             await write.ExecuteAsync(InsertSql(table, columns[table.Name]), cancellationToken);
         }
-        var written = await CountAsync(write, tenantId, cancellationToken);
+        var written = await CountAsync(write, cancellationToken);
         var different = TenantTables.All.Where(t => written[t.Name] != counts[t.Name]).Select(t => $"{t.Name} {counts[t.Name]} → {written[t.Name]}").ToList();
         if (different.Count > 0)
         {
@@ -159,22 +159,28 @@ public sealed class TenantMover(ClusterTopology cluster, IProgress<string>? prog
         await using (var connection = await cluster.Coordinator.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            await connection.ExecuteAsync("UPDATE penguin_topology.placements SET shard = $2, placed = NOW() WHERE tenant_id = $1", cancellationToken, tenantId,
-                (await ReadMoveAsync(tenantId, cancellationToken))!.To);
+            await connection.ExecuteAsync("UPDATE penguin_topology.placements SET shard = $2, placed = NOW() WHERE tenant_id = $1", cancellationToken, tenantId, move.To);
             await connection.ExecuteAsync("UPDATE penguin_topology.moves SET phase = 'switched', copied = $2::jsonb WHERE tenant_id = $1",
                 cancellationToken, tenantId, JsonSerializer.Serialize(counts));
             await transaction.CommitAsync(cancellationToken);
         }
         await snapshot.CommitAsync(cancellationToken);
-        progress?.Report($"{tenantId} now reads from its new shard (was {from})");
+        progress?.Report($"{tenantId} now reads from {move.To} (was {move.From})");
         return counts;
     }
 
-    // The tenant's rows per table, as the predicates find them (on either shard).
-    private static async Task<Dictionary<string, long>> CountAsync(DbConnection connection, string tenantId, CancellationToken cancellationToken)
+    // A cross-tenant connection to a shard whose session names the tenant the predicates select.
+    private static async Task<NpgsqlConnection> OpenForTenantAsync(AnalyticsDatabase database, string tenantId, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync("SELECT set_config('penguin.move_tenant', $1, false)", cancellationToken, tenantId);
-        var sql = string.Join(" UNION ALL ", TenantTables.All.Select(t => $"SELECT '{t.Name}', COUNT(*) FROM {t.Name} x WHERE {Predicate(t)}"));
+        var connection = (NpgsqlConnection)await database.OpenCrossTenantConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync("SELECT set_config($1, $2, false)", cancellationToken, TenantTables.TenantSetting, tenantId);
+        return connection;
+    }
+
+    // The tenant's rows per table, as the predicates find them (on either shard).
+    private static async Task<Dictionary<string, long>> CountAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var sql = string.Join(" UNION ALL ", TenantTables.All.Select(t => $"SELECT '{t.Name}', COUNT(*) FROM {t.Name} x WHERE {t.Predicate}"));
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand(sql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -186,29 +192,27 @@ public sealed class TenantMover(ClusterTopology cluster, IProgress<string>? prog
     }
 
     // Removes the tenant's rows, the entities that the predicates use last.
-    private static async Task RemoveAsync(DbConnection connection, string tenantId, CancellationToken cancellationToken)
+    private static async Task RemoveAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync("SELECT set_config('penguin.move_tenant', $1, false)", cancellationToken, tenantId);
         foreach (var table in TenantTables.All.Reverse())
         {
-            await connection.ExecuteAsync($"DELETE FROM {table.Name} x WHERE {Predicate(table)}", cancellationToken);
+            await connection.ExecuteAsync($"DELETE FROM {table.Name} x WHERE {table.Predicate}", cancellationToken);
         }
         await Aggregator.MarkAggregatesChangedAsync(connection, cancellationToken);
     }
 
-    // A session setting instead of a parameter: COPY takes none.
-    private static string Predicate(TenantTables.Table table) => table.Predicate.Replace("$1", "current_setting('penguin.move_tenant')", StringComparison.Ordinal);
-
     // From a staging table into the table: every column but the one the target numbers itself;
-    // the raw store's keys through move_keys.
+    // the raw store's keys through move_keys, one join per key column (set-based, not a lookup per row).
     private static string InsertSql(TenantTables.Table table, IReadOnlyList<(string Name, bool Identity)> columns)
     {
         var kept = columns.Where(c => c.Name != table.Generated).ToList();
-        var select = kept.Select(c => table.Owner == TenantTables.Owner.TenantKey && TenantTables.KeyColumns.TryGetValue(c.Name, out var kind)
-            ? $"(SELECT k.new_key FROM move_keys k WHERE k.kind = '{kind}' AND k.old_key = s.{c.Name})"
-            : $"s.{c.Name}");
+        bool Mapped(string column) => table.Owner == TenantTables.Owner.TenantKey && TenantTables.KeyColumns.ContainsKey(column);
+        var select = kept.Select(c => Mapped(c.Name) ? $"k_{c.Name}.new_key" : $"s.{c.Name}");
+        var joins = kept.Where(c => Mapped(c.Name)).Select(c =>
+            $" LEFT JOIN move_keys k_{c.Name} ON k_{c.Name}.kind = '{TenantTables.KeyColumns[c.Name]}' AND k_{c.Name}.old_key = s.{c.Name}");
         var overriding = kept.Any(c => c.Identity) ? " OVERRIDING SYSTEM VALUE" : "";
-        return $"INSERT INTO {table.Name} ({string.Join(", ", kept.Select(c => c.Name))}){overriding} SELECT {string.Join(", ", select)} FROM move_{table.Name} s";
+        return $"INSERT INTO {table.Name} ({string.Join(", ", kept.Select(c => c.Name))}){overriding} "
+            + $"SELECT {string.Join(", ", select)} FROM move_{table.Name} s{string.Concat(joins)}";
     }
 
     private static async Task<Dictionary<string, List<(string Name, bool Identity)>>> ColumnsAsync(DbConnection connection, CancellationToken cancellationToken)

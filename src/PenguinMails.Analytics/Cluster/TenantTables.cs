@@ -7,7 +7,13 @@ namespace PenguinMails.Analytics.Cluster;
 /// </summary>
 internal static class TenantTables
 {
-    /// <summary>How a table's rows of tenant <c>$1</c> are found.</summary>
+    /// <summary>
+    /// The session setting that names the tenant the predicates select: a setting, not a
+    /// parameter, because <c>COPY</c> takes none.
+    /// </summary>
+    public const string TenantSetting = "penguin.move_tenant";
+
+    /// <summary>How a table's rows of the tenant in <see cref="TenantSetting"/> are found.</summary>
     public enum Owner
     {
         /// <summary>The <c>tenants</c> row itself.</summary>
@@ -30,14 +36,16 @@ internal static class TenantTables
     /// </summary>
     public sealed record Table(string Name, Owner Owner, string? Generated = null)
     {
-        /// <summary>The predicate on the table's rows (alias <c>x</c>) for the tenant <c>$1</c>.</summary>
+        /// <summary>The predicate on the table's rows (alias <c>x</c>) for the tenant in <see cref="TenantSetting"/>.</summary>
         public string Predicate => Owner switch
         {
-            Owner.Tenant => "x.id = $1",
-            Owner.TenantId => "x.tenant_id = $1",
-            Owner.CompanyId => "x.company_id IN (SELECT c.id FROM companies c WHERE c.tenant_id = $1)",
-            _ => "x.tenant_key = (SELECT t.tenant_key FROM tenants t WHERE t.id = $1)",
+            Owner.Tenant => $"x.id = {Tenant}",
+            Owner.TenantId => $"x.tenant_id = {Tenant}",
+            Owner.CompanyId => $"x.company_id IN (SELECT c.id FROM companies c WHERE c.tenant_id = {Tenant})",
+            _ => $"x.tenant_key = (SELECT t.tenant_key FROM tenants t WHERE t.id = {Tenant})",
         };
+
+        private const string Tenant = $"current_setting('{TenantSetting}')";
     }
 
     /// <summary>The surrogate key columns of the raw store and the entity each names.</summary>
