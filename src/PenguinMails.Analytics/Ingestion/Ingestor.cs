@@ -134,8 +134,10 @@ public sealed class Ingestor
         {
             await connection.ExecuteAsync("INSERT INTO ingest_scope VALUES ($1)", cancellationToken, options.TenantId);
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await database.BulkInsertAsync(connection, "stage_entities", EntityColumns, batch.Entities.Select(EntityRow), cancellationToken);
         await database.BulkInsertAsync(connection, "stage_events", EventColumns, batch.Events.Select(EventRow), cancellationToken);
+        DbCommandExtensions.Trace(started, $"bulk insert of {batch.Entities.Count} entities and {batch.Events.Count} events");
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_batch.sql"), cancellationToken);
 
         long rejected = 0;
@@ -163,7 +165,9 @@ public sealed class Ingestor
             }
         }
         await EnqueueJobsAsync(connection, batch, cancellationToken);
+        started = System.Diagnostics.Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken);
+        DbCommandExtensions.Trace(started, "commit");
         return batch.ParsedLines - rejected;
     }
 

@@ -65,10 +65,7 @@ public static class DbCommandExtensions
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 await connection.ExecuteAsync(statement, cancellationToken);
-                if (TraceStatements)
-                {
-                    Console.Error.WriteLine($"[sql {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,8:0.0} ms] {FirstLine(statement)}");
-                }
+                Trace(started, FirstLine(statement));
             }
             catch (DbException e)
             {
@@ -79,6 +76,15 @@ public static class DbCommandExtensions
 
     // PENGUIN_ANALYTICS_TRACE_SQL=1 prints each script statement's duration: the first tool when tuning.
     private static readonly bool TraceStatements = Environment.GetEnvironmentVariable("PENGUIN_ANALYTICS_TRACE_SQL") == "1";
+
+    /// <summary>With tracing on, prints how long the step that started at <paramref name="started"/> took.</summary>
+    internal static void Trace(long started, string step)
+    {
+        if (TraceStatements)
+        {
+            Console.Error.WriteLine($"[sql {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,8:0.0} ms] {step}");
+        }
+    }
 
     private static string FirstLine(string statement)
     {

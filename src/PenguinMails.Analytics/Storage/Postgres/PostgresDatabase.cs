@@ -92,8 +92,10 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         var connection = await OpenConnectionAsync(cancellationToken);
         // Session-level: Npgsql resets session state when the connection goes back to the pool.
         // work_mem: the fold's hash joins and aggregates over large batches stay in memory.
+        // jit off: the pipeline runs many statements of milliseconds that PostgreSQL's estimates
+        // over fresh temp tables make look big; compiling one took 160-270 ms (bench/README).
         await connection.ExecuteAsync(
-            "SELECT set_config('app.user_role', 'admin', false), set_config('TimeZone', 'UTC', false), set_config('work_mem', '256MB', false)",
+            "SELECT set_config('app.user_role', 'admin', false), set_config('TimeZone', 'UTC', false), set_config('work_mem', '256MB', false), set_config('jit', 'off', false)",
             cancellationToken);
         return connection;
     }

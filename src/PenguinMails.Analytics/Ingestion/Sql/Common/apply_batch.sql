@@ -3,6 +3,10 @@
 -- A record whose parent is unknown (or that would move to another parent) is rejected here
 -- with its line; everything else of the batch lands.
 
+-- The planner's statistics of the staged rows (PostgreSQL plans temp tables blind otherwise).
+ANALYZE stage_entities;
+ANALYZE stage_events;
+
 -- A producer's key belongs to one tenant (ingest_scope holds it; empty for the platform admin):
 -- records about another tenant's entities are rejected, level by level before each upsert.
 INSERT INTO stage_rejections (source, line, field, reason)
@@ -256,25 +260,38 @@ FROM stage_events s
 WHERE (s.kind = penguin_kind('mailbox.health') OR (s.kind = penguin_kind('email.sent') AND s.is_warmup))
   AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m.id = s.mailbox_id);
 
--- Accepted events, references resolved to surrogate keys, in input order.
+-- Accepted events, references resolved to surrogate keys, in input order. Only email.sent and
+-- mailbox.health name entities: the other three quarters of a batch join nothing but their tenant.
 INSERT INTO pending_events (
     kind, event_id, email_id, occurred_at, bounce_type,
     tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup,
     health_score, progress_percentage, warmup_status)
-SELECT s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
-       -- Other events carry the tenant they name or the key's (if any): the fold applies them to
-       -- that tenant's emails only, and resolves the others to the one tenant that has the email.
-       COALESCE(t.tenant_key, nt.tenant_key, (SELECT kt.tenant_key FROM ingest_scope k JOIN tenants kt ON kt.id = k.tenant_id)),
-       co.company_key, c.campaign_key, st.step_key, m.mailbox_key, l.lead_key, s.is_warmup,
-       s.health_score, s.progress_percentage, s.warmup_status
-FROM stage_events s
-LEFT JOIN mailboxes m ON m.id = s.mailbox_id
-LEFT JOIN companies co ON co.id = m.company_id
-LEFT JOIN tenants t ON t.id = co.tenant_id
-LEFT JOIN tenants nt ON nt.id = s.tenant_id
-LEFT JOIN campaigns c ON c.id = s.campaign_id
-LEFT JOIN sequence_steps st ON st.id = s.step_id
-LEFT JOIN leads l ON l.id = s.lead_id
-WHERE NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line)
-ORDER BY s.line;
-
+SELECT x.kind, x.event_id, x.email_id, x.occurred_at, x.bounce_type,
+       x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key, x.is_warmup,
+       x.health_score, x.progress_percentage, x.warmup_status
+FROM (
+    SELECT s.line, s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
+           t.tenant_key, co.company_key, c.campaign_key, st.step_key, m.mailbox_key, l.lead_key, s.is_warmup,
+           s.health_score, s.progress_percentage, s.warmup_status
+    FROM stage_events s
+    LEFT JOIN mailboxes m ON m.id = s.mailbox_id
+    LEFT JOIN companies co ON co.id = m.company_id
+    LEFT JOIN tenants t ON t.id = co.tenant_id
+    LEFT JOIN campaigns c ON c.id = s.campaign_id
+    LEFT JOIN sequence_steps st ON st.id = s.step_id
+    LEFT JOIN leads l ON l.id = s.lead_id
+    WHERE s.kind IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
+      AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line)
+    UNION ALL
+    -- Other events carry the tenant they name or the key's (if any): the fold applies them to
+    -- that tenant's emails only, and resolves the others to the one tenant that has the email.
+    SELECT s.line, s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
+           COALESCE(nt.tenant_key, (SELECT kt.tenant_key FROM ingest_scope k JOIN tenants kt ON kt.id = k.tenant_id)),
+           NULL, NULL, NULL, NULL, NULL, s.is_warmup,
+           s.health_score, s.progress_percentage, s.warmup_status
+    FROM stage_events s
+    LEFT JOIN tenants nt ON nt.id = s.tenant_id
+    WHERE s.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
+      AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line)
+) x
+ORDER BY x.line;
