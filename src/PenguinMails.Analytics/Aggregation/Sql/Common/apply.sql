@@ -45,252 +45,211 @@ JOIN agg_days d ON d.tenant_key = sn.tenant_key AND d.day = penguin_utc_day(sn.o
 JOIN companies co ON co.id = sn.company_id
 JOIN mailboxes m ON m.id = sn.mailbox_id;
 
--- Daily rollups (campaign traffic only). Each table: the batch's deltas grouped by the
--- table's key, added to rows that exist, inserted as rows that do not. (Not ON CONFLICT: DuckDB's
--- unique indexes make deletes in a recompute very slow, so DuckDB keeps these keys unique by
--- having one writer, under the aggregate lock; PostgreSQL also has the constraints.)
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT c.id AS campaign_id, g.day, co.id AS company_id, t.id AS tenant_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-FROM (
-    SELECT campaign_key, day, company_key, tenant_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE NOT is_warmup
-    GROUP BY campaign_key, day, company_key, tenant_key
-) g
-LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-JOIN companies co ON co.company_key = g.company_key
-JOIN tenants t ON t.tenant_key = g.tenant_key;
-
-UPDATE daily_campaign_stats SET
-    sent = daily_campaign_stats.sent + d.sent,
-    delivered = daily_campaign_stats.delivered + d.delivered,
-    opened_tracked = daily_campaign_stats.opened_tracked + d.opened_tracked,
-    clicked_tracked = daily_campaign_stats.clicked_tracked + d.clicked_tracked,
-    replied = daily_campaign_stats.replied + d.replied,
-    bounced = daily_campaign_stats.bounced + d.bounced,
-    unsubscribed = daily_campaign_stats.unsubscribed + d.unsubscribed,
-    spam_complaints = daily_campaign_stats.spam_complaints + d.spam_complaints,
+-- Daily rollups (campaign traffic only). Each table: one MERGE of the batch's deltas grouped by
+-- the table's key, added to rows that exist, inserted as rows that do not (one statement, no
+-- delta table written and read twice). Not ON CONFLICT: DuckDB's unique indexes make deletes in
+-- a recompute very slow, so DuckDB keeps these keys unique by having one writer, under the
+-- aggregate lock; PostgreSQL also has the constraints.
+MERGE INTO daily_campaign_stats cur
+USING (
+    SELECT c.id AS campaign_id, g.day, co.id AS company_id, t.id AS tenant_id,
+           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+    FROM (
+        SELECT campaign_key, day, company_key, tenant_key,
+               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+        FROM agg WHERE NOT is_warmup
+        GROUP BY campaign_key, day, company_key, tenant_key
+    ) g
+    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+    JOIN companies co ON co.company_key = g.company_key
+    JOIN tenants t ON t.tenant_key = g.tenant_key
+) d
+ON cur.campaign_id = d.campaign_id AND cur.day = d.day
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    opened_tracked = cur.opened_tracked + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
+    replied = cur.replied + d.replied,
+    bounced = cur.bounced + d.bounced,
+    unsubscribed = cur.unsubscribed + d.unsubscribed,
+    spam_complaints = cur.spam_complaints + d.spam_complaints,
     updated = NOW()
-FROM delta d
-WHERE daily_campaign_stats.campaign_id = d.campaign_id AND daily_campaign_stats.day = d.day;
+WHEN NOT MATCHED THEN INSERT (campaign_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+VALUES (d.campaign_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
-INSERT INTO daily_campaign_stats (campaign_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT d.campaign_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
-FROM delta d
-WHERE NOT EXISTS (SELECT 1 FROM daily_campaign_stats t WHERE t.campaign_id = d.campaign_id AND t.day = d.day);
-
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT st.id AS step_id, g.day, c.id AS campaign_id, co.id AS company_id, t.id AS tenant_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-FROM (
-    SELECT step_key, day, campaign_key, company_key, tenant_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE NOT is_warmup
-    GROUP BY step_key, day, campaign_key, company_key, tenant_key
-) g
-LEFT JOIN sequence_steps st ON st.step_key = g.step_key
-LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-JOIN companies co ON co.company_key = g.company_key
-JOIN tenants t ON t.tenant_key = g.tenant_key;
-
-UPDATE daily_step_stats SET
-    sent = daily_step_stats.sent + d.sent,
-    delivered = daily_step_stats.delivered + d.delivered,
-    opened_tracked = daily_step_stats.opened_tracked + d.opened_tracked,
-    clicked_tracked = daily_step_stats.clicked_tracked + d.clicked_tracked,
-    replied = daily_step_stats.replied + d.replied,
-    bounced = daily_step_stats.bounced + d.bounced,
-    unsubscribed = daily_step_stats.unsubscribed + d.unsubscribed,
-    spam_complaints = daily_step_stats.spam_complaints + d.spam_complaints,
+MERGE INTO daily_step_stats cur
+USING (
+    SELECT st.id AS step_id, g.day, c.id AS campaign_id, co.id AS company_id, t.id AS tenant_id,
+           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+    FROM (
+        SELECT step_key, day, campaign_key, company_key, tenant_key,
+               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+        FROM agg WHERE NOT is_warmup
+        GROUP BY step_key, day, campaign_key, company_key, tenant_key
+    ) g
+    LEFT JOIN sequence_steps st ON st.step_key = g.step_key
+    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+    JOIN companies co ON co.company_key = g.company_key
+    JOIN tenants t ON t.tenant_key = g.tenant_key
+) d
+ON cur.step_id = d.step_id AND cur.day = d.day
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    opened_tracked = cur.opened_tracked + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
+    replied = cur.replied + d.replied,
+    bounced = cur.bounced + d.bounced,
+    unsubscribed = cur.unsubscribed + d.unsubscribed,
+    spam_complaints = cur.spam_complaints + d.spam_complaints,
     updated = NOW()
-FROM delta d
-WHERE daily_step_stats.step_id = d.step_id AND daily_step_stats.day = d.day;
+WHEN NOT MATCHED THEN INSERT (step_id, day, campaign_id, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+VALUES (d.step_id, d.day, d.campaign_id, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
-INSERT INTO daily_step_stats (step_id, day, campaign_id, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT d.step_id, d.day, d.campaign_id, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
-FROM delta d
-WHERE NOT EXISTS (SELECT 1 FROM daily_step_stats t WHERE t.step_id = d.step_id AND t.day = d.day);
-
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT m.id AS mailbox_id, g.day, co.id AS company_id, t.id AS tenant_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-FROM (
-    SELECT mailbox_key, day, company_key, tenant_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE NOT is_warmup
-    GROUP BY mailbox_key, day, company_key, tenant_key
-) g
-JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
-JOIN companies co ON co.company_key = g.company_key
-JOIN tenants t ON t.tenant_key = g.tenant_key;
-
-UPDATE daily_mailbox_stats SET
-    sent = daily_mailbox_stats.sent + d.sent,
-    delivered = daily_mailbox_stats.delivered + d.delivered,
-    opened_tracked = daily_mailbox_stats.opened_tracked + d.opened_tracked,
-    clicked_tracked = daily_mailbox_stats.clicked_tracked + d.clicked_tracked,
-    replied = daily_mailbox_stats.replied + d.replied,
-    bounced = daily_mailbox_stats.bounced + d.bounced,
-    unsubscribed = daily_mailbox_stats.unsubscribed + d.unsubscribed,
-    spam_complaints = daily_mailbox_stats.spam_complaints + d.spam_complaints,
+MERGE INTO daily_mailbox_stats cur
+USING (
+    SELECT m.id AS mailbox_id, g.day, co.id AS company_id, t.id AS tenant_id,
+           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+    FROM (
+        SELECT mailbox_key, day, company_key, tenant_key,
+               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+        FROM agg WHERE NOT is_warmup
+        GROUP BY mailbox_key, day, company_key, tenant_key
+    ) g
+    JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
+    JOIN companies co ON co.company_key = g.company_key
+    JOIN tenants t ON t.tenant_key = g.tenant_key
+) d
+ON cur.mailbox_id = d.mailbox_id AND cur.day = d.day
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    opened_tracked = cur.opened_tracked + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
+    replied = cur.replied + d.replied,
+    bounced = cur.bounced + d.bounced,
+    unsubscribed = cur.unsubscribed + d.unsubscribed,
+    spam_complaints = cur.spam_complaints + d.spam_complaints,
     updated = NOW()
-FROM delta d
-WHERE daily_mailbox_stats.mailbox_id = d.mailbox_id AND daily_mailbox_stats.day = d.day;
+WHEN NOT MATCHED THEN INSERT (mailbox_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+VALUES (d.mailbox_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
-INSERT INTO daily_mailbox_stats (mailbox_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT d.mailbox_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
-FROM delta d
-WHERE NOT EXISTS (SELECT 1 FROM daily_mailbox_stats t WHERE t.mailbox_id = d.mailbox_id AND t.day = d.day);
-
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT t.id AS tenant_id, g.day,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-FROM (
-    SELECT tenant_key, day,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE NOT is_warmup
-    GROUP BY tenant_key, day
-) g
-JOIN tenants t ON t.tenant_key = g.tenant_key;
-
-UPDATE daily_tenant_stats SET
-    sent = daily_tenant_stats.sent + d.sent,
-    delivered = daily_tenant_stats.delivered + d.delivered,
-    opened_tracked = daily_tenant_stats.opened_tracked + d.opened_tracked,
-    clicked_tracked = daily_tenant_stats.clicked_tracked + d.clicked_tracked,
-    replied = daily_tenant_stats.replied + d.replied,
-    bounced = daily_tenant_stats.bounced + d.bounced,
-    unsubscribed = daily_tenant_stats.unsubscribed + d.unsubscribed,
-    spam_complaints = daily_tenant_stats.spam_complaints + d.spam_complaints,
+MERGE INTO daily_tenant_stats cur
+USING (
+    SELECT t.id AS tenant_id, g.day,
+           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+    FROM (
+        SELECT tenant_key, day,
+               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+        FROM agg WHERE NOT is_warmup
+        GROUP BY tenant_key, day
+    ) g
+    JOIN tenants t ON t.tenant_key = g.tenant_key
+) d
+ON cur.tenant_id = d.tenant_id AND cur.day = d.day
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    opened_tracked = cur.opened_tracked + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
+    replied = cur.replied + d.replied,
+    bounced = cur.bounced + d.bounced,
+    unsubscribed = cur.unsubscribed + d.unsubscribed,
+    spam_complaints = cur.spam_complaints + d.spam_complaints,
     updated = NOW()
-FROM delta d
-WHERE daily_tenant_stats.tenant_id = d.tenant_id AND daily_tenant_stats.day = d.day;
-
-INSERT INTO daily_tenant_stats (tenant_id, day, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT d.tenant_id, d.day, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
-FROM delta d
-WHERE NOT EXISTS (SELECT 1 FROM daily_tenant_stats t WHERE t.tenant_id = d.tenant_id AND t.day = d.day);
+WHEN NOT MATCHED THEN INSERT (tenant_id, day, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+VALUES (d.tenant_id, d.day, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
 -- Period-to-date analytics per billing period; new rows take their attributes at once (carried
 -- in the delta from the same join that names the entity).
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT c.id AS campaign_id, g.billing_id, co.id AS company_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
-       c.status AS campaign_status
-FROM (
-    SELECT campaign_key, billing_id, company_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE NOT is_warmup
-    GROUP BY campaign_key, billing_id, company_key
-) g
-LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-JOIN companies co ON co.company_key = g.company_key;
-
-UPDATE campaign_analytics SET
-    sent = campaign_analytics.sent + d.sent,
-    delivered = campaign_analytics.delivered + d.delivered,
-    opened_tracked = campaign_analytics.opened_tracked + d.opened_tracked,
-    clicked_tracked = campaign_analytics.clicked_tracked + d.clicked_tracked,
-    replied = campaign_analytics.replied + d.replied,
-    bounced = campaign_analytics.bounced + d.bounced,
-    unsubscribed = campaign_analytics.unsubscribed + d.unsubscribed,
-    spam_complaints = campaign_analytics.spam_complaints + d.spam_complaints,
+MERGE INTO campaign_analytics cur
+USING (
+    SELECT c.id AS campaign_id, g.billing_id, co.id AS company_id,
+           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+           c.status AS campaign_status
+    FROM (
+        SELECT campaign_key, billing_id, company_key,
+               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+        FROM agg WHERE NOT is_warmup
+        GROUP BY campaign_key, billing_id, company_key
+    ) g
+    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+    JOIN companies co ON co.company_key = g.company_key
+) d
+ON cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    opened_tracked = cur.opened_tracked + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
+    replied = cur.replied + d.replied,
+    bounced = cur.bounced + d.bounced,
+    unsubscribed = cur.unsubscribed + d.unsubscribed,
+    spam_complaints = cur.spam_complaints + d.spam_complaints,
     updated = NOW()
-FROM delta d
-WHERE campaign_analytics.campaign_id = d.campaign_id AND campaign_analytics.billing_id = d.billing_id;
+WHEN NOT MATCHED AND d.campaign_id IS NOT NULL THEN INSERT (campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
+VALUES (d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.campaign_status);
 
-INSERT INTO campaign_analytics (campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
-SELECT d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.campaign_status
-FROM delta d
-WHERE d.campaign_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM campaign_analytics t WHERE t.campaign_id = d.campaign_id AND t.billing_id = d.billing_id);
-
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT st.id AS step_id, g.billing_id, c.id AS campaign_id, co.id AS company_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-FROM (
-    SELECT step_key, billing_id, campaign_key, company_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE NOT is_warmup
-    GROUP BY step_key, billing_id, campaign_key, company_key
-) g
-LEFT JOIN sequence_steps st ON st.step_key = g.step_key
-LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-JOIN companies co ON co.company_key = g.company_key;
-
-UPDATE sequence_step_analytics SET
-    sent = sequence_step_analytics.sent + d.sent,
-    delivered = sequence_step_analytics.delivered + d.delivered,
-    opened_tracked = sequence_step_analytics.opened_tracked + d.opened_tracked,
-    clicked_tracked = sequence_step_analytics.clicked_tracked + d.clicked_tracked,
-    replied = sequence_step_analytics.replied + d.replied,
-    bounced = sequence_step_analytics.bounced + d.bounced,
-    unsubscribed = sequence_step_analytics.unsubscribed + d.unsubscribed,
-    spam_complaints = sequence_step_analytics.spam_complaints + d.spam_complaints,
+MERGE INTO sequence_step_analytics cur
+USING (
+    SELECT st.id AS step_id, g.billing_id, c.id AS campaign_id, co.id AS company_id,
+           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+    FROM (
+        SELECT step_key, billing_id, campaign_key, company_key,
+               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+        FROM agg WHERE NOT is_warmup
+        GROUP BY step_key, billing_id, campaign_key, company_key
+    ) g
+    LEFT JOIN sequence_steps st ON st.step_key = g.step_key
+    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+    JOIN companies co ON co.company_key = g.company_key
+) d
+ON cur.step_id = d.step_id AND cur.billing_id = d.billing_id
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    opened_tracked = cur.opened_tracked + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
+    replied = cur.replied + d.replied,
+    bounced = cur.bounced + d.bounced,
+    unsubscribed = cur.unsubscribed + d.unsubscribed,
+    spam_complaints = cur.spam_complaints + d.spam_complaints,
     updated = NOW()
-FROM delta d
-WHERE sequence_step_analytics.step_id = d.step_id AND sequence_step_analytics.billing_id = d.billing_id;
+WHEN NOT MATCHED THEN INSERT (step_id, billing_id, campaign_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+VALUES (d.step_id, d.billing_id, d.campaign_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
-INSERT INTO sequence_step_analytics (step_id, billing_id, campaign_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT d.step_id, d.billing_id, d.campaign_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
-FROM delta d
-WHERE NOT EXISTS (SELECT 1 FROM sequence_step_analytics t WHERE t.step_id = d.step_id AND t.billing_id = d.billing_id);
-
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT l.id AS lead_id, c.id AS campaign_id, g.billing_id, co.id AS company_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
-       l.status AS lead_status
-FROM (
-    SELECT lead_key, campaign_key, billing_id, company_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE NOT is_warmup
-    GROUP BY lead_key, campaign_key, billing_id, company_key
-) g
-LEFT JOIN leads l ON l.lead_key = g.lead_key
-LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-JOIN companies co ON co.company_key = g.company_key;
-
-UPDATE lead_analytics SET
-    sent = lead_analytics.sent + d.sent,
-    delivered = lead_analytics.delivered + d.delivered,
-    opened_tracked = lead_analytics.opened_tracked + d.opened_tracked,
-    clicked_tracked = lead_analytics.clicked_tracked + d.clicked_tracked,
-    replied = lead_analytics.replied + d.replied,
-    bounced = lead_analytics.bounced + d.bounced,
-    unsubscribed = lead_analytics.unsubscribed + d.unsubscribed,
-    spam_complaints = lead_analytics.spam_complaints + d.spam_complaints,
+MERGE INTO lead_analytics cur
+USING (
+    SELECT l.id AS lead_id, c.id AS campaign_id, g.billing_id, co.id AS company_id,
+           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+           l.status AS lead_status
+    FROM (
+        SELECT lead_key, campaign_key, billing_id, company_key,
+               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+        FROM agg WHERE NOT is_warmup
+        GROUP BY lead_key, campaign_key, billing_id, company_key
+    ) g
+    LEFT JOIN leads l ON l.lead_key = g.lead_key
+    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+    JOIN companies co ON co.company_key = g.company_key
+) d
+ON cur.lead_id = d.lead_id AND cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    opened_tracked = cur.opened_tracked + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
+    replied = cur.replied + d.replied,
+    bounced = cur.bounced + d.bounced,
+    unsubscribed = cur.unsubscribed + d.unsubscribed,
+    spam_complaints = cur.spam_complaints + d.spam_complaints,
     updated = NOW()
-FROM delta d
-WHERE lead_analytics.lead_id = d.lead_id AND lead_analytics.campaign_id = d.campaign_id AND lead_analytics.billing_id = d.billing_id;
-
-INSERT INTO lead_analytics (lead_id, campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
-SELECT d.lead_id, d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.lead_status
-FROM delta d
-WHERE d.lead_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lead_analytics t WHERE t.lead_id = d.lead_id AND t.campaign_id = d.campaign_id AND t.billing_id = d.billing_id);
+WHEN NOT MATCHED AND d.lead_id IS NOT NULL THEN INSERT (lead_id, campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
+VALUES (d.lead_id, d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.lead_status);
 
 -- Mailboxes also remember the campaign they last sent for in the period (latest sent_at, then
 -- the greatest campaign id), which decides their campaign_status.
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT m.id AS mailbox_id, g.billing_id, co.id AS company_id,
-       g.last_sent_at, g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
-       m.warmup_status, COALESCE(m.current_volume, 0) AS current_volume
-FROM (
-    SELECT mailbox_key, billing_id, company_key,
-           MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE NOT is_warmup
-    GROUP BY mailbox_key, billing_id, company_key
-) g
-JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
-JOIN companies co ON co.company_key = g.company_key;
-
 -- The campaign a mailbox last sent for: its latest sent_at, and among campaigns sent at that
 -- very moment the greatest campaign id (a window over text ids per email would cost the join
 -- this file avoids; the candidates at the latest moment are few).
@@ -307,63 +266,68 @@ JOIN campaigns c ON c.campaign_key = a.campaign_key
 JOIN mailboxes m ON m.mailbox_key = x.mailbox_key
 GROUP BY m.id, x.billing_id;
 
-UPDATE mailbox_analytics SET
-    sent = mailbox_analytics.sent + d.sent,
-    delivered = mailbox_analytics.delivered + d.delivered,
-    opened_tracked = mailbox_analytics.opened_tracked + d.opened_tracked,
-    clicked_tracked = mailbox_analytics.clicked_tracked + d.clicked_tracked,
-    replied = mailbox_analytics.replied + d.replied,
-    bounced = mailbox_analytics.bounced + d.bounced,
-    unsubscribed = mailbox_analytics.unsubscribed + d.unsubscribed,
-    spam_complaints = mailbox_analytics.spam_complaints + d.spam_complaints,
+MERGE INTO mailbox_analytics cur
+USING (
+    SELECT m.id AS mailbox_id, g.billing_id, co.id AS company_id,
+           g.last_sent_at, g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+           m.warmup_status, COALESCE(m.current_volume, 0) AS current_volume, lc.campaign_id AS last_campaign_id
+    FROM (
+        SELECT mailbox_key, billing_id, company_key,
+               MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+        FROM agg WHERE NOT is_warmup
+        GROUP BY mailbox_key, billing_id, company_key
+    ) g
+    JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
+    JOIN companies co ON co.company_key = g.company_key
+    LEFT JOIN delta_last lc ON lc.mailbox_id = m.id AND lc.billing_id = g.billing_id
+) d
+ON cur.mailbox_id = d.mailbox_id AND cur.billing_id = d.billing_id
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    opened_tracked = cur.opened_tracked + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
+    replied = cur.replied + d.replied,
+    bounced = cur.bounced + d.bounced,
+    unsubscribed = cur.unsubscribed + d.unsubscribed,
+    spam_complaints = cur.spam_complaints + d.spam_complaints,
     last_campaign_id = CASE
-        WHEN d.last_sent_at IS NULL THEN mailbox_analytics.last_campaign_id
-        WHEN mailbox_analytics.last_sent_at IS NULL OR d.last_sent_at > mailbox_analytics.last_sent_at THEN lc.campaign_id
-        WHEN d.last_sent_at = mailbox_analytics.last_sent_at THEN GREATEST(lc.campaign_id, mailbox_analytics.last_campaign_id)
-        ELSE mailbox_analytics.last_campaign_id END,
-    last_sent_at = GREATEST(mailbox_analytics.last_sent_at, d.last_sent_at),
+        WHEN d.last_sent_at IS NULL THEN cur.last_campaign_id
+        WHEN cur.last_sent_at IS NULL OR d.last_sent_at > cur.last_sent_at THEN d.last_campaign_id
+        WHEN d.last_sent_at = cur.last_sent_at THEN GREATEST(d.last_campaign_id, cur.last_campaign_id)
+        ELSE cur.last_campaign_id END,
+    last_sent_at = GREATEST(cur.last_sent_at, d.last_sent_at),
     updated = NOW()
-FROM delta d
-LEFT JOIN delta_last lc ON lc.mailbox_id = d.mailbox_id AND lc.billing_id = d.billing_id
-WHERE mailbox_analytics.mailbox_id = d.mailbox_id AND mailbox_analytics.billing_id = d.billing_id;
-
-INSERT INTO mailbox_analytics (mailbox_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, last_sent_at, last_campaign_id, warmup_status, current_volume)
-SELECT d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.last_sent_at, lc.campaign_id, d.warmup_status, d.current_volume
-FROM delta d
-LEFT JOIN delta_last lc ON lc.mailbox_id = d.mailbox_id AND lc.billing_id = d.billing_id
-WHERE NOT EXISTS (SELECT 1 FROM mailbox_analytics t WHERE t.mailbox_id = d.mailbox_id AND t.billing_id = d.billing_id);
+WHEN NOT MATCHED THEN INSERT (mailbox_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, last_sent_at, last_campaign_id, warmup_status, current_volume)
+VALUES (d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.last_sent_at, d.last_campaign_id, d.warmup_status, d.current_volume);
 
 -- Warmup traffic: one row per mailbox per day.
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT m.id AS mailbox_id, g.day AS snapshot_date, co.id AS company_id, g.billing_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-FROM (
-    SELECT mailbox_key, day, company_key, billing_id,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE is_warmup
-    GROUP BY mailbox_key, day, company_key, billing_id
-) g
-JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
-JOIN companies co ON co.company_key = g.company_key;
-
-UPDATE warmup_analytics SET
-    sent = warmup_analytics.sent + d.sent,
-    delivered = warmup_analytics.delivered + d.delivered,
-    opened_tracked = warmup_analytics.opened_tracked + d.opened_tracked,
-    clicked_tracked = warmup_analytics.clicked_tracked + d.clicked_tracked,
-    replied = warmup_analytics.replied + d.replied,
-    bounced = warmup_analytics.bounced + d.bounced,
-    unsubscribed = warmup_analytics.unsubscribed + d.unsubscribed,
-    spam_complaints = warmup_analytics.spam_complaints + d.spam_complaints,
+MERGE INTO warmup_analytics cur
+USING (
+    SELECT m.id AS mailbox_id, g.day AS snapshot_date, co.id AS company_id, g.billing_id,
+           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+    FROM (
+        SELECT mailbox_key, day, company_key, billing_id,
+               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+        FROM agg WHERE is_warmup
+        GROUP BY mailbox_key, day, company_key, billing_id
+    ) g
+    JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
+    JOIN companies co ON co.company_key = g.company_key
+) d
+ON cur.mailbox_id = d.mailbox_id AND cur.snapshot_date = d.snapshot_date
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    opened_tracked = cur.opened_tracked + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
+    replied = cur.replied + d.replied,
+    bounced = cur.bounced + d.bounced,
+    unsubscribed = cur.unsubscribed + d.unsubscribed,
+    spam_complaints = cur.spam_complaints + d.spam_complaints,
     updated = NOW()
-FROM delta d
-WHERE warmup_analytics.mailbox_id = d.mailbox_id AND warmup_analytics.snapshot_date = d.snapshot_date;
-
-INSERT INTO warmup_analytics (mailbox_id, snapshot_date, company_id, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-SELECT d.mailbox_id, d.snapshot_date, d.company_id, d.billing_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints
-FROM delta d
-WHERE NOT EXISTS (SELECT 1 FROM warmup_analytics t WHERE t.mailbox_id = d.mailbox_id AND t.snapshot_date = d.snapshot_date);
+WHEN NOT MATCHED THEN INSERT (mailbox_id, snapshot_date, company_id, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
+VALUES (d.mailbox_id, d.snapshot_date, d.company_id, d.billing_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
 -- What was touched: entities with new deltas, and entities upserted since the last fold.
 DROP TABLE IF EXISTS touched_campaigns;
