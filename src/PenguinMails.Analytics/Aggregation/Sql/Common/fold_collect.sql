@@ -18,12 +18,9 @@ DROP TABLE IF EXISTS fold_new;
 CREATE TEMP TABLE fold_new AS
 SELECT x.email_id, x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key,
        x.is_warmup, x.occurred_at AS sent_at
-FROM (
-    SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.tenant_key, b.email_id ORDER BY b.seq) AS rn
-    FROM fold_batch b
-    WHERE b.kind = penguin_kind('email.sent')
-) x
-WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email_id AND e.tenant_key = x.tenant_key);
+FROM fold_batch x
+WHERE x.seq IN (SELECT MIN(b.seq) FROM fold_batch b WHERE b.kind = penguin_kind('email.sent') GROUP BY b.tenant_key, b.email_id)
+  AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email_id AND e.tenant_key = x.tenant_key);
 
 ANALYZE fold_new;
 
