@@ -18,15 +18,19 @@ DROP TABLE IF EXISTS fold_new;
 CREATE TEMP TABLE fold_new AS
 SELECT x.email_id, x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key,
        x.is_warmup, x.occurred_at AS sent_at
-FROM fold_batch x
-WHERE x.seq IN (SELECT MIN(b.seq) FROM fold_batch b WHERE b.kind = penguin_kind('email.sent') GROUP BY b.tenant_key, b.email_id)
-  AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email_id AND e.tenant_key = x.tenant_key);
+FROM (
+    SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.tenant_key, b.email_id ORDER BY b.seq) AS rn
+    FROM fold_batch b
+    WHERE b.kind = penguin_kind('email.sent')
+) x
+WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email_id AND e.tenant_key = x.tenant_key);
 
 ANALYZE fold_new;
 
 -- Ids that a second tenant starts to use: from now on ingest refuses an engagement event for
 -- them that does not say whose email it is.
--- (Grouped, so that both engines hash-join: an EXISTS with tenant_key <> ... is a nested loop.)
+-- (Grouped, so that both engines hash-join: an EXISTS with tenant_key <> ... is a nested loop;
+-- MIN <> MAX rather than COUNT(DISTINCT), which PostgreSQL sorts for.)
 INSERT INTO shared_email_ids (email_id)
 SELECT x.email_id
 FROM (
@@ -36,7 +40,7 @@ FROM (
 ) x
 WHERE NOT EXISTS (SELECT 1 FROM shared_email_ids s WHERE s.email_id = x.email_id)
 GROUP BY x.email_id
-HAVING COUNT(DISTINCT x.tenant_key) > 1;
+HAVING MIN(x.tenant_key) <> MAX(x.tenant_key);
 
 -- An engagement event names its tenant (tenant_id, or a tenant's own key) or belongs to the one
 -- tenant that has an email with its id: an id not in shared_email_ids has at most one. With no
