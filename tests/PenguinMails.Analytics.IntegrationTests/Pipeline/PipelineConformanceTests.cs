@@ -218,6 +218,25 @@ public abstract partial class PipelineConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task only_known_entities_whose_values_change_are_queued_for_an_attribute_refresh()
+    {
+        const string changes = "SELECT COALESCE(string_agg(entity_type || ':' || entity_id, ',' ORDER BY entity_type, entity_id), '') FROM entity_changes";
+        await Pipeline.IngestAsync(Lines.Entities);
+        Assert.Equal("", await Pipeline.ScalarAsync<string>(changes)); // new entities: no analytics rows to refresh
+
+        await Pipeline.IngestAsync([
+            """{"type":"campaign","id":"k1","company_id":"c1","status":"paused"}""",                      // changed
+            """{"type":"mailbox","id":"m1","company_id":"c1","domain":"a.example","current_volume":5}""",  // changed (volume)
+            Lines.Lead,                                                                                  // the same values again
+            """{"type":"lead","id":"l2","company_id":"c1","status":"new"}""",                            // new
+        ]);
+        Assert.Equal("campaign:k1,mailbox:m1", await Pipeline.ScalarAsync<string>(changes));
+
+        await Pipeline.FoldAsync();
+        Assert.Equal("", await Pipeline.ScalarAsync<string>(changes));
+    }
+
+    [Fact]
     public async Task warmup_traffic_never_counts_as_campaign_traffic()
     {
         await Pipeline.IngestAsync([.. Lines.Entities, Lines.Warmup("w1", "wx1", "2026-03-04T09:00:00Z"), Lines.Event("opened", "o1", "wx1", "2026-03-04T10:00:00Z")]);

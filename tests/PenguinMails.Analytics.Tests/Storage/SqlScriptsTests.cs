@@ -44,4 +44,15 @@ public sealed class SqlScriptsTests
         Assert.DoesNotContain("SKIP LOCKED", duckdb.Get("Jobs/Sql", "claim.sql").Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)), StringComparer.Ordinal);
         Assert.True(postgres.Statements("Aggregation/Sql", "apply.sql").Count > 20);
     }
+
+    [Fact]
+    public void duckdb_runs_the_shared_scripts_without_their_planner_statistics_statements()
+    {
+        var postgres = new SqlScripts(StorageEngine.Postgres).Statements("Aggregation/Sql", "fold_collect.sql");
+        var duckdb = new SqlScripts(StorageEngine.DuckDb).Statements("Aggregation/Sql", "fold_collect.sql");
+
+        Assert.Equal(["ANALYZE fold_batch", "ANALYZE fold_new", "ANALYZE fold_events"], postgres.Where(s => s.StartsWith("ANALYZE", StringComparison.Ordinal)));
+        Assert.DoesNotContain(duckdb, s => s.StartsWith("ANALYZE", StringComparison.Ordinal));
+        Assert.Equal(postgres.Where(s => !s.StartsWith("ANALYZE", StringComparison.Ordinal)), duckdb);
+    }
 }
