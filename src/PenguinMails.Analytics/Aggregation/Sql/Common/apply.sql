@@ -162,7 +162,7 @@ WHEN NOT MATCHED THEN INSERT (tenant_id, day, sent, delivered, opened_tracked, c
 VALUES (d.tenant_id, d.day, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
 -- Period-to-date analytics per billing period; new rows take their attributes at once (carried
--- in the delta from the same join that names the entity).
+-- in the MERGE's source from the same join that names the entity).
 MERGE INTO campaign_analytics cur
 USING (
     SELECT c.id AS campaign_id, g.billing_id, co.id AS company_id,
@@ -248,11 +248,10 @@ WHEN MATCHED THEN UPDATE SET
 WHEN NOT MATCHED AND d.lead_id IS NOT NULL THEN INSERT (lead_id, campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
 VALUES (d.lead_id, d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.lead_status);
 
--- Mailboxes also remember the campaign they last sent for in the period (latest sent_at, then
--- the greatest campaign id), which decides their campaign_status.
--- The campaign a mailbox last sent for: its latest sent_at, and among campaigns sent at that
--- very moment the greatest campaign id (a window over text ids per email would cost the join
--- this file avoids; the candidates at the latest moment are few).
+-- Mailboxes also remember the campaign they last sent for in the period, which decides their
+-- campaign_status: its latest sent_at, and among campaigns sent at that very moment the greatest
+-- campaign id (a window over text ids per email would cost the join this file avoids; the
+-- candidates at the latest moment are few).
 DROP TABLE IF EXISTS delta_last;
 CREATE TEMP TABLE delta_last AS
 SELECT m.id AS mailbox_id, x.billing_id, MAX(c.id) AS campaign_id
