@@ -45,25 +45,30 @@ JOIN agg_days d ON d.tenant_key = sn.tenant_key AND d.day = penguin_utc_day(sn.o
 JOIN companies co ON co.id = sn.company_id
 JOIN mailboxes m ON m.id = sn.mailbox_id;
 
--- Daily rollups (campaign traffic only). Each table: one MERGE of the batch's deltas grouped by
--- the table's key, added to rows that exist, inserted as rows that do not (one statement, no
--- delta table written and read twice). Not ON CONFLICT: DuckDB's unique indexes make deletes in
--- a recompute very slow, so DuckDB keeps these keys unique by having one writer, under the
--- aggregate lock; PostgreSQL also has the constraints.
+-- Daily rollups (campaign traffic only). Each table: the batch's deltas grouped by the table's
+-- key into `delta`, then one MERGE adds them to rows that exist and inserts rows that do not.
+-- The deltas are a table, not a sub-query of the MERGE, so that the engines know how few they
+-- are: inline, DuckDB joined the target with the entity tables first and built its hash table on
+-- the target (a 1,000-event fold at 10 M emails took 0.88 s in lead_analytics alone, 0.02 s with
+-- the table). Not ON CONFLICT: DuckDB's unique indexes make deletes in a recompute very slow, so
+-- DuckDB keeps these keys unique by having one writer, under the aggregate lock; PostgreSQL also
+-- has the constraints.
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT c.id AS campaign_id, g.day, co.id AS company_id, t.id AS tenant_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT campaign_key, day, company_key, tenant_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY campaign_key, day, company_key, tenant_key
+) g
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key
+JOIN tenants t ON t.tenant_key = g.tenant_key;
+
 MERGE INTO daily_campaign_stats cur
-USING (
-    SELECT c.id AS campaign_id, g.day, co.id AS company_id, t.id AS tenant_id,
-           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-    FROM (
-        SELECT campaign_key, day, company_key, tenant_key,
-               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-        FROM agg WHERE NOT is_warmup
-        GROUP BY campaign_key, day, company_key, tenant_key
-    ) g
-    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-    JOIN companies co ON co.company_key = g.company_key
-    JOIN tenants t ON t.tenant_key = g.tenant_key
-) d
+USING delta d
 ON cur.campaign_id = d.campaign_id AND cur.day = d.day
 WHEN MATCHED THEN UPDATE SET
     sent = cur.sent + d.sent,
@@ -78,21 +83,23 @@ WHEN MATCHED THEN UPDATE SET
 WHEN NOT MATCHED THEN INSERT (campaign_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
 VALUES (d.campaign_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT st.id AS step_id, g.day, c.id AS campaign_id, co.id AS company_id, t.id AS tenant_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT step_key, day, campaign_key, company_key, tenant_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY step_key, day, campaign_key, company_key, tenant_key
+) g
+LEFT JOIN sequence_steps st ON st.step_key = g.step_key
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key
+JOIN tenants t ON t.tenant_key = g.tenant_key;
+
 MERGE INTO daily_step_stats cur
-USING (
-    SELECT st.id AS step_id, g.day, c.id AS campaign_id, co.id AS company_id, t.id AS tenant_id,
-           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-    FROM (
-        SELECT step_key, day, campaign_key, company_key, tenant_key,
-               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-        FROM agg WHERE NOT is_warmup
-        GROUP BY step_key, day, campaign_key, company_key, tenant_key
-    ) g
-    LEFT JOIN sequence_steps st ON st.step_key = g.step_key
-    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-    JOIN companies co ON co.company_key = g.company_key
-    JOIN tenants t ON t.tenant_key = g.tenant_key
-) d
+USING delta d
 ON cur.step_id = d.step_id AND cur.day = d.day
 WHEN MATCHED THEN UPDATE SET
     sent = cur.sent + d.sent,
@@ -107,20 +114,22 @@ WHEN MATCHED THEN UPDATE SET
 WHEN NOT MATCHED THEN INSERT (step_id, day, campaign_id, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
 VALUES (d.step_id, d.day, d.campaign_id, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT m.id AS mailbox_id, g.day, co.id AS company_id, t.id AS tenant_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT mailbox_key, day, company_key, tenant_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY mailbox_key, day, company_key, tenant_key
+) g
+JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
+JOIN companies co ON co.company_key = g.company_key
+JOIN tenants t ON t.tenant_key = g.tenant_key;
+
 MERGE INTO daily_mailbox_stats cur
-USING (
-    SELECT m.id AS mailbox_id, g.day, co.id AS company_id, t.id AS tenant_id,
-           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-    FROM (
-        SELECT mailbox_key, day, company_key, tenant_key,
-               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-        FROM agg WHERE NOT is_warmup
-        GROUP BY mailbox_key, day, company_key, tenant_key
-    ) g
-    JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
-    JOIN companies co ON co.company_key = g.company_key
-    JOIN tenants t ON t.tenant_key = g.tenant_key
-) d
+USING delta d
 ON cur.mailbox_id = d.mailbox_id AND cur.day = d.day
 WHEN MATCHED THEN UPDATE SET
     sent = cur.sent + d.sent,
@@ -135,18 +144,20 @@ WHEN MATCHED THEN UPDATE SET
 WHEN NOT MATCHED THEN INSERT (mailbox_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
 VALUES (d.mailbox_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT t.id AS tenant_id, g.day,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT tenant_key, day,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY tenant_key, day
+) g
+JOIN tenants t ON t.tenant_key = g.tenant_key;
+
 MERGE INTO daily_tenant_stats cur
-USING (
-    SELECT t.id AS tenant_id, g.day,
-           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-    FROM (
-        SELECT tenant_key, day,
-               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-        FROM agg WHERE NOT is_warmup
-        GROUP BY tenant_key, day
-    ) g
-    JOIN tenants t ON t.tenant_key = g.tenant_key
-) d
+USING delta d
 ON cur.tenant_id = d.tenant_id AND cur.day = d.day
 WHEN MATCHED THEN UPDATE SET
     sent = cur.sent + d.sent,
@@ -162,21 +173,23 @@ WHEN NOT MATCHED THEN INSERT (tenant_id, day, sent, delivered, opened_tracked, c
 VALUES (d.tenant_id, d.day, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
 -- Period-to-date analytics per billing period; new rows take their attributes at once (carried
--- in the MERGE's source from the same join that names the entity).
+-- in the delta from the same join that names the entity).
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT c.id AS campaign_id, g.billing_id, co.id AS company_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       c.status AS campaign_status
+FROM (
+    SELECT campaign_key, billing_id, company_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY campaign_key, billing_id, company_key
+) g
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key;
+
 MERGE INTO campaign_analytics cur
-USING (
-    SELECT c.id AS campaign_id, g.billing_id, co.id AS company_id,
-           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
-           c.status AS campaign_status
-    FROM (
-        SELECT campaign_key, billing_id, company_key,
-               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-        FROM agg WHERE NOT is_warmup
-        GROUP BY campaign_key, billing_id, company_key
-    ) g
-    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-    JOIN companies co ON co.company_key = g.company_key
-) d
+USING delta d
 ON cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id
 WHEN MATCHED THEN UPDATE SET
     sent = cur.sent + d.sent,
@@ -191,20 +204,22 @@ WHEN MATCHED THEN UPDATE SET
 WHEN NOT MATCHED AND d.campaign_id IS NOT NULL THEN INSERT (campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
 VALUES (d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.campaign_status);
 
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT st.id AS step_id, g.billing_id, c.id AS campaign_id, co.id AS company_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT step_key, billing_id, campaign_key, company_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY step_key, billing_id, campaign_key, company_key
+) g
+LEFT JOIN sequence_steps st ON st.step_key = g.step_key
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key;
+
 MERGE INTO sequence_step_analytics cur
-USING (
-    SELECT st.id AS step_id, g.billing_id, c.id AS campaign_id, co.id AS company_id,
-           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-    FROM (
-        SELECT step_key, billing_id, campaign_key, company_key,
-               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-        FROM agg WHERE NOT is_warmup
-        GROUP BY step_key, billing_id, campaign_key, company_key
-    ) g
-    LEFT JOIN sequence_steps st ON st.step_key = g.step_key
-    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-    JOIN companies co ON co.company_key = g.company_key
-) d
+USING delta d
 ON cur.step_id = d.step_id AND cur.billing_id = d.billing_id
 WHEN MATCHED THEN UPDATE SET
     sent = cur.sent + d.sent,
@@ -219,21 +234,23 @@ WHEN MATCHED THEN UPDATE SET
 WHEN NOT MATCHED THEN INSERT (step_id, billing_id, campaign_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
 VALUES (d.step_id, d.billing_id, d.campaign_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT l.id AS lead_id, c.id AS campaign_id, g.billing_id, co.id AS company_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       l.status AS lead_status
+FROM (
+    SELECT lead_key, campaign_key, billing_id, company_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY lead_key, campaign_key, billing_id, company_key
+) g
+LEFT JOIN leads l ON l.lead_key = g.lead_key
+LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key;
+
 MERGE INTO lead_analytics cur
-USING (
-    SELECT l.id AS lead_id, c.id AS campaign_id, g.billing_id, co.id AS company_id,
-           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
-           l.status AS lead_status
-    FROM (
-        SELECT lead_key, campaign_key, billing_id, company_key,
-               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-        FROM agg WHERE NOT is_warmup
-        GROUP BY lead_key, campaign_key, billing_id, company_key
-    ) g
-    LEFT JOIN leads l ON l.lead_key = g.lead_key
-    LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-    JOIN companies co ON co.company_key = g.company_key
-) d
+USING delta d
 ON cur.lead_id = d.lead_id AND cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id
 WHEN MATCHED THEN UPDATE SET
     sent = cur.sent + d.sent,
@@ -265,21 +282,23 @@ JOIN campaigns c ON c.campaign_key = a.campaign_key
 JOIN mailboxes m ON m.mailbox_key = x.mailbox_key
 GROUP BY m.id, x.billing_id;
 
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT m.id AS mailbox_id, g.billing_id, co.id AS company_id,
+       g.last_sent_at, g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       m.warmup_status, COALESCE(m.current_volume, 0) AS current_volume, lc.campaign_id AS last_campaign_id
+FROM (
+    SELECT mailbox_key, billing_id, company_key,
+           MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE NOT is_warmup
+    GROUP BY mailbox_key, billing_id, company_key
+) g
+JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
+JOIN companies co ON co.company_key = g.company_key
+LEFT JOIN delta_last lc ON lc.mailbox_id = m.id AND lc.billing_id = g.billing_id;
+
 MERGE INTO mailbox_analytics cur
-USING (
-    SELECT m.id AS mailbox_id, g.billing_id, co.id AS company_id,
-           g.last_sent_at, g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
-           m.warmup_status, COALESCE(m.current_volume, 0) AS current_volume, lc.campaign_id AS last_campaign_id
-    FROM (
-        SELECT mailbox_key, billing_id, company_key,
-               MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-        FROM agg WHERE NOT is_warmup
-        GROUP BY mailbox_key, billing_id, company_key
-    ) g
-    JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
-    JOIN companies co ON co.company_key = g.company_key
-    LEFT JOIN delta_last lc ON lc.mailbox_id = m.id AND lc.billing_id = g.billing_id
-) d
+USING delta d
 ON cur.mailbox_id = d.mailbox_id AND cur.billing_id = d.billing_id
 WHEN MATCHED THEN UPDATE SET
     sent = cur.sent + d.sent,
@@ -301,19 +320,21 @@ WHEN NOT MATCHED THEN INSERT (mailbox_id, billing_id, company_id, sent, delivere
 VALUES (d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.last_sent_at, d.last_campaign_id, d.warmup_status, d.current_volume);
 
 -- Warmup traffic: one row per mailbox per day.
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT m.id AS mailbox_id, g.day AS snapshot_date, co.id AS company_id, g.billing_id,
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+FROM (
+    SELECT mailbox_key, day, company_key, billing_id,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+    FROM agg WHERE is_warmup
+    GROUP BY mailbox_key, day, company_key, billing_id
+) g
+JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
+JOIN companies co ON co.company_key = g.company_key;
+
 MERGE INTO warmup_analytics cur
-USING (
-    SELECT m.id AS mailbox_id, g.day AS snapshot_date, co.id AS company_id, g.billing_id,
-           g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
-    FROM (
-        SELECT mailbox_key, day, company_key, billing_id,
-               SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-        FROM agg WHERE is_warmup
-        GROUP BY mailbox_key, day, company_key, billing_id
-    ) g
-    JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
-    JOIN companies co ON co.company_key = g.company_key
-) d
+USING delta d
 ON cur.mailbox_id = d.mailbox_id AND cur.snapshot_date = d.snapshot_date
 WHEN MATCHED THEN UPDATE SET
     sent = cur.sent + d.sent,
