@@ -94,16 +94,33 @@ WHERE s.entity_type = 'lead' AND (co.id IS NULL OR e.company_id <> s.parent_id);
 -- The fold refreshes the analytics attributes of known entities whose values this batch changes
 -- (recorded before their update). A new entity has no analytics rows yet: its rows take its
 -- values when the fold inserts them, so it is not recorded (most of a batch's entities are new).
+-- One branch per type keeps every join an equi-join; a value the line leaves out (NULL) is no change.
 INSERT INTO entity_changes (entity_type, entity_id)
-SELECT 'campaign', s.id
-FROM stage_entities s
-JOIN campaigns e ON e.id = s.id
-WHERE s.entity_type = 'campaign'
-  AND (s.name IS NOT NULL AND s.name IS DISTINCT FROM e.name
-    OR s.status IS NOT NULL AND s.status IS DISTINCT FROM e.status
-    OR s.started_at IS NOT NULL AND s.started_at IS DISTINCT FROM e.started_at
-    OR s.completed_at IS NOT NULL AND s.completed_at IS DISTINCT FROM e.completed_at)
-  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+SELECT x.entity_type, x.id
+FROM (
+    SELECT s.line, s.entity_type, s.id
+    FROM stage_entities s JOIN campaigns e ON e.id = s.id
+    WHERE s.entity_type = 'campaign'
+      AND (s.name IS NOT NULL AND s.name IS DISTINCT FROM e.name
+           OR s.status IS NOT NULL AND s.status IS DISTINCT FROM e.status
+           OR s.started_at IS NOT NULL AND s.started_at IS DISTINCT FROM e.started_at
+           OR s.completed_at IS NOT NULL AND s.completed_at IS DISTINCT FROM e.completed_at)
+    UNION ALL
+    SELECT s.line, s.entity_type, s.id
+    FROM stage_entities s JOIN mailboxes e ON e.id = s.id
+    WHERE s.entity_type = 'mailbox'
+      AND (s.address IS NOT NULL AND s.address IS DISTINCT FROM e.address
+           OR s.domain IS NOT NULL AND s.domain IS DISTINCT FROM e.domain
+           OR s.warmup_status IS NOT NULL AND s.warmup_status IS DISTINCT FROM e.warmup_status
+           OR s.current_volume IS NOT NULL AND s.current_volume IS DISTINCT FROM e.current_volume)
+    UNION ALL
+    SELECT s.line, s.entity_type, s.id
+    FROM stage_entities s JOIN leads e ON e.id = s.id
+    WHERE s.entity_type = 'lead'
+      AND (s.address IS NOT NULL AND s.address IS DISTINCT FROM e.address
+           OR s.status IS NOT NULL AND s.status IS DISTINCT FROM e.status)
+) x
+WHERE NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = x.line);
 
 UPDATE campaigns SET
     name = COALESCE(s.name, campaigns.name),
@@ -122,17 +139,6 @@ WHERE s.entity_type = 'campaign'
   AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = s.id)
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
-INSERT INTO entity_changes (entity_type, entity_id)
-SELECT 'mailbox', s.id
-FROM stage_entities s
-JOIN mailboxes e ON e.id = s.id
-WHERE s.entity_type = 'mailbox'
-  AND (s.address IS NOT NULL AND s.address IS DISTINCT FROM e.address
-    OR s.domain IS NOT NULL AND s.domain IS DISTINCT FROM e.domain
-    OR s.warmup_status IS NOT NULL AND s.warmup_status IS DISTINCT FROM e.warmup_status
-    OR s.current_volume IS NOT NULL AND s.current_volume IS DISTINCT FROM e.current_volume)
-  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
-
 UPDATE mailboxes SET
     address = COALESCE(s.address, mailboxes.address),
     domain = COALESCE(s.domain, mailboxes.domain),
@@ -148,15 +154,6 @@ SELECT s.id, s.parent_id, s.address, s.domain, s.warmup_status, s.current_volume
 FROM stage_entities s
 WHERE s.entity_type = 'mailbox'
   AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m.id = s.id)
-  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
-
-INSERT INTO entity_changes (entity_type, entity_id)
-SELECT 'lead', s.id
-FROM stage_entities s
-JOIN leads e ON e.id = s.id
-WHERE s.entity_type = 'lead'
-  AND (s.address IS NOT NULL AND s.address IS DISTINCT FROM e.address
-    OR s.status IS NOT NULL AND s.status IS DISTINCT FROM e.status)
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 UPDATE leads SET
