@@ -30,15 +30,18 @@ else
   run_pg() { "$@"; }
 fi
 
+# Ports below Linux's ephemeral range (32768-60999): a stopped shard's port inside it can be
+# taken meanwhile as the source port of some client's connection on 127.0.0.1, and the shard
+# then cannot listen on it again ("Address already in use" in start-shard).
 free_port() {
   local port
-  for port in $(seq 55700 55900); do
+  for port in $(seq 25700 25900); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && ! grep -qs "=$port\$" "$DIR/ports"; then
       echo "$port"
       return
     fi
   done
-  log "no free port between 55700 and 55900"
+  log "no free port between 25700 and 25900"
   exit 1
 }
 
@@ -49,7 +52,8 @@ start_server() { # name port
   run_pg "$PG_BIN/pg_ctl" -D "$DIR/$1" -l "$DIR/$1.log" -w -o "\
     -p $2 -c listen_addresses=127.0.0.1 -c unix_socket_directories=$DIR \
     -c max_connections=200 -c shared_buffers=128MB \
-    -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+    -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
+    || { tail -n 5 "$DIR/$1.log" >&2; return 1; }
 }
 
 stop_server() { # name

@@ -42,15 +42,17 @@ if [ "${PG_MAJOR%%.*}" -lt 15 ]; then
   exit 1
 fi
 
+# Below Linux's ephemeral range (32768-60999), where a client connection's source port could
+# hold the port (scripts/cluster.sh says more).
 free_port() {
   local port
-  for port in $(seq 55432 55632); do
+  for port in $(seq 25432 25632); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return
     fi
   done
-  log "no free port between 55432 and 55632"
+  log "no free port between 25432 and 25632"
   exit 1
 }
 
