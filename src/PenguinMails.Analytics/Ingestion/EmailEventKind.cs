@@ -24,4 +24,6 @@ public enum EmailEventKind : short
     SpamComplaint = 7,
     /// <summary>mailbox.health: a health snapshot from the sending side.</summary>
     MailboxHealth = 8,
+    /// <summary>email.reply_categorized: what a reply says (interested, meeting booked, ...), decided later.</summary>
+    ReplyCategorized = 9,
 }

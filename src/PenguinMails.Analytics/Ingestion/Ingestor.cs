@@ -21,7 +21,7 @@ public sealed class Ingestor
 
     private static readonly string[] EventColumns =
         ["line", "kind", "event_id", "email_id", "occurred_at", "bounce_type", "campaign_id", "step_id", "mailbox_id", "lead_id",
-         "is_warmup", "health_score", "progress_percentage", "warmup_status", "tenant_id"];
+         "is_warmup", "health_score", "progress_percentage", "warmup_status", "tenant_id", "machine", "reply_kind", "category"];
 
     private readonly AnalyticsDatabase database;
     private readonly IngestOptions options;
@@ -203,7 +203,7 @@ public sealed class Ingestor
     private static object?[] EventRow(EmailEventRecord e) =>
     [
         e.Line, (short)e.Kind, e.EventId, e.EmailId, e.OccurredAt, e.BounceType, e.CampaignId, e.StepId, e.MailboxId, e.LeadId,
-        e.Warmup, (short?)e.HealthScore, (short?)e.ProgressPercentage, e.WarmupStatus, e.TenantId,
+        e.Warmup, (short?)e.HealthScore, (short?)e.ProgressPercentage, e.WarmupStatus, e.TenantId, e.Machine, e.ReplyKind, e.Category,
     ];
 
     private static bool IsBlank(ReadOnlySpan<byte> line)

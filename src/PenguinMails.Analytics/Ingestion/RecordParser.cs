@@ -17,15 +17,20 @@ internal sealed class RecordParser
     [
         "tenant", "company", "campaign", "sequence_step", "mailbox", "lead",
         "email.sent", "email.delivered", "email.opened", "email.clicked", "email.replied",
-        "email.bounced", "email.unsubscribed", "email.spam_complaint", "mailbox.health",
+        "email.bounced", "email.unsubscribed", "email.spam_complaint", "mailbox.health", "email.reply_categorized",
     ];
+
+    private static readonly string[] ReplyKinds = ["human", "auto", "out_of_office"];
+
+    private static readonly string[] Categories = ["interested", "meeting_booked", "not_interested", "other"];
 
     // The contract's field names and record types as UTF-8, so that a line's names and its type
     // are matched against them instead of allocating a string each (the parser's main cost).
     private static readonly (byte[] Utf8, string Text)[] KnownNames = Utf8Table(
         "type", "id", "event_id", "email_id", "occurred_at", "campaign_id", "step_id", "mailbox_id", "lead_id", "tenant_id", "company_id",
         "name", "status", "address", "domain", "warmup_status", "billing_cycle_day", "step_number", "variant", "current_volume",
-        "started_at", "completed_at", "warmup", "bounce_type", "health_score", "progress_percentage");
+        "started_at", "completed_at", "warmup", "bounce_type", "health_score", "progress_percentage",
+        "machine", "user_agent", "kind", "category");
 
     private static readonly (byte[] Utf8, string Text)[] KnownTypes = Utf8Table(RecordTypes);
 
@@ -166,6 +171,7 @@ internal sealed class RecordParser
             "email.opened" => EmailEvent(EmailEventKind.Opened),
             "email.clicked" => EmailEvent(EmailEventKind.Clicked),
             "email.replied" => EmailEvent(EmailEventKind.Replied),
+            "email.reply_categorized" => EmailEvent(EmailEventKind.ReplyCategorized),
             "email.unsubscribed" => EmailEvent(EmailEventKind.Unsubscribed),
             "email.spam_complaint" => EmailEvent(EmailEventKind.SpamComplaint),
             "email.bounced" => EmailEvent(EmailEventKind.Bounced) with { BounceType = BounceType() },
@@ -177,8 +183,12 @@ internal sealed class RecordParser
         };
     }
 
+    // Arguments are evaluated in order: the contract's fields are checked in the contract's order.
     private EmailEventRecord EmailEvent(EmailEventKind kind) =>
-        new(line, kind, Id("event_id"), Id("email_id"), Timestamp("occurred_at"), TenantId: OptionalId("tenant_id"));
+        new(line, kind, Id("event_id"), Id("email_id"), Timestamp("occurred_at"), TenantId: OptionalId("tenant_id"),
+            Machine: kind is EmailEventKind.Opened or EmailEventKind.Clicked ? Machine() : null,
+            ReplyKind: kind == EmailEventKind.Replied ? OneOf("kind", ReplyKinds, required: false) ?? "human" : null,
+            Category: kind == EmailEventKind.ReplyCategorized ? OneOf("category", Categories, required: true) : null);
 
     private EmailEventRecord Sent()
     {
@@ -201,6 +211,23 @@ internal sealed class RecordParser
         return new EmailEventRecord(line, EmailEventKind.Sent, eventId, emailId, occurredAt, MailboxId: mailbox, Warmup: true, TenantId: tenant);
     }
 
+
+    // The sender's flag wins; without it a known machine's user agent says machine, and anything
+    // else is left to the fold, which knows when the email was sent (MachineUserAgents).
+    private bool? Machine()
+    {
+        var flag = OptionalBool("machine");
+        var userAgent = OptionalString("user_agent");
+        return flag ?? (MachineUserAgents.IsMachine(userAgent) ? true : null);
+    }
+
+    private string? OneOf(string name, string[] allowed, bool required)
+    {
+        var value = required ? RequiredString(name, isId: false) : OptionalString(name);
+        return value is null || allowed.Contains(value, StringComparer.Ordinal)
+            ? value
+            : throw new InvalidRecordException(name, $"must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}, got \"{Truncate(value)}\"");
+    }
 
     private string BounceType()
     {

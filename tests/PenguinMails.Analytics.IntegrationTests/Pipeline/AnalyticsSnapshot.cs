@@ -12,7 +12,9 @@ namespace PenguinMails.Analytics.IntegrationTests.Pipeline;
 /// </summary>
 public static class AnalyticsSnapshot
 {
-    private const string Counters = "sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints";
+    private const string WarmupCounters = "sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints";
+    private const string Counters = WarmupCounters + ", opened_human, clicked_human, replied_human, replied_auto, replied_positive";
+    private const string Leads = "leads_contacted, leads_replied, leads_positive";
     private const string Period = "b.tenant_id || '@' || CAST(penguin_utc_day(b.period_start) AS TEXT)";
 
     private static readonly (string Table, string CountersSql, string AttributesSql)[] Queries =
@@ -21,13 +23,13 @@ public static class AnalyticsSnapshot
         ("daily_step_stats", $"SELECT step_id, CAST(day AS TEXT), {Counters} FROM daily_step_stats", ""),
         ("daily_mailbox_stats", $"SELECT mailbox_id, CAST(day AS TEXT), {Counters} FROM daily_mailbox_stats", ""),
         ("daily_tenant_stats", $"SELECT tenant_id, CAST(day AS TEXT), {Counters} FROM daily_tenant_stats", ""),
-        ("campaign_analytics", $"SELECT campaign_id, {Period}, status, {Counters} FROM campaign_analytics t JOIN billing_analytics b ON b.id = t.billing_id",
+        ("campaign_analytics", $"SELECT campaign_id, {Period}, status, {Counters}, {Leads} FROM campaign_analytics t JOIN billing_analytics b ON b.id = t.billing_id",
             ", completed_leads"),
-        ("sequence_step_analytics", $"SELECT step_id, {Period}, {Counters} FROM sequence_step_analytics t JOIN billing_analytics b ON b.id = t.billing_id", ""),
+        ("sequence_step_analytics", $"SELECT step_id, {Period}, {Counters}, {Leads} FROM sequence_step_analytics t JOIN billing_analytics b ON b.id = t.billing_id", ""),
         ("mailbox_analytics", $"SELECT mailbox_id, {Period}, {Counters} FROM mailbox_analytics t JOIN billing_analytics b ON b.id = t.billing_id",
             ", warmup_status, health_score, current_volume, campaign_status"),
         ("lead_analytics", $"SELECT lead_id, campaign_id, {Period}, status, {Counters} FROM lead_analytics t JOIN billing_analytics b ON b.id = t.billing_id", ""),
-        ("warmup_analytics", $"SELECT mailbox_id, CAST(snapshot_date AS TEXT), {Counters} FROM warmup_analytics t", ", health_score, progress_percentage"),
+        ("warmup_analytics", $"SELECT mailbox_id, CAST(snapshot_date AS TEXT), {WarmupCounters} FROM warmup_analytics t", ", health_score, progress_percentage"),
         ("billing_analytics", $"SELECT {Period}, emails_sent, mailboxes_used, domains_used, campaigns_used, leads_used, warmups_active FROM billing_analytics b",
             ", CAST(period_end AS TEXT)"),
     ];

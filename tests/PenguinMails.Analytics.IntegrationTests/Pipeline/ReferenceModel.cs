@@ -7,8 +7,13 @@ namespace PenguinMails.Analytics.IntegrationTests.Pipeline;
 /// The counting semantics of DESIGN.md computed plainly in memory from NDJSON lines, with no code
 /// shared with the product: entities take the latest non-null values, one email per email.sent
 /// (the first), each counter counts emails with at least one event of its kind, engagement counts
-/// on the day and billing period of sent_at, warmup only in warmup_analytics. Its output has the
-/// shape of <see cref="AnalyticsSnapshot"/> rows so the two can be compared row for row.
+/// on the day and billing period of sent_at, warmup only in warmup_analytics. Beside them, the
+/// trusted metrics (DESIGN.md, "Metrics users can trust"): an open or click is a machine's when it
+/// says so, else when its user agent is a known machine's, else when it came less than 60 seconds
+/// after the send; a reply is a person's unless its kind says otherwise; the latest categorization
+/// (by time, then event id) decides positive, which needs a human reply; distinct leads per
+/// campaign and step. Its output has the shape of <see cref="AnalyticsSnapshot"/> rows so the two
+/// can be compared row for row.
 /// </summary>
 public sealed class ReferenceModel
 {
@@ -25,6 +30,21 @@ public sealed class ReferenceModel
     private readonly Dictionary<string, Email> emails = [];
     private readonly Dictionary<string, Dictionary<string, DateTime>> events = [];
     private readonly List<(string Mailbox, DateTime At)> snapshots = [];
+    private readonly Dictionary<string, Trust> trust = [];
+
+    // The user agents of machines that the generator writes (README.md, "Human and machine").
+    private static readonly string[] MachineAgents = ["YahooMailProxy", "Barracuda", "Mimecast", "python-requests"];
+
+    private sealed class Trust
+    {
+        public List<(DateTime At, bool? Machine)> Opens { get; } = [];
+
+        public List<(DateTime At, bool? Machine)> Clicks { get; } = [];
+
+        public List<string> ReplyKinds { get; } = [];
+
+        public (DateTime At, string EventId, string Category)? Category { get; set; }
+    }
 
     private sealed record Email(string Mailbox, string? Campaign, string? Step, string? Lead, bool Warmup, DateTime SentAt);
 
@@ -93,6 +113,28 @@ public sealed class ReferenceModel
             emails.TryAdd(emailId, new Email(S("mailbox_id"), O("campaign_id"), O("step_id"), O("lead_id"), warmup, at));
             return;
         }
+        var t = trust.TryGetValue(emailId, out var found) ? found : trust[emailId] = new Trust();
+        bool? machine = r.TryGetProperty("machine", out var m) && m.ValueKind is JsonValueKind.True or JsonValueKind.False ? m.GetBoolean()
+            : O("user_agent") is { } agent && MachineAgents.Any(a => agent.Contains(a, StringComparison.OrdinalIgnoreCase)) ? true : null;
+        switch (type)
+        {
+            case "email.opened":
+                t.Opens.Add((at, machine));
+                break;
+            case "email.clicked":
+                t.Clicks.Add((at, machine));
+                break;
+            case "email.replied":
+                t.ReplyKinds.Add(O("kind") ?? "human");
+                break;
+            case "email.reply_categorized":
+                var eventId = S("event_id");
+                if (t.Category is not { } c || at > c.At || (at == c.At && string.CompareOrdinal(eventId, c.EventId) > 0))
+                {
+                    t.Category = (at, eventId, S("category"));
+                }
+                return; // not an event kind of the guide's counters
+        }
         var kinds = events.TryGetValue(emailId, out var k) ? k : events[emailId] = [];
         kinds[type] = kinds.TryGetValue(type, out var first) && first <= at ? first : at;
     }
@@ -110,12 +152,13 @@ public sealed class ReferenceModel
         void Add(string table, string key, long[] counts)
         {
             var rows = tables.TryGetValue(table, out var t) ? t : tables[table] = [];
-            var row = rows.TryGetValue(key, out var r) ? r : rows[key] = new long[8];
-            for (var i = 0; i < 8; i++)
+            var row = rows.TryGetValue(key, out var r) ? r : rows[key] = new long[counts.Length];
+            for (var i = 0; i < counts.Length; i++)
             {
                 row[i] += counts[i];
             }
         }
+        var leads = new Dictionary<string, (HashSet<string> Contacted, HashSet<string> Replied, HashSet<string> Positive)>();
 
         var billing = new Dictionary<string, (long Sent, HashSet<string> Mailboxes, HashSet<string> Domains, HashSet<string> Campaigns, HashSet<string> Leads, HashSet<string> Warmups)>();
         (long Sent, HashSet<string> Mailboxes, HashSet<string> Domains, HashSet<string> Campaigns, HashSet<string> Leads, HashSet<string> Warmups) Usage(string key) =>
@@ -128,16 +171,24 @@ public sealed class ReferenceModel
             var day = DateOnly.FromDateTime(email.SentAt);
             var period = $"{tenant}@{PeriodStart(day, cycleDay[tenant]):yyyy-MM-dd}";
             var seen = events.GetValueOrDefault(id) ?? [];
-            var counts = new long[8];
+            var counts = new long[13];
             counts[0] = 1;
             for (var i = 0; i < Kinds.Length; i++)
             {
                 counts[i + 1] = seen.ContainsKey(Kinds[i]) ? 1 : 0;
             }
+            var t = trust.GetValueOrDefault(id) ?? new Trust();
+            bool Human((DateTime At, bool? Machine) e) => !(e.Machine ?? e.At < email.SentAt.AddSeconds(60));
+            var humanReply = t.ReplyKinds.Contains("human");
+            counts[8] = t.Opens.Any(Human) ? 1 : 0;
+            counts[9] = t.Clicks.Any(Human) ? 1 : 0;
+            counts[10] = humanReply ? 1 : 0;
+            counts[11] = t.ReplyKinds.Count > 0 && !humanReply ? 1 : 0;
+            counts[12] = humanReply && t.Category?.Category is "interested" or "meeting_booked" ? 1 : 0;
             var d = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             if (email.Warmup)
             {
-                Add("warmup_analytics", $"{email.Mailbox}|{d}", counts);
+                Add("warmup_analytics", $"{email.Mailbox}|{d}", counts[..8]);
                 Usage(period).Warmups.Add(email.Mailbox);
                 continue;
             }
@@ -147,6 +198,19 @@ public sealed class ReferenceModel
             Add("daily_tenant_stats", $"{tenant}|{d}", counts);
             Add("campaign_analytics", $"{email.Campaign}|{period}|{campaignStatus.GetValueOrDefault(email.Campaign!)}", counts);
             Add("sequence_step_analytics", $"{email.Step}|{period}", counts);
+            foreach (var key in new[] { $"campaign_analytics|{email.Campaign}|{period}|{campaignStatus.GetValueOrDefault(email.Campaign!)}", $"sequence_step_analytics|{email.Step}|{period}" })
+            {
+                var sets = leads.TryGetValue(key, out var l) ? l : leads[key] = ([], [], []);
+                sets.Contacted.Add(email.Lead!);
+                if (counts[10] == 1)
+                {
+                    sets.Replied.Add(email.Lead!);
+                }
+                if (counts[12] == 1)
+                {
+                    sets.Positive.Add(email.Lead!);
+                }
+            }
             Add("mailbox_analytics", $"{email.Mailbox}|{period}", counts);
             Add("lead_analytics", $"{email.Lead}|{email.Campaign}|{period}|{leadStatus.GetValueOrDefault(email.Lead!)}", counts);
             var usage = Usage(period);
@@ -167,9 +231,12 @@ public sealed class ReferenceModel
             Usage($"{tenant}@{PeriodStart(day, cycleDay[tenant]):yyyy-MM-dd}");
         }
 
+        // Distinct leads follow the counters on the campaign and step rows.
+        string Row(string table, KeyValuePair<string, long[]> r) =>
+            $"{r.Key}|{string.Join('|', r.Value)}" + (leads.TryGetValue($"{table}|{r.Key}", out var l) ? $"|{l.Contacted.Count}|{l.Replied.Count}|{l.Positive.Count}" : "");
         var result = tables.ToDictionary(
             t => t.Key,
-            t => t.Value.Select(r => $"{r.Key}|{string.Join('|', r.Value)}").Order(StringComparer.Ordinal).ToList());
+            t => t.Value.Select(r => Row(t.Key, r)).Order(StringComparer.Ordinal).ToList());
         result["billing_analytics"] = billing
             .Select(b => $"{b.Key}|{b.Value.Sent}|{b.Value.Mailboxes.Count}|{b.Value.Domains.Count}|{b.Value.Campaigns.Count}|{b.Value.Leads.Count}|{b.Value.Warmups.Count}")
             .Order(StringComparer.Ordinal).ToList();

@@ -5,6 +5,9 @@ namespace PenguinMails.Analytics.Ingestion.Records;
 /// <c>email.sent</c> (campaign, step, mailbox, lead, or mailbox alone for warmup) and for
 /// <c>mailbox.health</c> (mailbox); health fields only for the latter. <see cref="TenantId"/> is the
 /// optional <c>tenant_id</c> that says whose <c>email_id</c> this is (email ids are per tenant).
+/// <see cref="Machine"/>: for an open or click, whether a machine did it (the sender's flag, else
+/// true when the user agent is a known machine's, else null: the fold's timing rule decides);
+/// <see cref="ReplyKind"/> for a reply, <see cref="Category"/> for a reply categorization.
 /// </summary>
 internal sealed record EmailEventRecord(
     long Line,
@@ -21,4 +24,7 @@ internal sealed record EmailEventRecord(
     int? HealthScore = null,
     int? ProgressPercentage = null,
     string? WarmupStatus = null,
-    string? TenantId = null);
+    string? TenantId = null,
+    bool? Machine = null,
+    string? ReplyKind = null,
+    string? Category = null);

@@ -33,13 +33,15 @@ DROP TABLE IF EXISTS agg;
 CREATE TEMP TABLE agg AS
 SELECT ch.tenant_key, ch.company_key, ch.campaign_key, ch.step_key, ch.mailbox_key, ch.lead_key,
        ch.is_warmup, ch.sent_at, d.day, d.billing_id,
-       ch.sent, ch.delivered, ch.opened, ch.clicked, ch.replied, ch.bounced, ch.unsubscribed, ch.complained
+       ch.sent, ch.delivered, ch.opened, ch.clicked, ch.replied, ch.bounced, ch.unsubscribed, ch.complained,
+       ch.opened_human, ch.clicked_human, ch.replied_human, ch.replied_auto, ch.replied_positive
 FROM fold_changes ch
 JOIN agg_days d ON d.tenant_key = ch.tenant_key AND d.day = penguin_utc_day(ch.sent_at)
 UNION ALL
 SELECT d.tenant_key, co.company_key, NULL, NULL, m.mailbox_key, NULL,
        TRUE, sn.occurred_at, d.day, d.billing_id,
-       0, 0, 0, 0, 0, 0, 0, 0
+       0, 0, 0, 0, 0, 0, 0, 0,
+       0, 0, 0, 0, 0
 FROM fold_snapshots sn
 JOIN agg_days d ON d.tenant_key = sn.tenant_key AND d.day = penguin_utc_day(sn.occurred_at)
 JOIN companies co ON co.id = sn.company_id
@@ -56,10 +58,12 @@ JOIN mailboxes m ON m.id = sn.mailbox_id;
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT c.id AS campaign_id, g.day, co.id AS company_id, t.id AS tenant_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive
 FROM (
     SELECT campaign_key, day, company_key, tenant_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
+           SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
     FROM agg WHERE NOT is_warmup
     GROUP BY campaign_key, day, company_key, tenant_key
 ) g
@@ -79,17 +83,24 @@ WHEN MATCHED THEN UPDATE SET
     bounced = cur.bounced + d.bounced,
     unsubscribed = cur.unsubscribed + d.unsubscribed,
     spam_complaints = cur.spam_complaints + d.spam_complaints,
+    opened_human = cur.opened_human + d.opened_human,
+    clicked_human = cur.clicked_human + d.clicked_human,
+    replied_human = cur.replied_human + d.replied_human,
+    replied_auto = cur.replied_auto + d.replied_auto,
+    replied_positive = cur.replied_positive + d.replied_positive,
     updated = NOW()
-WHEN NOT MATCHED THEN INSERT (campaign_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-VALUES (d.campaign_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
+WHEN NOT MATCHED THEN INSERT (campaign_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive)
+VALUES (d.campaign_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive);
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT st.id AS step_id, g.day, c.id AS campaign_id, co.id AS company_id, t.id AS tenant_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive
 FROM (
     SELECT step_key, day, campaign_key, company_key, tenant_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
+           SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
     FROM agg WHERE NOT is_warmup
     GROUP BY step_key, day, campaign_key, company_key, tenant_key
 ) g
@@ -110,17 +121,24 @@ WHEN MATCHED THEN UPDATE SET
     bounced = cur.bounced + d.bounced,
     unsubscribed = cur.unsubscribed + d.unsubscribed,
     spam_complaints = cur.spam_complaints + d.spam_complaints,
+    opened_human = cur.opened_human + d.opened_human,
+    clicked_human = cur.clicked_human + d.clicked_human,
+    replied_human = cur.replied_human + d.replied_human,
+    replied_auto = cur.replied_auto + d.replied_auto,
+    replied_positive = cur.replied_positive + d.replied_positive,
     updated = NOW()
-WHEN NOT MATCHED THEN INSERT (step_id, day, campaign_id, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-VALUES (d.step_id, d.day, d.campaign_id, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
+WHEN NOT MATCHED THEN INSERT (step_id, day, campaign_id, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive)
+VALUES (d.step_id, d.day, d.campaign_id, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive);
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT m.id AS mailbox_id, g.day, co.id AS company_id, t.id AS tenant_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive
 FROM (
     SELECT mailbox_key, day, company_key, tenant_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
+           SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
     FROM agg WHERE NOT is_warmup
     GROUP BY mailbox_key, day, company_key, tenant_key
 ) g
@@ -140,17 +158,24 @@ WHEN MATCHED THEN UPDATE SET
     bounced = cur.bounced + d.bounced,
     unsubscribed = cur.unsubscribed + d.unsubscribed,
     spam_complaints = cur.spam_complaints + d.spam_complaints,
+    opened_human = cur.opened_human + d.opened_human,
+    clicked_human = cur.clicked_human + d.clicked_human,
+    replied_human = cur.replied_human + d.replied_human,
+    replied_auto = cur.replied_auto + d.replied_auto,
+    replied_positive = cur.replied_positive + d.replied_positive,
     updated = NOW()
-WHEN NOT MATCHED THEN INSERT (mailbox_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-VALUES (d.mailbox_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
+WHEN NOT MATCHED THEN INSERT (mailbox_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive)
+VALUES (d.mailbox_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive);
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT t.id AS tenant_id, g.day,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive
 FROM (
     SELECT tenant_key, day,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
+           SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
     FROM agg WHERE NOT is_warmup
     GROUP BY tenant_key, day
 ) g
@@ -168,9 +193,14 @@ WHEN MATCHED THEN UPDATE SET
     bounced = cur.bounced + d.bounced,
     unsubscribed = cur.unsubscribed + d.unsubscribed,
     spam_complaints = cur.spam_complaints + d.spam_complaints,
+    opened_human = cur.opened_human + d.opened_human,
+    clicked_human = cur.clicked_human + d.clicked_human,
+    replied_human = cur.replied_human + d.replied_human,
+    replied_auto = cur.replied_auto + d.replied_auto,
+    replied_positive = cur.replied_positive + d.replied_positive,
     updated = NOW()
-WHEN NOT MATCHED THEN INSERT (tenant_id, day, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-VALUES (d.tenant_id, d.day, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
+WHEN NOT MATCHED THEN INSERT (tenant_id, day, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive)
+VALUES (d.tenant_id, d.day, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive);
 
 -- Period-to-date analytics per billing period; new rows take their attributes at once (carried
 -- in the delta from the same join that names the entity).
@@ -178,10 +208,12 @@ DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT c.id AS campaign_id, g.billing_id, co.id AS company_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive,
        c.status AS campaign_status
 FROM (
     SELECT campaign_key, billing_id, company_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
+           SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
     FROM agg WHERE NOT is_warmup
     GROUP BY campaign_key, billing_id, company_key
 ) g
@@ -200,23 +232,63 @@ WHEN MATCHED THEN UPDATE SET
     bounced = cur.bounced + d.bounced,
     unsubscribed = cur.unsubscribed + d.unsubscribed,
     spam_complaints = cur.spam_complaints + d.spam_complaints,
+    opened_human = cur.opened_human + d.opened_human,
+    clicked_human = cur.clicked_human + d.clicked_human,
+    replied_human = cur.replied_human + d.replied_human,
+    replied_auto = cur.replied_auto + d.replied_auto,
+    replied_positive = cur.replied_positive + d.replied_positive,
     updated = NOW()
-WHEN NOT MATCHED AND d.campaign_id IS NOT NULL THEN INSERT (campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
-VALUES (d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.campaign_status);
+WHEN NOT MATCHED AND d.campaign_id IS NOT NULL THEN INSERT (campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, status)
+VALUES (d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.campaign_status);
+
+-- Distinct leads per step and period (leads_contacted, leads_replied with a human reply,
+-- leads_positive): a lead counts once however many of the step's emails it got. For each
+-- (step, lead, period) whose emails this batch changes, the raw store (already updated) gives the
+-- counts after it; minus the batch's deltas, the counts before; the lead's change is whether each
+-- is above zero after, less before. A recompute starts from zero, so the same file gives the same.
+DROP TABLE IF EXISTS lead_steps;
+CREATE TEMP TABLE lead_steps AS
+SELECT g.step_key, g.billing_id,
+       SUM(CASE WHEN x.sent > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.sent - g.sent > 0 THEN 1 ELSE 0 END) AS leads_contacted,
+       SUM(CASE WHEN x.replied_human > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_human - g.replied_human > 0 THEN 1 ELSE 0 END) AS leads_replied,
+       SUM(CASE WHEN x.replied_positive > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_positive - g.replied_positive > 0 THEN 1 ELSE 0 END) AS leads_positive
+FROM (
+    SELECT tenant_key, step_key, lead_key, billing_id, SUM(sent) AS sent, SUM(replied_human) AS replied_human, SUM(replied_positive) AS replied_positive
+    FROM agg WHERE NOT is_warmup
+    GROUP BY tenant_key, step_key, lead_key, billing_id
+    HAVING SUM(sent) <> 0 OR SUM(replied_human) <> 0 OR SUM(replied_positive) <> 0
+) g
+JOIN (
+    SELECT k.tenant_key, k.step_key, k.lead_key, k.billing_id,
+           COUNT(*) AS sent,
+           SUM(CASE WHEN e.replied_human_at IS NOT NULL THEN 1 ELSE 0 END) AS replied_human,
+           SUM(CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END) AS replied_positive
+    FROM (SELECT DISTINCT a.tenant_key, a.step_key, a.lead_key, a.billing_id, b.period_start, b.period_end
+          FROM agg a JOIN billing_analytics b ON b.id = a.billing_id
+          WHERE NOT a.is_warmup AND (a.sent <> 0 OR a.replied_human <> 0 OR a.replied_positive <> 0)) k
+    JOIN emails e ON e.tenant_key = k.tenant_key AND e.step_key = k.step_key AND e.lead_key = k.lead_key
+                 AND e.sent_at >= k.period_start AND e.sent_at < k.period_end
+    GROUP BY k.tenant_key, k.step_key, k.lead_key, k.billing_id
+) x ON x.tenant_key = g.tenant_key AND x.step_key = g.step_key AND x.lead_key = g.lead_key AND x.billing_id = g.billing_id
+GROUP BY g.step_key, g.billing_id;
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT st.id AS step_id, g.billing_id, c.id AS campaign_id, co.id AS company_id,
-       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
+       g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive,
+       COALESCE(ls.leads_contacted, 0) AS leads_contacted, COALESCE(ls.leads_replied, 0) AS leads_replied, COALESCE(ls.leads_positive, 0) AS leads_positive
 FROM (
     SELECT step_key, billing_id, campaign_key, company_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
+           SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
     FROM agg WHERE NOT is_warmup
     GROUP BY step_key, billing_id, campaign_key, company_key
 ) g
 LEFT JOIN sequence_steps st ON st.step_key = g.step_key
 LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
-JOIN companies co ON co.company_key = g.company_key;
+JOIN companies co ON co.company_key = g.company_key
+LEFT JOIN lead_steps ls ON ls.step_key = g.step_key AND ls.billing_id = g.billing_id;
 
 MERGE INTO sequence_step_analytics cur
 USING delta d
@@ -230,18 +302,28 @@ WHEN MATCHED THEN UPDATE SET
     bounced = cur.bounced + d.bounced,
     unsubscribed = cur.unsubscribed + d.unsubscribed,
     spam_complaints = cur.spam_complaints + d.spam_complaints,
+    opened_human = cur.opened_human + d.opened_human,
+    clicked_human = cur.clicked_human + d.clicked_human,
+    replied_human = cur.replied_human + d.replied_human,
+    replied_auto = cur.replied_auto + d.replied_auto,
+    replied_positive = cur.replied_positive + d.replied_positive,
+    leads_contacted = cur.leads_contacted + d.leads_contacted,
+    leads_replied = cur.leads_replied + d.leads_replied,
+    leads_positive = cur.leads_positive + d.leads_positive,
     updated = NOW()
-WHEN NOT MATCHED THEN INSERT (step_id, billing_id, campaign_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
-VALUES (d.step_id, d.billing_id, d.campaign_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
+WHEN NOT MATCHED THEN INSERT (step_id, billing_id, campaign_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, leads_contacted, leads_replied, leads_positive)
+VALUES (d.step_id, d.billing_id, d.campaign_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.leads_contacted, d.leads_replied, d.leads_positive);
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT l.id AS lead_id, c.id AS campaign_id, g.billing_id, co.id AS company_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive,
        l.status AS lead_status
 FROM (
     SELECT lead_key, campaign_key, billing_id, company_key,
-           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
+           SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
     FROM agg WHERE NOT is_warmup
     GROUP BY lead_key, campaign_key, billing_id, company_key
 ) g
@@ -261,9 +343,14 @@ WHEN MATCHED THEN UPDATE SET
     bounced = cur.bounced + d.bounced,
     unsubscribed = cur.unsubscribed + d.unsubscribed,
     spam_complaints = cur.spam_complaints + d.spam_complaints,
+    opened_human = cur.opened_human + d.opened_human,
+    clicked_human = cur.clicked_human + d.clicked_human,
+    replied_human = cur.replied_human + d.replied_human,
+    replied_auto = cur.replied_auto + d.replied_auto,
+    replied_positive = cur.replied_positive + d.replied_positive,
     updated = NOW()
-WHEN NOT MATCHED AND d.lead_id IS NOT NULL THEN INSERT (lead_id, campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, status)
-VALUES (d.lead_id, d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.lead_status);
+WHEN NOT MATCHED AND d.lead_id IS NOT NULL THEN INSERT (lead_id, campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, status)
+VALUES (d.lead_id, d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.lead_status);
 
 -- Mailboxes also remember the campaign they last sent for in the period, which decides their
 -- campaign_status: its latest sent_at, and among campaigns sent at that very moment the greatest
@@ -286,10 +373,12 @@ DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
 SELECT m.id AS mailbox_id, g.billing_id, co.id AS company_id,
        g.last_sent_at, g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
+       g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive,
        m.warmup_status, COALESCE(m.current_volume, 0) AS current_volume, lc.campaign_id AS last_campaign_id
 FROM (
     SELECT mailbox_key, billing_id, company_key,
-           MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
+           MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
+           SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
     FROM agg WHERE NOT is_warmup
     GROUP BY mailbox_key, billing_id, company_key
 ) g
@@ -309,6 +398,11 @@ WHEN MATCHED THEN UPDATE SET
     bounced = cur.bounced + d.bounced,
     unsubscribed = cur.unsubscribed + d.unsubscribed,
     spam_complaints = cur.spam_complaints + d.spam_complaints,
+    opened_human = cur.opened_human + d.opened_human,
+    clicked_human = cur.clicked_human + d.clicked_human,
+    replied_human = cur.replied_human + d.replied_human,
+    replied_auto = cur.replied_auto + d.replied_auto,
+    replied_positive = cur.replied_positive + d.replied_positive,
     last_campaign_id = CASE
         WHEN d.last_sent_at IS NULL THEN cur.last_campaign_id
         WHEN cur.last_sent_at IS NULL OR d.last_sent_at > cur.last_sent_at THEN d.last_campaign_id
@@ -316,8 +410,8 @@ WHEN MATCHED THEN UPDATE SET
         ELSE cur.last_campaign_id END,
     last_sent_at = GREATEST(cur.last_sent_at, d.last_sent_at),
     updated = NOW()
-WHEN NOT MATCHED THEN INSERT (mailbox_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, last_sent_at, last_campaign_id, warmup_status, current_volume)
-VALUES (d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.last_sent_at, d.last_campaign_id, d.warmup_status, d.current_volume);
+WHEN NOT MATCHED THEN INSERT (mailbox_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, last_sent_at, last_campaign_id, warmup_status, current_volume)
+VALUES (d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.last_sent_at, d.last_campaign_id, d.warmup_status, d.current_volume);
 
 -- Warmup traffic: one row per mailbox per day.
 DROP TABLE IF EXISTS delta;
@@ -362,24 +456,34 @@ UNION SELECT entity_id FROM fold_entities WHERE entity_type = 'mailbox'
 UNION SELECT DISTINCT ma.mailbox_id FROM mailbox_analytics ma
       WHERE ma.last_campaign_id IN (SELECT entity_id FROM fold_entities WHERE entity_type = 'campaign');
 
--- Campaign attributes: status from the campaign, completed_leads = leads that replied in the period.
+-- Campaign attributes: status from the campaign; completed_leads = leads that replied in the
+-- period; distinct leads (DESIGN.md, "Metrics users can trust"): contacted, with a human reply,
+-- with a positive one. All counted from the period's lead rows (one per lead and campaign).
 DROP TABLE IF EXISTS attr_campaigns;
 CREATE TEMP TABLE attr_campaigns AS
-SELECT ca.id, c.status, COALESCE(r.completed, 0) AS completed_leads
+SELECT ca.id, c.status, COALESCE(r.completed, 0) AS completed_leads,
+       COALESCE(r.contacted, 0) AS leads_contacted, COALESCE(r.replied_human, 0) AS leads_replied, COALESCE(r.positive, 0) AS leads_positive
 FROM campaign_analytics ca
 JOIN campaigns c ON c.id = ca.campaign_id
 LEFT JOIN (
-    SELECT campaign_id, billing_id, COUNT(*) AS completed
+    SELECT campaign_id, billing_id,
+           SUM(CASE WHEN replied > 0 THEN 1 ELSE 0 END) AS completed,
+           SUM(CASE WHEN sent > 0 THEN 1 ELSE 0 END) AS contacted,
+           SUM(CASE WHEN replied_human > 0 THEN 1 ELSE 0 END) AS replied_human,
+           SUM(CASE WHEN replied_positive > 0 THEN 1 ELSE 0 END) AS positive
     FROM lead_analytics
-    WHERE replied > 0 AND campaign_id IN (SELECT id FROM touched_campaigns)
+    WHERE campaign_id IN (SELECT id FROM touched_campaigns)
     GROUP BY campaign_id, billing_id
 ) r ON r.campaign_id = ca.campaign_id AND r.billing_id = ca.billing_id
 WHERE ca.campaign_id IN (SELECT id FROM touched_campaigns);
 
-UPDATE campaign_analytics SET status = a.status, completed_leads = a.completed_leads, updated = NOW()
+UPDATE campaign_analytics SET status = a.status, completed_leads = a.completed_leads,
+    leads_contacted = a.leads_contacted, leads_replied = a.leads_replied, leads_positive = a.leads_positive, updated = NOW()
 FROM attr_campaigns a
 WHERE campaign_analytics.id = a.id
-  AND (campaign_analytics.status IS DISTINCT FROM a.status OR campaign_analytics.completed_leads IS DISTINCT FROM a.completed_leads);
+  AND (campaign_analytics.status IS DISTINCT FROM a.status OR campaign_analytics.completed_leads IS DISTINCT FROM a.completed_leads
+       OR campaign_analytics.leads_contacted IS DISTINCT FROM a.leads_contacted OR campaign_analytics.leads_replied IS DISTINCT FROM a.leads_replied
+       OR campaign_analytics.leads_positive IS DISTINCT FROM a.leads_positive);
 
 UPDATE lead_analytics SET status = l.status, updated = NOW()
 FROM leads l

@@ -48,15 +48,20 @@ HAVING MIN(x.tenant_key) <> MAX(x.tenant_key);
 -- fold_finish dead-letters it.
 DROP TABLE IF EXISTS fold_ambiguous;
 CREATE TEMP TABLE fold_ambiguous AS
-SELECT b.seq, b.kind, b.event_id, b.email_id, b.occurred_at, b.bounce_type, b.received
+SELECT b.seq, b.kind, b.event_id, b.email_id, b.occurred_at, b.bounce_type, b.machine, b.reply_kind, b.category, b.received
 FROM fold_batch b
 JOIN shared_email_ids s ON s.email_id = b.email_id
-WHERE b.tenant_key IS NULL AND b.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint');
+WHERE b.tenant_key IS NULL AND b.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'));
 
 DELETE FROM fold_batch WHERE seq IN (SELECT seq FROM fold_ambiguous);
 
 -- Each email's earliest event of each kind in this batch, for emails that exist or are new
 -- (is_new), keyed by (tenant, email id). bounce_type: hard wins over soft ('hard' < 'soft').
+-- Human opens and clicks: those not by a machine. An event says so (machine: the sender's flag,
+-- or a known machine's user agent, Ingestion/MachineUserAgents.cs); otherwise the timing rule
+-- decides: an open or click less than 60 seconds after the email was sent is a machine's (a
+-- person does not read that fast; image prefetchers and link scanners do). A reply without a
+-- kind is a person's (pending events stored before kinds existed have none).
 DROP TABLE IF EXISTS fold_events;
 CREATE TEMP TABLE fold_events AS
 SELECT b.tenant_key, b.email_id,
@@ -68,24 +73,60 @@ SELECT b.tenant_key, b.email_id,
        MIN(CASE WHEN b.kind = penguin_kind('email.bounced') THEN b.occurred_at END) AS bounced_at,
        MIN(CASE WHEN b.kind = penguin_kind('email.bounced') THEN b.bounce_type END) AS bounce_type,
        MIN(CASE WHEN b.kind = penguin_kind('email.unsubscribed') THEN b.occurred_at END) AS unsubscribed_at,
-       MIN(CASE WHEN b.kind = penguin_kind('email.spam_complaint') THEN b.occurred_at END) AS complained_at
+       MIN(CASE WHEN b.kind = penguin_kind('email.spam_complaint') THEN b.occurred_at END) AS complained_at,
+       MIN(CASE WHEN b.kind = penguin_kind('email.opened') AND NOT b.machine THEN b.occurred_at END) AS opened_human_at,
+       MIN(CASE WHEN b.kind = penguin_kind('email.clicked') AND NOT b.machine THEN b.occurred_at END) AS clicked_human_at,
+       MIN(CASE WHEN b.kind = penguin_kind('email.replied') AND COALESCE(b.reply_kind, 'human') = 'human' THEN b.occurred_at END) AS replied_human_at,
+       MAX(CASE WHEN b.kind = penguin_kind('email.reply_categorized') THEN 1 ELSE 0 END) AS categorized
 FROM (
     -- Two plain joins rather than an OR, so that PostgreSQL plans semi-joins, not sub-plans.
-    SELECT n.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new
+    SELECT n.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 1 AS is_new,
+           COALESCE(b.machine, b.occurred_at < n.sent_at + INTERVAL '60 seconds') AS machine, b.reply_kind
     FROM fold_batch b JOIN fold_new n ON n.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = n.tenant_key)
-    WHERE b.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint')
+    WHERE b.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
     UNION ALL
-    SELECT e.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 0
+    SELECT e.tenant_key, b.email_id, b.kind, b.occurred_at, b.bounce_type, 0,
+           COALESCE(b.machine, b.occurred_at < e.sent_at + INTERVAL '60 seconds'), b.reply_kind
     FROM fold_batch b
     JOIN emails e ON e.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = e.tenant_key)
-    WHERE b.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint')
+    WHERE b.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
 ) b
 GROUP BY b.tenant_key, b.email_id;
 
 ANALYZE fold_events;
 
--- Transitions: a counter moves only when an email gets its first event of that kind. New
--- emails count as sent, with whatever events came along; known emails by what is new to them.
+-- Each categorized email's latest categorization in this batch: by occurred_at, then the larger
+-- event id (categorizations are few: they are looked up again rather than carried above).
+DROP TABLE IF EXISTS fold_categories;
+CREATE TEMP TABLE fold_categories AS
+SELECT x.tenant_key, x.email_id, x.category, x.occurred_at AS category_at, x.event_id AS category_event
+FROM (
+    SELECT ev.tenant_key, b.email_id, b.category, b.occurred_at, b.event_id,
+           ROW_NUMBER() OVER (PARTITION BY ev.tenant_key, b.email_id ORDER BY b.occurred_at DESC, b.event_id DESC) AS rn
+    FROM fold_batch b
+    JOIN fold_events ev ON ev.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = ev.tenant_key) AND ev.categorized = 1
+    WHERE b.kind = penguin_kind('email.reply_categorized')
+) x
+WHERE x.rn = 1;
+
+-- Each touched known email's state after this batch where it is not simply the earliest of old
+-- and new: its reply category (the batch's latest replaces the stored one if it is later).
+DROP TABLE IF EXISTS fold_known;
+CREATE TEMP TABLE fold_known AS
+SELECT e.email_id, e.tenant_key,
+       CASE WHEN c.category_at IS NOT NULL
+                 AND (e.reply_category_at IS NULL OR c.category_at > e.reply_category_at
+                      OR (c.category_at = e.reply_category_at AND c.category_event > e.reply_category_event))
+            THEN 1 ELSE 0 END AS category_wins,
+       c.category, c.category_at, c.category_event
+FROM emails e
+JOIN fold_categories c ON c.email_id = e.email_id AND c.tenant_key = e.tenant_key;
+
+-- Transitions: a counter moves when an email's state changes: most on its first event of a kind;
+-- replied_auto and replied_positive also go back (a human reply after an automatic one makes
+-- the email a human reply; a later categorization can take positive away). New emails count as
+-- sent, with whatever events came along; known emails by what changes for them.
+-- replied_positive: a human reply whose latest category is interested or meeting_booked.
 DROP TABLE IF EXISTS fold_changes;
 CREATE TEMP TABLE fold_changes AS
 SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.mailbox_key, n.lead_key,
@@ -97,9 +138,15 @@ SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.ma
        CASE WHEN ev.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
        CASE WHEN ev.bounced_at IS NOT NULL THEN 1 ELSE 0 END AS bounced,
        CASE WHEN ev.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END AS unsubscribed,
-       CASE WHEN ev.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained
+       CASE WHEN ev.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained,
+       CASE WHEN ev.opened_human_at IS NOT NULL THEN 1 ELSE 0 END AS opened_human,
+       CASE WHEN ev.clicked_human_at IS NOT NULL THEN 1 ELSE 0 END AS clicked_human,
+       CASE WHEN ev.replied_human_at IS NOT NULL THEN 1 ELSE 0 END AS replied_human,
+       CASE WHEN ev.replied_at IS NOT NULL AND ev.replied_human_at IS NULL THEN 1 ELSE 0 END AS replied_auto,
+       CASE WHEN ev.replied_human_at IS NOT NULL AND c.category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END AS replied_positive
 FROM fold_new n
 LEFT JOIN fold_events ev ON ev.email_id = n.email_id AND ev.tenant_key = n.tenant_key
+LEFT JOIN fold_categories c ON c.email_id = n.email_id AND c.tenant_key = n.tenant_key
 UNION ALL
 SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.mailbox_key, e.lead_key,
        e.is_warmup, e.sent_at,
@@ -110,17 +157,30 @@ SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.ma
        CASE WHEN e.replied_at IS NULL AND ev.replied_at IS NOT NULL THEN 1 ELSE 0 END,
        CASE WHEN e.bounced_at IS NULL AND ev.bounced_at IS NOT NULL THEN 1 ELSE 0 END,
        CASE WHEN e.unsubscribed_at IS NULL AND ev.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END,
-       CASE WHEN e.complained_at IS NULL AND ev.complained_at IS NOT NULL THEN 1 ELSE 0 END
+       CASE WHEN e.complained_at IS NULL AND ev.complained_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN e.opened_human_at IS NULL AND ev.opened_human_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN e.clicked_human_at IS NULL AND ev.clicked_human_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN e.replied_human_at IS NULL AND ev.replied_human_at IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN COALESCE(e.replied_at, ev.replied_at) IS NOT NULL AND COALESCE(e.replied_human_at, ev.replied_human_at) IS NULL THEN 1 ELSE 0 END
+         - CASE WHEN e.replied_at IS NOT NULL AND e.replied_human_at IS NULL THEN 1 ELSE 0 END,
+       CASE WHEN COALESCE(e.replied_human_at, ev.replied_human_at) IS NOT NULL
+                 AND (CASE WHEN k.category_wins = 1 THEN k.category ELSE e.reply_category END) IN ('interested', 'meeting_booked')
+            THEN 1 ELSE 0 END
+         - CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END
 FROM emails e
-JOIN fold_events ev ON ev.email_id = e.email_id AND ev.tenant_key = e.tenant_key AND ev.is_new = 0;
+JOIN fold_events ev ON ev.email_id = e.email_id AND ev.tenant_key = e.tenant_key AND ev.is_new = 0
+LEFT JOIN fold_known k ON k.email_id = e.email_id AND k.tenant_key = e.tenant_key;
 
 -- New emails go in with their first events; known ones keep the earliest of old and new.
 INSERT INTO emails (email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at,
-                    delivered_at, opened_at, clicked_at, replied_at, bounced_at, bounce_type, unsubscribed_at, complained_at)
+                    delivered_at, opened_at, clicked_at, replied_at, bounced_at, bounce_type, unsubscribed_at, complained_at,
+                    opened_human_at, clicked_human_at, replied_human_at, reply_category, reply_category_at, reply_category_event)
 SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.mailbox_key, n.lead_key, n.is_warmup, n.sent_at,
-       ev.delivered_at, ev.opened_at, ev.clicked_at, ev.replied_at, ev.bounced_at, ev.bounce_type, ev.unsubscribed_at, ev.complained_at
+       ev.delivered_at, ev.opened_at, ev.clicked_at, ev.replied_at, ev.bounced_at, ev.bounce_type, ev.unsubscribed_at, ev.complained_at,
+       ev.opened_human_at, ev.clicked_human_at, ev.replied_human_at, c.category, c.category_at, c.category_event
 FROM fold_new n
-LEFT JOIN fold_events ev ON ev.email_id = n.email_id AND ev.tenant_key = n.tenant_key;
+LEFT JOIN fold_events ev ON ev.email_id = n.email_id AND ev.tenant_key = n.tenant_key
+LEFT JOIN fold_categories c ON c.email_id = n.email_id AND c.tenant_key = n.tenant_key;
 
 UPDATE emails SET
     delivered_at = LEAST(emails.delivered_at, ev.delivered_at),
@@ -132,9 +192,16 @@ UPDATE emails SET
                        WHEN emails.bounce_type IS NULL THEN ev.bounce_type
                        ELSE LEAST(emails.bounce_type, ev.bounce_type) END,
     unsubscribed_at = LEAST(emails.unsubscribed_at, ev.unsubscribed_at),
-    complained_at = LEAST(emails.complained_at, ev.complained_at)
+    complained_at = LEAST(emails.complained_at, ev.complained_at),
+    opened_human_at = LEAST(emails.opened_human_at, ev.opened_human_at),
+    clicked_human_at = LEAST(emails.clicked_human_at, ev.clicked_human_at),
+    replied_human_at = LEAST(emails.replied_human_at, ev.replied_human_at)
 FROM fold_events ev
 WHERE emails.email_id = ev.email_id AND emails.tenant_key = ev.tenant_key AND ev.is_new = 0;
+
+UPDATE emails SET reply_category = k.category, reply_category_at = k.category_at, reply_category_event = k.category_event
+FROM fold_known k
+WHERE emails.email_id = k.email_id AND emails.tenant_key = k.tenant_key AND k.category_wins = 1;
 
 -- mailbox.health snapshots, once per event id.
 DROP TABLE IF EXISTS fold_snapshots;

@@ -8,7 +8,7 @@ WHERE b.kind IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
 UNION ALL
 SELECT b.seq FROM fold_batch b
 JOIN fold_events ev ON ev.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = ev.tenant_key)
-WHERE b.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint');
+WHERE b.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'));
 
 ANALYZE fold_applied;
 
@@ -20,19 +20,19 @@ DELETE FROM entity_changes WHERE seq IN (SELECT seq FROM fold_entities);
 -- that do not name their tenant for an email id that several tenants use (ambiguous).
 DROP TABLE IF EXISTS fold_expired;
 CREATE TEMP TABLE fold_expired AS
-SELECT p.seq, p.kind, p.event_id, p.email_id, p.occurred_at, p.bounce_type, p.received, 'expired' AS cause,
+SELECT p.seq, p.kind, p.event_id, p.email_id, p.occurred_at, p.bounce_type, p.machine, p.reply_kind, p.category, p.received, 'expired' AS cause,
        'no email.sent arrived for this email_id within the pending window' AS reason
 FROM pending_events p
 WHERE p.seq <= (SELECT max_seq FROM fold_params)
   AND p.received < (SELECT expire_before FROM fold_params)
 UNION ALL
-SELECT a.seq, a.kind, a.event_id, a.email_id, a.occurred_at, a.bounce_type, a.received, 'ambiguous',
+SELECT a.seq, a.kind, a.event_id, a.email_id, a.occurred_at, a.bounce_type, a.machine, a.reply_kind, a.category, a.received, 'ambiguous',
        'email id ''' || a.email_id || ''' is used by more than one tenant and the event does not name tenant_id'
 FROM fold_ambiguous a
 WHERE a.received >= (SELECT expire_before FROM fold_params);
 
-INSERT INTO dead_letter_events (event_id, event_type, email_id, occurred_at, bounce_type, reason, received)
-SELECT event_id, penguin_event_type(kind), email_id, occurred_at, bounce_type, reason, received
+INSERT INTO dead_letter_events (event_id, event_type, email_id, occurred_at, bounce_type, machine, reply_kind, category, reason, received)
+SELECT event_id, penguin_event_type(kind), email_id, occurred_at, bounce_type, machine, reply_kind, category, reason, received
 FROM fold_expired;
 
 DELETE FROM pending_events WHERE seq IN (SELECT seq FROM fold_expired);

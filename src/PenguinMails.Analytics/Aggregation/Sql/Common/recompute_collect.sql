@@ -51,7 +51,12 @@ SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.ma
        CASE WHEN e.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
        CASE WHEN e.bounced_at IS NOT NULL THEN 1 ELSE 0 END AS bounced,
        CASE WHEN e.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END AS unsubscribed,
-       CASE WHEN e.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained
+       CASE WHEN e.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained,
+       CASE WHEN e.opened_human_at IS NOT NULL THEN 1 ELSE 0 END AS opened_human,
+       CASE WHEN e.clicked_human_at IS NOT NULL THEN 1 ELSE 0 END AS clicked_human,
+       CASE WHEN e.replied_human_at IS NOT NULL THEN 1 ELSE 0 END AS replied_human,
+       CASE WHEN e.replied_at IS NOT NULL AND e.replied_human_at IS NULL THEN 1 ELSE 0 END AS replied_auto,
+       CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END AS replied_positive
 FROM emails e
 JOIN recompute_scope s ON s.tenant_key = e.tenant_key AND e.sent_at >= s.from_ts AND e.sent_at < s.to_ts;
 

@@ -1,7 +1,7 @@
 -- Moves the record the engine refused (fold_refused: its rank in fold_probe_order) to the dead
 -- letters with the engine's message, and says so in admin_system_events.
-INSERT INTO dead_letter_events (event_id, event_type, email_id, occurred_at, bounce_type, reason, received)
-SELECT p.event_id, penguin_event_type(p.kind), p.email_id, p.occurred_at, p.bounce_type, 'the database refused this record in the fold: ' || r.message, p.received
+INSERT INTO dead_letter_events (event_id, event_type, email_id, occurred_at, bounce_type, machine, reply_kind, category, reason, received)
+SELECT p.event_id, penguin_event_type(p.kind), p.email_id, p.occurred_at, p.bounce_type, p.machine, p.reply_kind, p.category, 'the database refused this record in the fold: ' || r.message, p.received
 FROM pending_events p
 JOIN fold_probe_order o ON o.seq = p.seq
 JOIN fold_refused r ON r.rank = o.rank;

@@ -263,7 +263,7 @@ INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'event', s.line, 'email_id', 'email id ''' || s.email_id || ''' is used by more than one tenant: name the tenant with tenant_id'
 FROM stage_events s
 JOIN shared_email_ids x ON x.email_id = s.email_id
-WHERE s.kind BETWEEN penguin_kind('email.delivered') AND penguin_kind('email.spam_complaint') AND s.tenant_id IS NULL
+WHERE s.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health')) AND s.tenant_id IS NULL
   AND NOT EXISTS (SELECT 1 FROM ingest_scope)
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line);
 
@@ -289,14 +289,14 @@ WHERE (s.kind = penguin_kind('mailbox.health') OR (s.kind = penguin_kind('email.
 INSERT INTO pending_events (
     kind, event_id, email_id, occurred_at, bounce_type,
     tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup,
-    health_score, progress_percentage, warmup_status)
+    health_score, progress_percentage, warmup_status, machine, reply_kind, category)
 SELECT x.kind, x.event_id, x.email_id, x.occurred_at, x.bounce_type,
        x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key, x.is_warmup,
-       x.health_score, x.progress_percentage, x.warmup_status
+       x.health_score, x.progress_percentage, x.warmup_status, x.machine, x.reply_kind, x.category
 FROM (
     SELECT s.line, s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
            t.tenant_key, co.company_key, c.campaign_key, st.step_key, m.mailbox_key, l.lead_key, s.is_warmup,
-           s.health_score, s.progress_percentage, s.warmup_status
+           s.health_score, s.progress_percentage, s.warmup_status, s.machine, s.reply_kind, s.category
     FROM stage_events s
     LEFT JOIN mailboxes m ON m.id = s.mailbox_id
     LEFT JOIN companies co ON co.id = m.company_id
@@ -312,7 +312,7 @@ FROM (
     SELECT s.line, s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
            COALESCE(nt.tenant_key, (SELECT kt.tenant_key FROM ingest_scope k JOIN tenants kt ON kt.id = k.tenant_id)),
            NULL, NULL, NULL, NULL, NULL, s.is_warmup,
-           s.health_score, s.progress_percentage, s.warmup_status
+           s.health_score, s.progress_percentage, s.warmup_status, s.machine, s.reply_kind, s.category
     FROM stage_events s
     LEFT JOIN tenants nt ON nt.id = s.tenant_id
     WHERE s.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))

@@ -34,7 +34,10 @@ CREATE TEMP TABLE stage_events (
     health_score SMALLINT,
     progress_percentage SMALLINT,
     warmup_status TEXT,
-    tenant_id TEXT
+    tenant_id TEXT,
+    machine BOOLEAN,
+    reply_kind TEXT,
+    category TEXT
 );
 DROP TABLE IF EXISTS stage_rejections;
 CREATE TEMP TABLE stage_rejections (
