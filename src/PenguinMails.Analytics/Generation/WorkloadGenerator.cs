@@ -15,6 +15,17 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
 {
     private static readonly string[] CampaignStatuses = ["active", "active", "active", "paused", "completed"];
 
+    // User agents the generator writes: machines' (README.md, "Human and machine") and people's.
+    private static readonly string[] MachineAgents =
+        ["Mozilla/5.0 (compatible; YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html)", "Barracuda Sentinel (EE)", "Mimecast URL Protect", "python-requests/2.31"];
+
+    private static readonly string[] HumanAgents =
+    [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)",
+        "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
+    ];
+
     // Sequences start with a density rising linearly by this much over the workload: about +10 %
     // from one 30-day period to the next over four months.
     private const double Growth = 0.6;
@@ -61,7 +72,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         // reply, bounce or unsubscribe: entity updates after their emails.
         foreach (var e in late)
         {
-            await WriteEventAsync(writer, e.Type, e.EventId, e.EmailId, e.At, e.BounceType, cancellationToken);
+            await WriteEventAsync(writer, e.EventId, e.EmailId, e.Event, cancellationToken);
         }
         foreach (var (id, companyId) in statusUpdates)
         {
@@ -218,43 +229,70 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         DateTime at, int step, int variant, CancellationToken cancellationToken)
     {
         var emailId = $"e{++emailCounter}";
-        var events = new List<(string Type, DateTime At, string? BounceType)>(6);
+        var events = new List<Event>(8);
         var decay = Math.Pow(0.85, step) * (variant == 1 ? 1.15 : 1.0);
         var ended = false;
         if (random.NextDouble() < (mailbox.Unhealthy ? 0.12 : 0.02))
         {
-            events.Add(("email.bounced", at.AddMinutes(2), random.NextDouble() < 0.4 ? "hard" : "soft"));
+            events.Add(new("email.bounced", at.AddMinutes(2), random.NextDouble() < 0.4 ? "hard" : "soft"));
             ended = true;
         }
         else
         {
-            events.Add(("email.delivered", at.AddMinutes(1), null));
+            events.Add(new("email.delivered", at.AddMinutes(1)));
+            // Machines: a third of readers' mail apps fetch images on arrival (Apple Mail Privacy
+            // Protection, prefetching proxies), and some gateways follow every link. The sender
+            // knows some of them (machine: true), a user agent gives some away, the rest come
+            // within seconds of the send (the fold's timing rule).
+            if (random.NextDouble() < 0.33)
+            {
+                events.Add(MachineEvent("email.opened", at));
+            }
+            if (random.NextDouble() < 0.04)
+            {
+                events.Add(MachineEvent("email.clicked", at));
+            }
             if (random.NextDouble() < 0.45 * decay)
             {
                 var opened = at.AddMinutes(5 + random.Next(6 * 60));
-                events.Add(("email.opened", opened, null));
+                events.Add(HumanEvent("email.opened", opened));
                 if (random.NextDouble() < 0.3)
                 {
-                    events.Add(("email.opened", opened.AddHours(5), null)); // a second open: same email, no new count
+                    events.Add(HumanEvent("email.opened", opened.AddHours(5))); // a second open: same email, no new count
                 }
                 if (random.NextDouble() < 0.2)
                 {
-                    events.Add(("email.clicked", opened.AddMinutes(2), null));
+                    events.Add(HumanEvent("email.clicked", opened.AddMinutes(2)));
                 }
             }
-            if (random.NextDouble() < 0.06 * decay)
+            // Out-of-office and other automatic replies come within minutes; some people answer
+            // after theirs. A person's reply is categorized later in the inbox, and sometimes
+            // again (a lead who was interested books a meeting, or changes their mind).
+            var automatic = random.NextDouble() < 0.025;
+            if (automatic)
             {
-                events.Add(("email.replied", at.AddHours(1 + random.Next(96)), null));
+                events.Add(new("email.replied", at.AddMinutes(2 + random.Next(20)), Kind: random.NextDouble() < 0.6 ? "out_of_office" : "auto"));
+            }
+            if (random.NextDouble() < (automatic ? 0.3 : 0.06) * decay * SendTimeEffect(at))
+            {
+                var replied = at.AddHours(1 + random.Next(96));
+                events.Add(new("email.replied", replied, Kind: random.NextDouble() < 0.5 ? "human" : null));
+                var categorized = replied.AddHours(1 + random.Next(48));
+                events.Add(new("email.reply_categorized", categorized, Category: ReplyCategory()));
+                if (random.NextDouble() < 0.15)
+                {
+                    events.Add(new("email.reply_categorized", categorized.AddHours(2 + random.Next(72)), Category: ReplyCategory()));
+                }
                 ended = true;
             }
             if (random.NextDouble() < 0.01)
             {
-                events.Add(("email.unsubscribed", at.AddHours(3), null));
+                events.Add(new("email.unsubscribed", at.AddHours(3)));
                 ended = true;
             }
             if (random.NextDouble() < (mailbox.Unhealthy ? 0.01 : 0.002))
             {
-                events.Add(("email.spam_complaint", at.AddHours(4), null));
+                events.Add(new("email.spam_complaint", at.AddHours(4)));
                 ended = true;
             }
         }
@@ -262,45 +300,87 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         // What would only happen after the workload's end (a reply days after the last sends) has
         // not happened yet: ingest refuses timestamps in the future of its clock.
         events.RemoveAll(e => e.At >= Horizon);
-        var status = events.Exists(e => e.Type == "email.replied") ? "replied"
+        var status = events.Exists(e => e.Type == "email.replied" && e.Kind is null or "human") ? "replied"
             : events.Exists(e => e.Type is "email.unsubscribed" or "email.spam_complaint") ? "unsubscribed"
             : events.Exists(e => e.Type == "email.bounced") ? "bounced"
             : null;
         var outOfOrder = random.NextDouble() < options.OutOfOrderRate && events.Count > 0;
         if (outOfOrder)
         {
-            var (type, time, bounce) = events[0];
-            await WriteEventAsync(writer, type, NextEventId(), emailId, time, bounce, cancellationToken);
+            // The first event before the email.sent, or (as inboxes do) a categorization before its reply.
+            var first = events.FindIndex(e => e.Type == "email.reply_categorized") is var c && c >= 0 && random.NextDouble() < 0.5 ? c : 0;
+            (events[0], events[first]) = (events[first], events[0]);
+            await WriteEventAsync(writer, NextEventId(), emailId, events[0], cancellationToken);
         }
         await writer.Begin("email.sent").Str("event_id", NextEventId()).Str("email_id", emailId).Time("occurred_at", at)
             .Str("campaign_id", campaignId).Str("step_id", stepId).Str("mailbox_id", mailbox.Id).Str("lead_id", leadId).EndAsync(cancellationToken);
         for (var i = outOfOrder ? 1 : 0; i < events.Count; i++)
         {
-            var (type, time, bounce) = events[i];
             var eventId = NextEventId();
             if (random.NextDouble() < options.LateRate)
             {
-                late.Add(new LateEvent(type, eventId, emailId, time, bounce));
+                late.Add(new LateEvent(eventId, emailId, events[i]));
                 continue;
             }
-            await WriteEventAsync(writer, type, eventId, emailId, time, bounce, cancellationToken);
+            await WriteEventAsync(writer, eventId, emailId, events[i], cancellationToken);
             if (random.NextDouble() < options.DuplicateRate)
             {
-                await WriteEventAsync(writer, type, eventId, emailId, time, bounce, cancellationToken); // a producer retry
+                await WriteEventAsync(writer, eventId, emailId, events[i], cancellationToken); // a producer retry
             }
         }
         return (ended, status);
     }
 
-    private ValueTask WriteIfHappenedAsync(NdjsonWriter writer, string type, string eventId, string emailId, DateTime at, CancellationToken cancellationToken) =>
-        at < Horizon ? WriteEventAsync(writer, type, eventId, emailId, at, null, cancellationToken) : ValueTask.CompletedTask;
-
-    private static async ValueTask WriteEventAsync(NdjsonWriter writer, string type, string eventId, string emailId, DateTime at, string? bounceType, CancellationToken cancellationToken)
+    // A machine's open or click: flagged by the sender, given away by its user agent, or only
+    // by coming seconds after the send.
+    private Event MachineEvent(string type, DateTime sentAt)
     {
-        writer.Begin(type).Str("event_id", eventId).Str("email_id", emailId).Time("occurred_at", at);
-        if (bounceType is not null)
+        var draw = random.NextDouble();
+        return draw < 0.5 ? new(type, sentAt.AddSeconds(30 + random.Next(600)), Machine: true, UserAgent: "Mozilla/5.0")
+            : draw < 0.75 ? new(type, sentAt.AddSeconds(30 + random.Next(600)), UserAgent: MachineAgents[random.Next(MachineAgents.Length)])
+            : new(type, sentAt.AddSeconds(2 + random.Next(50)));
+    }
+
+    // A person's open or click: usually just a browser's user agent; sometimes the sender says so.
+    private Event HumanEvent(string type, DateTime at) =>
+        new(type, at, Machine: random.NextDouble() < 0.2 ? false : null, UserAgent: HumanAgents[random.Next(HumanAgents.Length)]);
+
+    private string ReplyCategory()
+    {
+        var draw = random.NextDouble();
+        return draw < 0.3 ? "interested" : draw < 0.4 ? "meeting_booked" : draw < 0.8 ? "not_interested" : "other";
+    }
+
+    // People answer more in the working morning and less late in the week (the best-send-times
+    // heatmap has something to show): a factor around 1.
+    private static double SendTimeEffect(DateTime at) =>
+        (at.Hour is >= 8 and < 11 ? 1.4 : at.Hour >= 15 ? 0.7 : 1.0) * (at.DayOfWeek is DayOfWeek.Tuesday or DayOfWeek.Wednesday ? 1.2 : at.DayOfWeek == DayOfWeek.Friday ? 0.75 : 1.0);
+
+    private ValueTask WriteIfHappenedAsync(NdjsonWriter writer, string type, string eventId, string emailId, DateTime at, CancellationToken cancellationToken) =>
+        at < Horizon ? WriteEventAsync(writer, eventId, emailId, new Event(type, at), cancellationToken) : ValueTask.CompletedTask;
+
+    private static async ValueTask WriteEventAsync(NdjsonWriter writer, string eventId, string emailId, Event e, CancellationToken cancellationToken)
+    {
+        writer.Begin(e.Type).Str("event_id", eventId).Str("email_id", emailId).Time("occurred_at", e.At);
+        if (e.BounceType is not null)
         {
-            writer.Str("bounce_type", bounceType);
+            writer.Str("bounce_type", e.BounceType);
+        }
+        if (e.Machine is { } machine)
+        {
+            writer.Bool("machine", machine);
+        }
+        if (e.UserAgent is not null)
+        {
+            writer.Str("user_agent", e.UserAgent);
+        }
+        if (e.Kind is not null)
+        {
+            writer.Str("kind", e.Kind);
+        }
+        if (e.Category is not null)
+        {
+            writer.Str("category", e.Category);
         }
         await writer.EndAsync(cancellationToken);
     }
@@ -349,5 +429,9 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         public string?[] LeadOutcomes { get; set; } = [];
     }
 
-    private sealed record LateEvent(string Type, string EventId, string EmailId, DateTime At, string? BounceType);
+    private sealed record LateEvent(string EventId, string EmailId, Event Event);
+
+    /// <summary>An email event as written: what a machine or person did, and what the sender knows of it.</summary>
+    private readonly record struct Event(string Type, DateTime At, string? BounceType = null, bool? Machine = null, string? UserAgent = null,
+        string? Kind = null, string? Category = null);
 }

@@ -18,8 +18,9 @@ public static class Lines
     public static string Warmup(string eventId, string emailId, string at) =>
         $$"""{"type":"email.sent","event_id":"{{eventId}}","email_id":"{{emailId}}","occurred_at":"{{at}}","warmup":true,"mailbox_id":"m1"}""";
 
-    public static string Event(string type, string eventId, string emailId, string at) =>
-        $$"""{"type":"email.{{type}}","event_id":"{{eventId}}","email_id":"{{emailId}}","occurred_at":"{{at}}"}""";
+    /// <summary>An email event; <paramref name="fields"/> are more JSON members, like <c>"machine":true</c>.</summary>
+    public static string Event(string type, string eventId, string emailId, string at, string fields = "") =>
+        $$"""{"type":"email.{{type}}","event_id":"{{eventId}}","email_id":"{{emailId}}","occurred_at":"{{at}}"{{(fields.Length == 0 ? "" : "," + fields)}}}""";
 
     public static string Bounce(string eventId, string emailId, string at, string bounceType) =>
         $$"""{"type":"email.bounced","event_id":"{{eventId}}","email_id":"{{emailId}}","occurred_at":"{{at}}","bounce_type":"{{bounceType}}"}""";

@@ -70,9 +70,14 @@ public abstract partial class PipelineConformanceTests : IAsyncLifetime
 
         var incremental = await AnalyticsSnapshot.Full(Pipeline.Database);
         AnalyticsSnapshot.AssertEqual(reference, await AnalyticsSnapshot.CountersOnly(Pipeline.Database), "incremental vs reference");
-        // (Seed 11 has the fewest: 8, campaigns in two billing periods each; nothing is sent past the workload's end.)
-        Assert.True(reference["campaign_analytics"].Count >= 8, $"the workload should have many campaign periods, has {reference["campaign_analytics"].Count}");
+        // (Seed 11 has the fewest: 6, campaigns in two billing periods each; nothing is sent past the workload's end.)
+        Assert.True(reference["campaign_analytics"].Count >= 6, $"the workload should have many campaign periods, has {reference["campaign_analytics"].Count}");
         Assert.NotEmpty(reference["warmup_analytics"]);
+        // The trusted metrics are not trivially equal to the guide's: machines open, replies are automatic, some positive.
+        long Sum(int counter) => reference["daily_tenant_stats"].Sum(r => long.Parse(r.Split('|')[2 + counter], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(Sum(8), 1, Sum(2) - 1);  // opened_human < opened_tracked
+        Assert.InRange(Sum(9), 1, Sum(3) - 1);  // clicked_human < clicked_tracked
+        Assert.True(Sum(11) > 0 && Sum(12) > 0, $"replied_auto {Sum(11)}, replied_positive {Sum(12)}");
 
         await Pipeline.Aggregator.RecomputeAsync(RecomputeScope.All, TestContext.Current.CancellationToken);
         AnalyticsSnapshot.AssertEqual(incremental, await AnalyticsSnapshot.Full(Pipeline.Database), "full recompute vs incremental");

@@ -83,13 +83,14 @@ public sealed class WorkloadGeneratorTests
     }
 
     [Fact]
-    public async Task a_lead_that_replied_ends_with_status_replied()
+    public async Task a_lead_that_replied_in_person_ends_with_status_replied()
     {
         var lines = await LinesAsync(new WorkloadOptions { Seed = 5, Tenants = 1, Emails = 5_000, Days = 30, End = new DateOnly(2026, 5, 1) });
 
         var leadOfEmail = lines.Where(l => Text(l, "type") == "email.sent" && l.TryGetProperty("lead_id", out _))
             .ToDictionary(l => Text(l, "email_id"), l => Text(l, "lead_id"));
-        var repliedLeads = lines.Where(l => Text(l, "type") == "email.replied" && leadOfEmail.ContainsKey(Text(l, "email_id")))
+        var repliedLeads = lines.Where(l => Text(l, "type") == "email.replied" && leadOfEmail.ContainsKey(Text(l, "email_id"))
+                && (!l.TryGetProperty("kind", out var kind) || kind.GetString() == "human"))
             .Select(l => leadOfEmail[Text(l, "email_id")]).ToHashSet();
         var finalStatus = new Dictionary<string, string>();
         foreach (var lead in lines.Where(l => Text(l, "type") == "lead"))
@@ -104,6 +105,42 @@ public sealed class WorkloadGeneratorTests
             "a lead that replied shows it, unless a later sequence of theirs ended otherwise");
         Assert.Contains(finalStatus.Values, s => s == "bounced");
         Assert.All(lines.Where(l => Text(l, "type") == "lead" && l.TryGetProperty("address", out _)), l => Assert.EndsWith(".example", Text(l, "address"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task opens_and_clicks_come_from_people_and_machines_and_replies_are_automatic_or_categorized()
+    {
+        var lines = await LinesAsync(new WorkloadOptions { Seed = 7, Tenants = 1, Emails = 20_000, Days = 30, End = new DateOnly(2026, 5, 1) });
+        var sentAt = lines.Where(l => Text(l, "type") == "email.sent" && l.TryGetProperty("campaign_id", out _))
+            .ToDictionary(l => Text(l, "email_id"), l => l.GetProperty("occurred_at").GetDateTime());
+        var events = lines.Select((l, index) => (Line: l, Index: index)).Where(x => x.Line.TryGetProperty("email_id", out var id) && sentAt.ContainsKey(id.GetString()!)).ToList();
+        List<JsonElement> Of(string type) => [.. events.Where(x => Text(x.Line, "type") == type).Select(x => x.Line)];
+        static bool? Flag(JsonElement l) => l.TryGetProperty("machine", out var m) ? m.GetBoolean() : null;
+        static string Agent(JsonElement l) => l.TryGetProperty("user_agent", out var a) ? a.GetString()! : "";
+        bool Quick(JsonElement l) => l.GetProperty("occurred_at").GetDateTime() < sentAt[Text(l, "email_id")].AddSeconds(60);
+
+        var opens = Of("email.opened");
+        // Each way a machine shows itself: the sender's flag, a user agent, only the timing.
+        Assert.Contains(opens, l => Flag(l) == true);
+        Assert.Contains(opens, l => Flag(l) is null && Agent(l).Contains("YahooMailProxy", StringComparison.Ordinal));
+        Assert.Contains(opens, l => Flag(l) is null && Agent(l).Length == 0 && Quick(l));
+        Assert.Contains(opens, l => Flag(l) == false);
+        Assert.Contains(Of("email.clicked"), l => Agent(l).StartsWith("Barracuda", StringComparison.Ordinal) || Agent(l).StartsWith("Mimecast", StringComparison.Ordinal));
+        // About a third of delivered emails get a machine's open.
+        var machineOpened = opens.Where(l => Flag(l) == true || Agent(l).Contains("YahooMailProxy", StringComparison.Ordinal) || Agent(l).Contains("python", StringComparison.Ordinal)
+                || Agent(l).StartsWith("Barracuda", StringComparison.Ordinal) || Agent(l).StartsWith("Mimecast", StringComparison.Ordinal) || (Flag(l) is null && Agent(l).Length == 0 && Quick(l)))
+            .Select(l => Text(l, "email_id")).Distinct().Count();
+        Assert.InRange(machineOpened / (double)Of("email.delivered").Count, 0.28, 0.38);
+
+        var replies = Of("email.replied");
+        Assert.Contains(replies, l => l.TryGetProperty("kind", out var k) && k.GetString() == "out_of_office");
+        Assert.Contains(replies, l => l.TryGetProperty("kind", out var k) && k.GetString() == "auto");
+        var categorizations = Of("email.reply_categorized");
+        Assert.Equal(["interested", "meeting_booked", "not_interested", "other"], categorizations.Select(l => Text(l, "category")).Distinct().Order(StringComparer.Ordinal));
+        // Some leads change their mind; some categorizations arrive before their reply.
+        Assert.Contains(categorizations.GroupBy(l => Text(l, "email_id")), g => g.Select(l => Text(l, "category")).Distinct().Count() > 1);
+        var firstReply = events.Where(x => Text(x.Line, "type") == "email.replied").GroupBy(x => Text(x.Line, "email_id")).ToDictionary(g => g.Key, g => g.Min(x => x.Index));
+        Assert.Contains(events, x => Text(x.Line, "type") == "email.reply_categorized" && firstReply.TryGetValue(Text(x.Line, "email_id"), out var reply) && x.Index < reply);
     }
 
     [Fact]
