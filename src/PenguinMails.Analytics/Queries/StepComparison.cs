@@ -10,6 +10,11 @@ public static class StepComparison
         int? StepNumber, string Metric, string Control, string Variant, double? ControlRate, double? VariantRate,
         double? Z, double? PValue, bool Significant, string Verdict);
 
+    // The rates compared, each a share of delivered emails: replies first (what a sequence is for),
+    // then people's replies and positive ones (DESIGN.md, "Metrics users can trust"), then opens.
+    private static readonly (string Rate, string Counter)[] Metrics =
+        [("reply_rate", "replied"), ("human_reply_rate", "replied_human"), ("positive_reply_rate", "replied_positive"), ("open_rate", "opened_tracked")];
+
     public static (ScopedRows Rows, List<Comparison> Comparisons) Compare(ScopedRows steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
@@ -17,14 +22,18 @@ public static class StepComparison
         long Value(object?[] row, string name) => Convert.ToInt64(row[column[name]], CultureInfo.InvariantCulture);
         string Variant(object?[] row) => row[column["variant"]]?.ToString() ?? row[column["step_id"]]!.ToString()!;
 
-        string[] added = ["open_rate", "open_rate_ci_low", "open_rate_ci_high", "reply_rate", "reply_rate_ci_low", "reply_rate_ci_high"];
+        var added = Metrics.SelectMany(m => new[] { m.Rate, m.Rate + "_ci_low", m.Rate + "_ci_high" }).ToArray();
         var rows = new List<object?[]>();
         foreach (var row in steps.Rows)
         {
             var delivered = Value(row, "delivered");
-            var open = VariantStatistics.WilsonInterval(Value(row, "opened_tracked"), delivered);
-            var reply = VariantStatistics.WilsonInterval(Value(row, "replied"), delivered);
-            rows.Add([.. row, Rate(Value(row, "opened_tracked"), delivered), open?.Low, open?.High, Rate(Value(row, "replied"), delivered), reply?.Low, reply?.High]);
+            var values = new List<object?>(row);
+            foreach (var (rate, counter) in Metrics)
+            {
+                var interval = VariantStatistics.WilsonInterval(Value(row, counter), delivered);
+                values.AddRange([Rate(Value(row, counter), delivered), interval?.Low, interval?.High]);
+            }
+            rows.Add([.. values]);
         }
 
         var comparisons = new List<Comparison>();
@@ -38,7 +47,7 @@ public static class StepComparison
             var control = variants.FirstOrDefault(v => Variant(v) == "A") ?? variants[0];
             foreach (var variant in variants.Where(v => !ReferenceEquals(v, control)))
             {
-                foreach (var (metric, counter) in new[] { ("reply_rate", "replied"), ("open_rate", "opened_tracked") })
+                foreach (var (metric, counter) in Metrics)
                 {
                     long cs = Value(control, counter), cn = Value(control, "delivered"), vs = Value(variant, counter), vn = Value(variant, "delivered");
                     var test = VariantStatistics.TwoProportionTest(cs, cn, vs, vn);

@@ -355,10 +355,16 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
         Assert.Contains(stepRows.EnumerateArray(), r => r.GetProperty("variant").GetString() == "B");
         foreach (var row in stepRows.EnumerateArray().Where(r => r.GetProperty("delivered").GetInt64() > 0))
         {
-            Assert.InRange(row.GetProperty("reply_rate").GetDouble(), row.GetProperty("reply_rate_ci_low").GetDouble(), row.GetProperty("reply_rate_ci_high").GetDouble());
+            foreach (var rate in new[] { "reply_rate", "human_reply_rate", "positive_reply_rate", "open_rate" })
+            {
+                Assert.InRange(row.GetProperty(rate).GetDouble(), row.GetProperty(rate + "_ci_low").GetDouble(), row.GetProperty(rate + "_ci_high").GetDouble());
+            }
+            Assert.InRange(row.GetProperty("replied_human").GetInt64() + row.GetProperty("replied_auto").GetInt64(), row.GetProperty("replied").GetInt64(), row.GetProperty("replied").GetInt64());
         }
         var comparisons = steps.RootElement.GetProperty("comparisons");
-        Assert.Equal(4, comparisons.GetArrayLength()); // steps 1 and 2, on reply and open rate
+        Assert.Equal(8, comparisons.GetArrayLength()); // steps 1 and 2, on reply, human reply, positive reply and open rate
+        Assert.Equal(["reply_rate", "human_reply_rate", "positive_reply_rate", "open_rate"],
+            comparisons.EnumerateArray().Take(4).Select(c => c.GetProperty("metric").GetString()));
         Assert.All(comparisons.EnumerateArray(), c => Assert.Equal(("A", "B"), (c.GetProperty("control").GetString(), c.GetProperty("variant").GetString())));
 
         var warmup = await DataAsync($"/v1/warmup?{range}", keys["a-viewer"]);

@@ -6,15 +6,21 @@ using PenguinMails.Analytics.Queries;
 namespace PenguinMails.Analytics.Exports.Formats;
 
 /// <summary>
-/// PDF (PDFsharp): landscape A4 pages with the report as a table (header repeated on every page,
+/// PDF (PDFsharp): landscape pages with the report as a table (header repeated on every page,
 /// cells cut to their column), the watermark across every page and in the document's
-/// properties, page numbers; a user password (AES-256) when one is asked for. PDFsharp keeps the
-/// document in memory until it is saved, so PDFs are for reports within the tenant's row limit.
+/// properties, page numbers; a user password (AES-256) when one is asked for. Each column is as
+/// wide as its header and the first rows need (within bounds), and the page is A4 landscape or
+/// wider when the columns need it (a report of 40 columns stays readable on screen rather than
+/// cutting every cell). PDFsharp keeps the document in memory until it is saved, so PDFs are for
+/// reports within the tenant's row limit.
 /// </summary>
 internal static class PdfExportWriter
 {
     private const double Margin = 36;
     private const double RowHeight = 11;
+    private const double PageHeight = 595.3; // A4's short side: pages are landscape
+    private const double MinPageWidth = 841.9; // A4's long side
+    private const int SampleRows = 40;
 
     public static async Task<long> WriteAsync(QueryResult rows, Stream output, string report, Watermark? watermark, string? password, long maxRows, CancellationToken cancellationToken)
     {
@@ -32,20 +38,28 @@ internal static class PdfExportWriter
         var titleFont = new XFont("DejaVu Sans", 12, XFontStyleEx.Bold);
         var markFont = new XFont("DejaVu Sans", 11, XFontStyleEx.Bold);
         var columns = rows.Columns;
+        long count = 0;
+        var sample = new List<string[]>(SampleRows);
+        while (sample.Count < SampleRows && await rows.ReadAsync(cancellationToken))
+        {
+            RowLimit.Check(++count, maxRows);
+            sample.Add(Read(rows, columns.Count));
+        }
+        var widths = ColumnWidths(columns, sample, font, bold);
+        var pageWidth = Math.Max(MinPageWidth, widths.Sum() + 2 * Margin);
         XGraphics? gfx = null;
         PdfPage? page = null;
-        double y = 0, width = 0;
+        double y = 0;
         var pages = 0;
 
         void NewPage()
         {
             gfx?.Dispose();
             page = document.AddPage();
-            page.Size = PdfSharp.PageSize.A4;
-            page.Orientation = PdfSharp.PageOrientation.Landscape;
+            page.Width = XUnit.FromPoint(pageWidth);
+            page.Height = XUnit.FromPoint(PageHeight);
             gfx = XGraphics.FromPdfPage(page);
             pages++;
-            width = (page.Width.Point - 2 * Margin) / Math.Max(1, columns.Count);
             if (watermark is not null)
             {
                 var state = gfx.Save();
@@ -63,26 +77,26 @@ internal static class PdfExportWriter
                 gfx.DrawString($"PenguinMails Analytics · {report}", titleFont, XBrushes.Black, new XRect(Margin, y, page.Width.Point - 2 * Margin, 16), XStringFormats.TopLeft);
                 y += 22;
             }
-            DrawRow(gfx, columns, bold, y, width);
+            DrawRow(gfx, columns, bold, y, widths);
             y += RowHeight + 2;
         }
 
-        NewPage();
-        long count = 0;
-        var values = new string[columns.Count];
-        while (await rows.ReadAsync(cancellationToken))
+        void Draw(string[] values)
         {
-            RowLimit.Check(++count, maxRows);
             if (y + RowHeight > page!.Height.Point - Margin)
             {
                 NewPage();
             }
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = TabularValue.ToText(rows.GetValue(i)) ?? "";
-            }
-            DrawRow(gfx!, values, font, y, width);
+            DrawRow(gfx!, values, font, y, widths);
             y += RowHeight;
+        }
+
+        NewPage();
+        sample.ForEach(Draw);
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            RowLimit.Check(++count, maxRows);
+            Draw(Read(rows, columns.Count));
         }
         gfx?.Dispose();
         if (!string.IsNullOrEmpty(password))
@@ -95,11 +109,40 @@ internal static class PdfExportWriter
         return count;
     }
 
-    private static void DrawRow(XGraphics gfx, IReadOnlyList<string> cells, XFont font, double y, double width)
+    private static string[] Read(QueryResult rows, int columns)
     {
+        var values = new string[columns];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = TabularValue.ToText(rows.GetValue(i)) ?? "";
+        }
+        return values;
+    }
+
+    // Each column as wide as its header and its widest sampled cell need, between 24 and 160 points.
+    private static double[] ColumnWidths(IReadOnlyList<string> columns, List<string[]> sample, XFont font, XFont bold)
+    {
+        using var measure = XGraphics.CreateMeasureContext(new XSize(MinPageWidth, PageHeight), XGraphicsUnit.Point, XPageDirection.Downwards);
+        var widths = new double[columns.Count];
+        for (var i = 0; i < widths.Length; i++)
+        {
+            var needed = measure.MeasureString(columns[i], bold).Width;
+            foreach (var row in sample)
+            {
+                needed = Math.Max(needed, measure.MeasureString(row[i], font).Width);
+            }
+            widths[i] = Math.Clamp(needed + 5, 24, 160);
+        }
+        return widths;
+    }
+
+    private static void DrawRow(XGraphics gfx, IReadOnlyList<string> cells, XFont font, double y, double[] widths)
+    {
+        var x = Margin;
         for (var i = 0; i < cells.Count; i++)
         {
-            gfx.DrawString(Fit(gfx, cells[i], font, width - 3), font, XBrushes.Black, new XRect(Margin + i * width, y, width - 3, RowHeight), XStringFormats.TopLeft);
+            gfx.DrawString(Fit(gfx, cells[i], font, widths[i] - 3), font, XBrushes.Black, new XRect(x, y, widths[i] - 3, RowHeight), XStringFormats.TopLeft);
+            x += widths[i];
         }
     }
 

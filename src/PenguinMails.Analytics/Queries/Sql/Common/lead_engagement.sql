@@ -6,9 +6,15 @@ SELECT la.lead_id, l.address AS lead_address, l.status, la.campaign_id, la.compa
        SUM(la.sent) AS sent, SUM(la.delivered) AS delivered, SUM(la.opened_tracked) AS opened_tracked,
        SUM(la.clicked_tracked) AS clicked_tracked, SUM(la.replied) AS replied, SUM(la.bounced) AS bounced,
        SUM(la.unsubscribed) AS unsubscribed, SUM(la.spam_complaints) AS spam_complaints,
-       CASE WHEN SUM(la.replied) > 0 THEN 'replied'
-            WHEN SUM(la.clicked_tracked) > 0 THEN 'clicked'
-            WHEN SUM(la.opened_tracked) > 0 THEN 'opened'
+       SUM(la.opened_human) AS opened_human, SUM(la.clicked_human) AS clicked_human, SUM(la.replied_human) AS replied_human,
+       SUM(la.replied_auto) AS replied_auto, SUM(la.replied_positive) AS replied_positive,
+       -- What the lead did, people's actions first: an automatic reply or a machine's open is not engagement.
+       CASE WHEN SUM(la.replied_positive) > 0 THEN 'positive reply'
+            WHEN SUM(la.replied_human) > 0 THEN 'replied'
+            WHEN SUM(la.clicked_human) > 0 THEN 'clicked'
+            WHEN SUM(la.opened_human) > 0 THEN 'opened'
+            WHEN SUM(la.replied_auto) > 0 THEN 'automatic reply'
+            WHEN SUM(la.opened_tracked) + SUM(la.clicked_tracked) > 0 THEN 'machine opens only'
             WHEN SUM(la.bounced) > 0 THEN 'bounced'
             ELSE 'no engagement' END AS engagement
 FROM lead_analytics la
@@ -21,5 +27,6 @@ WHERE (CAST($1 AS TEXT) IS NULL OR b.tenant_id = CAST($1 AS TEXT))
        OR strpos(lower(la.lead_id), lower(CAST($5 AS TEXT))) > 0
        OR strpos(lower(COALESCE(l.address, '')), lower(CAST($5 AS TEXT))) > 0)
 GROUP BY la.lead_id, l.address, l.status, la.campaign_id, la.company_id
-ORDER BY SUM(la.replied) DESC, SUM(la.clicked_tracked) DESC, SUM(la.opened_tracked) DESC, la.lead_id
+ORDER BY SUM(la.replied_positive) DESC, SUM(la.replied_human) DESC, SUM(la.clicked_human) DESC, SUM(la.opened_human) DESC,
+         SUM(la.replied) DESC, SUM(la.clicked_tracked) DESC, SUM(la.opened_tracked) DESC, la.lead_id
 LIMIT $6 OFFSET $7;

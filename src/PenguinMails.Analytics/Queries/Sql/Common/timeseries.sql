@@ -6,12 +6,18 @@
 SELECT d.day, SUM(d.sent) AS sent, SUM(d.delivered) AS delivered, SUM(d.opened_tracked) AS opened_tracked,
        SUM(d.clicked_tracked) AS clicked_tracked, SUM(d.replied) AS replied, SUM(d.bounced) AS bounced,
        SUM(d.unsubscribed) AS unsubscribed, SUM(d.spam_complaints) AS spam_complaints,
+       SUM(d.opened_human) AS opened_human, SUM(d.clicked_human) AS clicked_human, SUM(d.replied_human) AS replied_human,
+       SUM(d.replied_auto) AS replied_auto, SUM(d.replied_positive) AS replied_positive,
        ROUND(100.0 * SUM(d.delivered) / NULLIF(SUM(d.sent), 0), 2) AS delivery_rate,
        ROUND(100.0 * SUM(d.opened_tracked) / NULLIF(SUM(d.delivered), 0), 2) AS open_rate,
        ROUND(100.0 * SUM(d.clicked_tracked) / NULLIF(SUM(d.delivered), 0), 2) AS click_rate,
        ROUND(100.0 * SUM(d.replied) / NULLIF(SUM(d.delivered), 0), 2) AS reply_rate,
        ROUND(100.0 * SUM(d.bounced) / NULLIF(SUM(d.sent), 0), 2) AS bounce_rate,
-       ROUND(100.0 * SUM(d.spam_complaints) / NULLIF(SUM(d.sent), 0), 2) AS complaint_rate
+       ROUND(100.0 * SUM(d.spam_complaints) / NULLIF(SUM(d.sent), 0), 2) AS complaint_rate,
+       ROUND(100.0 * SUM(d.opened_human) / NULLIF(SUM(d.delivered), 0), 2) AS human_open_rate,
+       ROUND(100.0 * SUM(d.clicked_human) / NULLIF(SUM(d.delivered), 0), 2) AS human_click_rate,
+       ROUND(100.0 * SUM(d.replied_human) / NULLIF(SUM(d.delivered), 0), 2) AS human_reply_rate,
+       ROUND(100.0 * SUM(d.replied_positive) / NULLIF(SUM(d.delivered), 0), 2) AS positive_reply_rate
 FROM {rollup} d
 WHERE (CAST($1 AS TEXT) IS NULL OR d.tenant_id = CAST($1 AS TEXT))
   AND d.day >= $2 AND d.day < $3
