@@ -15,6 +15,9 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
 {
     private static readonly string[] CampaignStatuses = ["active", "active", "active", "paused", "completed"];
 
+    // Tenants work in their own time zones (one with a half-hour offset, one south of the equator).
+    private static readonly string[] TimeZones = ["America/New_York", "Europe/Berlin", "Asia/Kolkata", "UTC", "America/Los_Angeles", "Australia/Sydney"];
+
     // User agents the generator writes: machines' (README.md, "Human and machine") and people's.
     private static readonly string[] MachineAgents =
         ["Mozilla/5.0 (compatible; YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html)", "Barracuda Sentinel (EE)", "Mimecast URL Protect", "python-requests/2.31"];
@@ -33,6 +36,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
     private readonly Random random = new(options.Seed);
     private readonly List<LateEvent> late = [];
     private long eventCounter;
+    private TimeZoneInfo tenantZone = TimeZoneInfo.Utc;
     private long emailCounter;
     private int clientCounter;
 
@@ -53,7 +57,10 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         for (var t = 1; t <= tenants; t++)
         {
             var tenantId = $"t{t}";
-            await writer.Begin("tenant").Str("id", tenantId).Str("name", WorkloadNames.Tenant(t)).Int("billing_cycle_day", 1 + random.Next(28)).EndAsync(cancellationToken);
+            var zone = TimeZones[(t - 1) % TimeZones.Length];
+            tenantZone = TimeZoneInfo.FindSystemTimeZoneById(zone);
+            await writer.Begin("tenant").Str("id", tenantId).Str("name", WorkloadNames.Tenant(t)).Int("billing_cycle_day", 1 + random.Next(28))
+                .Str("time_zone", zone).EndAsync(cancellationToken);
             var tenantBudget = options.Emails / tenants + (t <= options.Emails % tenants ? 1 : 0);
             var companies = 1 + random.Next(3);
             for (var c = 1; c <= companies; c++)
@@ -151,7 +158,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
             var leadId = $"{company.Id}-l{lead}";
             var campaign = company.Campaigns[random.Next(company.Campaigns.Count)];
             var mailbox = company.Mailboxes[random.Next(company.Mailboxes.Count)];
-            var at = SequenceStart(start);
+            var at = SequenceStart(start, tenantZone);
             for (var s = 0; s < campaign.Steps.Count && sent < budget && at < Horizon; s++)
             {
                 var variants = campaign.Steps[s];
@@ -273,7 +280,7 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
             {
                 events.Add(new("email.replied", at.AddMinutes(2 + random.Next(20)), Kind: random.NextDouble() < 0.6 ? "out_of_office" : "auto"));
             }
-            if (random.NextDouble() < (automatic ? 0.3 : 0.06) * decay * SendTimeEffect(at))
+            if (random.NextDouble() < (automatic ? 0.3 : 0.06) * decay * SendTimeEffect(TimeZoneInfo.ConvertTimeFromUtc(at, tenantZone)))
             {
                 var replied = at.AddHours(1 + random.Next(96));
                 events.Add(new("email.replied", replied, Kind: random.NextDouble() < 0.5 ? "human" : null));
@@ -351,8 +358,8 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         return draw < 0.3 ? "interested" : draw < 0.4 ? "meeting_booked" : draw < 0.8 ? "not_interested" : "other";
     }
 
-    // People answer more in the working morning and less late in the week (the best-send-times
-    // heatmap has something to show): a factor around 1.
+    // People answer more in their working morning and less late in the week (the best-send-times
+    // heatmap has something to show): a factor around 1, of the tenant's local time.
     private static double SendTimeEffect(DateTime at) =>
         (at.Hour is >= 8 and < 11 ? 1.4 : at.Hour >= 15 ? 0.7 : 1.0) * (at.DayOfWeek is DayOfWeek.Tuesday or DayOfWeek.Wednesday ? 1.2 : at.DayOfWeek == DayOfWeek.Friday ? 0.75 : 1.0);
 
@@ -390,8 +397,8 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
     // The workload is what happened up to its Until (default: the start of its End day): nothing is sent or happens after.
     private DateTime Horizon => options.Until ?? options.End.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
-    /// <summary>When a lead's sequence starts: more often later in the workload, on working days, in business hours (UTC).</summary>
-    private DateTime SequenceStart(DateTime start)
+    /// <summary>When a lead's sequence starts (UTC): more often later in the workload, on the tenant's working days, in its business hours.</summary>
+    private DateTime SequenceStart(DateTime start, TimeZoneInfo zone)
     {
         while (true)
         {
@@ -402,7 +409,8 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
             {
                 continue;
             }
-            return day.AddMinutes(7 * 60 + random.Next(10 * 60));
+            var local = DateTime.SpecifyKind(day.AddMinutes(7 * 60 + random.Next(10 * 60)), DateTimeKind.Unspecified);
+            return TimeZoneInfo.ConvertTimeToUtc(local, zone);
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed class IngestBatch
                 }
                 return null;
             case TenantRecord t:
-                return Merge("tenant", t.Id, null, t.Line, m => m with { Name = t.Name ?? m.Name, BillingCycleDay = t.BillingCycleDay ?? m.BillingCycleDay });
+                return Merge("tenant", t.Id, null, t.Line, m => m with { Name = t.Name ?? m.Name, BillingCycleDay = t.BillingCycleDay ?? m.BillingCycleDay, TimeZone = t.TimeZone ?? m.TimeZone });
             case CompanyRecord c:
                 return Merge("company", c.Id, c.TenantId, c.Line, m => m with { Name = c.Name ?? m.Name });
             case CampaignRecord c:
@@ -134,4 +134,7 @@ internal sealed record EntityFields
     public DateTime? CompletedAt { get; init; }
 
     public string? Variant { get; init; }
+
+    /// <summary>A tenant's time zone (IANA name).</summary>
+    public string? TimeZone { get; init; }
 }

@@ -17,7 +17,7 @@ public sealed class Ingestor
     private const string SqlFolder = "Ingestion/Sql";
 
     private static readonly string[] EntityColumns =
-        ["line", "entity_type", "id", "parent_id", "name", "status", "address", "domain", "warmup_status", "billing_cycle_day", "step_number", "current_volume", "started_at", "completed_at", "variant"];
+        ["line", "entity_type", "id", "parent_id", "name", "status", "address", "domain", "warmup_status", "billing_cycle_day", "step_number", "current_volume", "started_at", "completed_at", "variant", "time_zone"];
 
     private static readonly string[] EventColumns =
         ["line", "kind", "event_id", "email_id", "occurred_at", "bounce_type", "campaign_id", "step_id", "mailbox_id", "lead_id",
@@ -172,15 +172,15 @@ public sealed class Ingestor
     }
 
     // In the batch's transaction (an outbox): the fold of what it stored, one queued fold covering
-    // every batch before it runs; and the recompute of each tenant whose billing cycle day changed
-    // (rare: looked up only when the batch names a billing cycle day, one job per such tenant).
+    // every batch before it runs; and the recompute of each tenant whose billing cycle day or time
+    // zone changed (rare: looked up only when the batch names one, one job per such tenant).
     private async Task EnqueueJobsAsync(System.Data.Common.DbConnection connection, IngestBatch batch, CancellationToken cancellationToken)
     {
         var queue = new JobQueue(database);
         var tenants = new List<string>();
-        if (batch.Entities.Any(e => e.Type == "tenant" && e.Fields.BillingCycleDay is not null))
+        if (batch.Entities.Any(e => e.Type == "tenant" && (e.Fields.BillingCycleDay is not null || e.Fields.TimeZone is not null)))
         {
-            await using var command = connection.CreateCommand("SELECT tenant_id FROM stage_billing_changes ORDER BY tenant_id");
+            await using var command = connection.CreateCommand("SELECT DISTINCT tenant_id FROM stage_recompute_tenants ORDER BY tenant_id");
             await using var rows = await command.ExecuteReaderAsync(cancellationToken);
             while (await rows.ReadAsync(cancellationToken))
             {
@@ -197,7 +197,7 @@ public sealed class Ingestor
     private static object?[] EntityRow(MergedEntity e) =>
     [
         (long)e.Index, e.Type, e.Id, e.ParentId, e.Fields.Name, e.Fields.Status, e.Fields.Address, e.Fields.Domain,
-        e.Fields.WarmupStatus, e.Fields.BillingCycleDay, e.Fields.StepNumber, e.Fields.CurrentVolume, e.Fields.StartedAt, e.Fields.CompletedAt, e.Fields.Variant,
+        e.Fields.WarmupStatus, e.Fields.BillingCycleDay, e.Fields.StepNumber, e.Fields.CurrentVolume, e.Fields.StartedAt, e.Fields.CompletedAt, e.Fields.Variant, e.Fields.TimeZone,
     ];
 
     private static object?[] EventRow(EmailEventRecord e) =>

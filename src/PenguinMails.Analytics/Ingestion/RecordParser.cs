@@ -11,7 +11,7 @@ namespace PenguinMails.Analytics.Ingestion;
 /// are ignored so that producers can add fields before this tier knows them. Not thread-safe: one
 /// parser per ingest stream (it reuses its field buffers).
 /// </summary>
-internal sealed class RecordParser
+internal sealed partial class RecordParser
 {
     private static readonly string[] RecordTypes =
     [
@@ -30,7 +30,7 @@ internal sealed class RecordParser
         "type", "id", "event_id", "email_id", "occurred_at", "campaign_id", "step_id", "mailbox_id", "lead_id", "tenant_id", "company_id",
         "name", "status", "address", "domain", "warmup_status", "billing_cycle_day", "step_number", "variant", "current_volume",
         "started_at", "completed_at", "warmup", "bounce_type", "health_score", "progress_percentage",
-        "machine", "user_agent", "kind", "category");
+        "machine", "user_agent", "kind", "category", "time_zone");
 
     private static readonly (byte[] Utf8, string Text)[] KnownTypes = Utf8Table(RecordTypes);
 
@@ -158,7 +158,7 @@ internal sealed class RecordParser
         var type = RequiredString("type", isId: false);
         return type switch
         {
-            "tenant" => new TenantRecord(line, Id("id"), OptionalString("name"), OptionalInt("billing_cycle_day", 1, 28)),
+            "tenant" => new TenantRecord(line, Id("id"), OptionalString("name"), OptionalInt("billing_cycle_day", 1, 28), TimeZone()),
             "company" => new CompanyRecord(line, Id("id"), Id("tenant_id"), OptionalString("name")),
             "campaign" => new CampaignRecord(line, Id("id"), Id("company_id"), OptionalString("name"), OptionalString("status"),
                 OptionalTimestamp("started_at"), OptionalTimestamp("completed_at")),
@@ -220,6 +220,25 @@ internal sealed class RecordParser
         var userAgent = OptionalString("user_agent");
         return flag ?? (MachineUserAgents.IsMachine(userAgent) ? true : null);
     }
+
+    // An IANA time zone name that this machine's time zone database knows (tzdata). Windows names
+    // and paths are refused before the lookup; the databases' own conversions use the same names.
+    private string? TimeZone()
+    {
+        var value = OptionalString("time_zone");
+        if (value is null)
+        {
+            return null;
+        }
+        if (value.Length > 64 || !TimeZoneName().IsMatch(value) || !TimeZoneInfo.TryFindSystemTimeZoneById(value, out _))
+        {
+            throw new InvalidRecordException("time_zone", $"unknown time zone \"{Truncate(value)}\": use an IANA name like \"Europe/Berlin\" or \"UTC\"");
+        }
+        return value;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex TimeZoneName();
 
     private string? OneOf(string name, string[] allowed, bool required)
     {

@@ -18,6 +18,7 @@ namespace PenguinMails.Analytics.IntegrationTests.Pipeline;
 public sealed class ReferenceModel
 {
     private readonly Dictionary<string, int> cycleDay = [];
+    private readonly Dictionary<string, TimeZoneInfo> timeZone = [];
     private readonly Dictionary<string, string> companyTenant = [];
     private readonly Dictionary<string, string> campaignCompany = [];
     private readonly Dictionary<string, string?> campaignStatus = [];
@@ -68,6 +69,10 @@ public sealed class ReferenceModel
         switch (type)
         {
             case "tenant":
+                if (O("time_zone") is { } zone)
+                {
+                    timeZone[S("id")] = TimeZoneInfo.FindSystemTimeZoneById(zone);
+                }
                 if (r.TryGetProperty("billing_cycle_day", out var day))
                 {
                     cycleDay[S("id")] = day.GetInt32();
@@ -186,16 +191,19 @@ public sealed class ReferenceModel
             counts[11] = t.ReplyKinds.Count > 0 && !humanReply ? 1 : 0;
             counts[12] = humanReply && t.Category?.Category is "interested" or "meeting_booked" ? 1 : 0;
             var d = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            // Daily rollups count on the tenant's local day; periods and warmup days are UTC days.
+            var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(email.SentAt, timeZone.GetValueOrDefault(tenant) ?? TimeZoneInfo.Utc))
+                .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             if (email.Warmup)
             {
                 Add("warmup_analytics", $"{email.Mailbox}|{d}", counts[..8]);
                 Usage(period).Warmups.Add(email.Mailbox);
                 continue;
             }
-            Add("daily_campaign_stats", $"{email.Campaign}|{d}", counts);
-            Add("daily_step_stats", $"{email.Step}|{d}", counts);
-            Add("daily_mailbox_stats", $"{email.Mailbox}|{d}", counts);
-            Add("daily_tenant_stats", $"{tenant}|{d}", counts);
+            Add("daily_campaign_stats", $"{email.Campaign}|{local}", counts);
+            Add("daily_step_stats", $"{email.Step}|{local}", counts);
+            Add("daily_mailbox_stats", $"{email.Mailbox}|{local}", counts);
+            Add("daily_tenant_stats", $"{tenant}|{local}", counts);
             Add("campaign_analytics", $"{email.Campaign}|{period}|{campaignStatus.GetValueOrDefault(email.Campaign!)}", counts);
             Add("sequence_step_analytics", $"{email.Step}|{period}", counts);
             foreach (var key in new[] { $"campaign_analytics|{email.Campaign}|{period}|{campaignStatus.GetValueOrDefault(email.Campaign!)}", $"sequence_step_analytics|{email.Step}|{period}" })

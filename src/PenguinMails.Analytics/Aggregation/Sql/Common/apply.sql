@@ -2,11 +2,15 @@
 -- the snapshots in fold_snapshots) into every analytics table, then refresh the attributes and
 -- billing usage of what was touched. The recompute deletes its scope first and feeds all emails
 -- as deltas from zero, so both paths produce the same rows by construction of this one file.
+-- Days: billing periods and warmup rows go by UTC days; the daily rollups and send times by the
+-- tenant's local days and hours (DESIGN.md, "Metrics users can trust"). A recompute rebuilds whole
+-- billing periods and so whole local days at their edges: the emails it adds only for those days
+-- (in_period = 0) count in the daily rollups, not in the period tables, which have them already.
 
 -- The (tenant, UTC day) pairs involved, with their billing period.
 DROP TABLE IF EXISTS agg_days;
 CREATE TEMP TABLE agg_days AS
-SELECT d.tenant_key, t.id AS tenant_id, d.day,
+SELECT d.tenant_key, t.id AS tenant_id, d.day, t.time_zone,
        penguin_utc_ts(penguin_period_start(d.day, t.billing_cycle_day)) AS period_start,
        CAST(NULL AS BIGINT) AS billing_id
 FROM (
@@ -31,15 +35,20 @@ WHERE b.tenant_id = agg_days.tenant_id AND b.period_start = agg_days.period_star
 -- without counts, so that a mailbox with a health snapshot on a day has a warmup row for it.
 DROP TABLE IF EXISTS agg;
 CREATE TEMP TABLE agg AS
-SELECT ch.tenant_key, ch.company_key, ch.campaign_key, ch.step_key, ch.mailbox_key, ch.lead_key,
-       ch.is_warmup, ch.sent_at, d.day, d.billing_id,
-       ch.sent, ch.delivered, ch.opened, ch.clicked, ch.replied, ch.bounced, ch.unsubscribed, ch.complained,
-       ch.opened_human, ch.clicked_human, ch.replied_human, ch.replied_auto, ch.replied_positive
-FROM fold_changes ch
-JOIN agg_days d ON d.tenant_key = ch.tenant_key AND d.day = penguin_utc_day(ch.sent_at)
+SELECT x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key,
+       x.is_warmup, x.sent_at, CAST(x.local_at AS DATE) AS day, x.utc_day, x.billing_id, x.in_period,
+       CAST(EXTRACT(ISODOW FROM x.local_at) AS SMALLINT) AS weekday, CAST(EXTRACT(HOUR FROM x.local_at) AS SMALLINT) AS hour,
+       x.sent, x.delivered, x.opened, x.clicked, x.replied, x.bounced, x.unsubscribed, x.complained,
+       x.opened_human, x.clicked_human, x.replied_human, x.replied_auto, x.replied_positive
+FROM (
+    SELECT ch.*, ch.sent_at AT TIME ZONE d.time_zone AS local_at, d.day AS utc_day, d.billing_id
+    FROM fold_changes ch
+    JOIN agg_days d ON d.tenant_key = ch.tenant_key AND d.day = penguin_utc_day(ch.sent_at)
+) x
 UNION ALL
 SELECT d.tenant_key, co.company_key, NULL, NULL, m.mailbox_key, NULL,
-       TRUE, sn.occurred_at, d.day, d.billing_id,
+       TRUE, sn.occurred_at, d.day, d.day, d.billing_id, 1,
+       NULL, NULL,
        0, 0, 0, 0, 0, 0, 0, 0,
        0, 0, 0, 0, 0
 FROM fold_snapshots sn
@@ -214,7 +223,7 @@ FROM (
     SELECT campaign_key, billing_id, company_key,
            SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
            SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
-    FROM agg WHERE NOT is_warmup
+    FROM agg WHERE NOT is_warmup AND in_period = 1
     GROUP BY campaign_key, billing_id, company_key
 ) g
 LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
@@ -254,7 +263,7 @@ SELECT g.step_key, g.billing_id,
        SUM(CASE WHEN x.replied_positive > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_positive - g.replied_positive > 0 THEN 1 ELSE 0 END) AS leads_positive
 FROM (
     SELECT tenant_key, step_key, lead_key, billing_id, SUM(sent) AS sent, SUM(replied_human) AS replied_human, SUM(replied_positive) AS replied_positive
-    FROM agg WHERE NOT is_warmup
+    FROM agg WHERE NOT is_warmup AND in_period = 1
     GROUP BY tenant_key, step_key, lead_key, billing_id
     HAVING SUM(sent) <> 0 OR SUM(replied_human) <> 0 OR SUM(replied_positive) <> 0
 ) g
@@ -265,7 +274,7 @@ JOIN (
            SUM(CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END) AS replied_positive
     FROM (SELECT DISTINCT a.tenant_key, a.step_key, a.lead_key, a.billing_id, b.period_start, b.period_end
           FROM agg a JOIN billing_analytics b ON b.id = a.billing_id
-          WHERE NOT a.is_warmup AND (a.sent <> 0 OR a.replied_human <> 0 OR a.replied_positive <> 0)) k
+          WHERE NOT a.is_warmup AND a.in_period = 1 AND (a.sent <> 0 OR a.replied_human <> 0 OR a.replied_positive <> 0)) k
     JOIN emails e ON e.tenant_key = k.tenant_key AND e.step_key = k.step_key AND e.lead_key = k.lead_key
                  AND e.sent_at >= k.period_start AND e.sent_at < k.period_end
     GROUP BY k.tenant_key, k.step_key, k.lead_key, k.billing_id
@@ -282,7 +291,7 @@ FROM (
     SELECT step_key, billing_id, campaign_key, company_key,
            SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
            SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
-    FROM agg WHERE NOT is_warmup
+    FROM agg WHERE NOT is_warmup AND in_period = 1
     GROUP BY step_key, billing_id, campaign_key, company_key
 ) g
 LEFT JOIN sequence_steps st ON st.step_key = g.step_key
@@ -324,7 +333,7 @@ FROM (
     SELECT lead_key, campaign_key, billing_id, company_key,
            SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
            SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
-    FROM agg WHERE NOT is_warmup
+    FROM agg WHERE NOT is_warmup AND in_period = 1
     GROUP BY lead_key, campaign_key, billing_id, company_key
 ) g
 LEFT JOIN leads l ON l.lead_key = g.lead_key
@@ -361,10 +370,10 @@ CREATE TEMP TABLE delta_last AS
 SELECT m.id AS mailbox_id, x.billing_id, MAX(c.id) AS campaign_id
 FROM (
     SELECT mailbox_key, billing_id, MAX(sent_at) AS last_sent_at
-    FROM agg WHERE NOT is_warmup AND sent = 1
+    FROM agg WHERE NOT is_warmup AND sent = 1 AND in_period = 1
     GROUP BY mailbox_key, billing_id
 ) x
-JOIN agg a ON a.mailbox_key = x.mailbox_key AND a.billing_id = x.billing_id AND a.sent_at = x.last_sent_at AND NOT a.is_warmup AND a.sent = 1
+JOIN agg a ON a.mailbox_key = x.mailbox_key AND a.billing_id = x.billing_id AND a.sent_at = x.last_sent_at AND NOT a.is_warmup AND a.sent = 1 AND a.in_period = 1
 JOIN campaigns c ON c.campaign_key = a.campaign_key
 JOIN mailboxes m ON m.mailbox_key = x.mailbox_key
 GROUP BY m.id, x.billing_id;
@@ -379,7 +388,7 @@ FROM (
     SELECT mailbox_key, billing_id, company_key,
            MAX(CASE WHEN sent = 1 THEN sent_at END) AS last_sent_at, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints,
            SUM(opened_human) AS opened_human, SUM(clicked_human) AS clicked_human, SUM(replied_human) AS replied_human, SUM(replied_auto) AS replied_auto, SUM(replied_positive) AS replied_positive
-    FROM agg WHERE NOT is_warmup
+    FROM agg WHERE NOT is_warmup AND in_period = 1
     GROUP BY mailbox_key, billing_id, company_key
 ) g
 JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
@@ -416,13 +425,13 @@ VALUES (d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_
 -- Warmup traffic: one row per mailbox per day.
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
-SELECT m.id AS mailbox_id, g.day AS snapshot_date, co.id AS company_id, g.billing_id,
+SELECT m.id AS mailbox_id, g.utc_day AS snapshot_date, co.id AS company_id, g.billing_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
 FROM (
-    SELECT mailbox_key, day, company_key, billing_id,
+    SELECT mailbox_key, utc_day, company_key, billing_id,
            SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(opened) AS opened_tracked, SUM(clicked) AS clicked_tracked, SUM(replied) AS replied, SUM(bounced) AS bounced, SUM(unsubscribed) AS unsubscribed, SUM(complained) AS spam_complaints
-    FROM agg WHERE is_warmup
-    GROUP BY mailbox_key, day, company_key, billing_id
+    FROM agg WHERE is_warmup AND in_period = 1
+    GROUP BY mailbox_key, utc_day, company_key, billing_id
 ) g
 JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
 JOIN companies co ON co.company_key = g.company_key;
@@ -442,6 +451,33 @@ WHEN MATCHED THEN UPDATE SET
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (mailbox_id, snapshot_date, company_id, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
 VALUES (d.mailbox_id, d.snapshot_date, d.company_id, d.billing_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
+
+-- Best send times: campaign traffic by the tenant's local weekday and hour, per billing period.
+DROP TABLE IF EXISTS delta;
+CREATE TEMP TABLE delta AS
+SELECT c.id AS campaign_id, g.billing_id, g.weekday, g.hour, co.id AS company_id, t.id AS tenant_id,
+       g.sent, g.delivered, g.replied_human, g.replied_positive
+FROM (
+    SELECT campaign_key, billing_id, weekday, hour, company_key, tenant_key,
+           SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(replied_human) AS replied_human, SUM(replied_positive) AS replied_positive
+    FROM agg WHERE NOT is_warmup AND in_period = 1
+    GROUP BY campaign_key, billing_id, weekday, hour, company_key, tenant_key
+) g
+JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN companies co ON co.company_key = g.company_key
+JOIN tenants t ON t.tenant_key = g.tenant_key;
+
+MERGE INTO send_time_stats cur
+USING delta d
+ON cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id AND cur.weekday = d.weekday AND cur.hour = d.hour
+WHEN MATCHED THEN UPDATE SET
+    sent = cur.sent + d.sent,
+    delivered = cur.delivered + d.delivered,
+    replied_human = cur.replied_human + d.replied_human,
+    replied_positive = cur.replied_positive + d.replied_positive,
+    updated = NOW()
+WHEN NOT MATCHED THEN INSERT (campaign_id, billing_id, weekday, hour, company_id, tenant_id, sent, delivered, replied_human, replied_positive)
+VALUES (d.campaign_id, d.billing_id, d.weekday, d.hour, d.company_id, d.tenant_id, d.sent, d.delivered, d.replied_human, d.replied_positive);
 
 -- What was touched: entities with new deltas, and entities upserted since the last fold.
 DROP TABLE IF EXISTS touched_campaigns;
@@ -516,8 +552,10 @@ LEFT JOIN (
     SELECT ma3.id,
            penguin_health_score(SUM(d.sent), SUM(d.delivered), SUM(d.opened_tracked), SUM(d.replied), SUM(d.bounced), SUM(d.spam_complaints)) AS health_score
     FROM mailbox_analytics ma3
+    JOIN companies co3 ON co3.id = ma3.company_id
+    JOIN tenants tn3 ON tn3.id = co3.tenant_id
     JOIN daily_mailbox_stats d ON d.mailbox_id = ma3.mailbox_id
-         AND d.day <= penguin_utc_day(ma3.last_sent_at) AND d.day > penguin_utc_day(ma3.last_sent_at) - 14
+         AND d.day <= penguin_local_day(ma3.last_sent_at, tn3.time_zone) AND d.day > penguin_local_day(ma3.last_sent_at, tn3.time_zone) - 14
     WHERE ma3.mailbox_id IN (SELECT id FROM touched_mailboxes)
     GROUP BY ma3.id
 ) recent ON recent.id = ma.id
@@ -575,7 +613,7 @@ WHERE warmup_analytics.id = a.id
 -- email sent, distinct mailboxes with warmup traffic.
 DROP TABLE IF EXISTS touched_billing;
 CREATE TEMP TABLE touched_billing AS
-SELECT DISTINCT billing_id AS id FROM agg
+SELECT DISTINCT billing_id AS id FROM agg WHERE in_period = 1
 UNION SELECT DISTINCT ma.billing_id FROM mailbox_analytics ma
       WHERE ma.mailbox_id IN (SELECT entity_id FROM fold_entities WHERE entity_type = 'mailbox');
 

@@ -130,7 +130,7 @@ JOIN fold_categories c ON c.email_id = e.email_id AND c.tenant_key = e.tenant_ke
 DROP TABLE IF EXISTS fold_changes;
 CREATE TEMP TABLE fold_changes AS
 SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.mailbox_key, n.lead_key,
-       n.is_warmup, n.sent_at,
+       n.is_warmup, n.sent_at, 1 AS in_period,
        1 AS sent,
        CASE WHEN ev.delivered_at IS NOT NULL THEN 1 ELSE 0 END AS delivered,
        CASE WHEN ev.opened_at IS NOT NULL THEN 1 ELSE 0 END AS opened,
@@ -149,7 +149,7 @@ LEFT JOIN fold_events ev ON ev.email_id = n.email_id AND ev.tenant_key = n.tenan
 LEFT JOIN fold_categories c ON c.email_id = n.email_id AND c.tenant_key = n.tenant_key
 UNION ALL
 SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.mailbox_key, e.lead_key,
-       e.is_warmup, e.sent_at,
+       e.is_warmup, e.sent_at, 1,
        0,
        CASE WHEN e.delivered_at IS NULL AND ev.delivered_at IS NOT NULL THEN 1 ELSE 0 END,
        CASE WHEN e.opened_at IS NULL AND ev.opened_at IS NOT NULL THEN 1 ELSE 0 END,

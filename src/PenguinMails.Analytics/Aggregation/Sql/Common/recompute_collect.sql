@@ -1,31 +1,43 @@
 -- Recompute, step 1: widen the requested scope (recompute_params: tenant, days) to whole billing
 -- periods, delete every analytics row in it, and present all of its raw emails as deltas from
 -- zero in fold_changes, so that apply.sql rebuilds the rows exactly as the fold builds them.
-DROP TABLE IF EXISTS recompute_scope;
-CREATE TEMP TABLE recompute_scope AS
-SELECT t.tenant_key, t.id AS tenant_id,
+-- Daily rollups are kept on the tenant's local days: the local days the periods touch are
+-- rebuilt whole, from every email sent on them (in_period says which are the periods' own).
+DROP TABLE IF EXISTS recompute_periods;
+CREATE TEMP TABLE recompute_periods AS
+SELECT t.tenant_key, t.id AS tenant_id, t.time_zone,
        penguin_utc_ts(penguin_period_start(p.from_day, t.billing_cycle_day)) AS from_ts,
        penguin_utc_ts(penguin_period_start(p.to_day - 1, t.billing_cycle_day)) + INTERVAL '1 month' AS to_ts
 FROM tenants t
 CROSS JOIN recompute_params p
 WHERE p.tenant_id IS NULL OR t.id = p.tenant_id;
 
+DROP TABLE IF EXISTS recompute_scope;
+CREATE TEMP TABLE recompute_scope AS
+SELECT r.tenant_key, r.tenant_id, r.from_ts, r.to_ts, r.from_day, r.to_day,
+       penguin_local_ts(r.from_day, r.time_zone) AS local_from_ts, penguin_local_ts(r.to_day, r.time_zone) AS local_to_ts
+FROM (
+    SELECT p.*, penguin_local_day(p.from_ts, p.time_zone) AS from_day,
+           penguin_local_day(p.to_ts - INTERVAL '1 microsecond', p.time_zone) + 1 AS to_day
+    FROM recompute_periods p
+) r;
+
 DELETE FROM daily_campaign_stats WHERE EXISTS (
     SELECT 1 FROM recompute_scope s
     WHERE s.tenant_id = daily_campaign_stats.tenant_id
-      AND daily_campaign_stats.day >= penguin_utc_day(s.from_ts) AND daily_campaign_stats.day < penguin_utc_day(s.to_ts));
+      AND daily_campaign_stats.day >= s.from_day AND daily_campaign_stats.day < s.to_day);
 DELETE FROM daily_step_stats WHERE EXISTS (
     SELECT 1 FROM recompute_scope s
     WHERE s.tenant_id = daily_step_stats.tenant_id
-      AND daily_step_stats.day >= penguin_utc_day(s.from_ts) AND daily_step_stats.day < penguin_utc_day(s.to_ts));
+      AND daily_step_stats.day >= s.from_day AND daily_step_stats.day < s.to_day);
 DELETE FROM daily_mailbox_stats WHERE EXISTS (
     SELECT 1 FROM recompute_scope s
     WHERE s.tenant_id = daily_mailbox_stats.tenant_id
-      AND daily_mailbox_stats.day >= penguin_utc_day(s.from_ts) AND daily_mailbox_stats.day < penguin_utc_day(s.to_ts));
+      AND daily_mailbox_stats.day >= s.from_day AND daily_mailbox_stats.day < s.to_day);
 DELETE FROM daily_tenant_stats WHERE EXISTS (
     SELECT 1 FROM recompute_scope s
     WHERE s.tenant_id = daily_tenant_stats.tenant_id
-      AND daily_tenant_stats.day >= penguin_utc_day(s.from_ts) AND daily_tenant_stats.day < penguin_utc_day(s.to_ts));
+      AND daily_tenant_stats.day >= s.from_day AND daily_tenant_stats.day < s.to_day);
 
 DROP TABLE IF EXISTS recompute_billing;
 CREATE TEMP TABLE recompute_billing AS
@@ -38,12 +50,14 @@ DELETE FROM sequence_step_analytics WHERE billing_id IN (SELECT id FROM recomput
 DELETE FROM mailbox_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
 DELETE FROM lead_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
 DELETE FROM warmup_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
+DELETE FROM send_time_stats WHERE billing_id IN (SELECT id FROM recompute_billing);
 DELETE FROM billing_analytics WHERE id IN (SELECT id FROM recompute_billing);
 
 DROP VIEW IF EXISTS fold_changes;
 CREATE TEMP VIEW fold_changes AS
 SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.mailbox_key, e.lead_key,
        e.is_warmup, e.sent_at,
+       CASE WHEN e.sent_at >= s.from_ts AND e.sent_at < s.to_ts THEN 1 ELSE 0 END AS in_period,
        1 AS sent,
        CASE WHEN e.delivered_at IS NOT NULL THEN 1 ELSE 0 END AS delivered,
        CASE WHEN e.opened_at IS NOT NULL THEN 1 ELSE 0 END AS opened,
@@ -58,7 +72,7 @@ SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.ma
        CASE WHEN e.replied_at IS NOT NULL AND e.replied_human_at IS NULL THEN 1 ELSE 0 END AS replied_auto,
        CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END AS replied_positive
 FROM emails e
-JOIN recompute_scope s ON s.tenant_key = e.tenant_key AND e.sent_at >= s.from_ts AND e.sent_at < s.to_ts;
+JOIN recompute_scope s ON s.tenant_key = e.tenant_key AND e.sent_at >= s.local_from_ts AND e.sent_at < s.local_to_ts;
 
 DROP TABLE IF EXISTS fold_snapshots;
 CREATE TEMP TABLE fold_snapshots AS

@@ -14,17 +14,28 @@ SELECT 'entity', s.line, 'id', 'tenant ''' || s.id || ''' is not the tenant of t
 FROM stage_entities s, ingest_scope k
 WHERE s.entity_type = 'tenant' AND s.id <> k.tenant_id;
 
+-- A tenant whose time zone changes has its days re-bucketed: Ingestor enqueues its recompute
+-- (found before the update, which forgets the old zone; only a tenant with daily rows has days).
+INSERT INTO stage_recompute_tenants (tenant_id)
+SELECT s.id
+FROM stage_entities s
+JOIN tenants t ON t.id = s.id
+WHERE s.entity_type = 'tenant' AND s.time_zone IS NOT NULL AND s.time_zone <> t.time_zone
+  AND EXISTS (SELECT 1 FROM daily_tenant_stats d WHERE d.tenant_id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
+
 -- Tenants have no parent.
 UPDATE tenants SET
     name = COALESCE(s.name, tenants.name),
     billing_cycle_day = COALESCE(s.billing_cycle_day, tenants.billing_cycle_day),
+    time_zone = COALESCE(s.time_zone, tenants.time_zone),
     updated = NOW()
 FROM stage_entities s
 WHERE s.entity_type = 'tenant' AND s.id = tenants.id
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
-INSERT INTO tenants (id, name, billing_cycle_day)
-SELECT s.id, s.name, COALESCE(s.billing_cycle_day, 1)
+INSERT INTO tenants (id, name, billing_cycle_day, time_zone)
+SELECT s.id, s.name, COALESCE(s.billing_cycle_day, 1), COALESCE(s.time_zone, 'UTC')
 FROM stage_entities s
 WHERE s.entity_type = 'tenant' AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = s.id)
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
@@ -206,7 +217,7 @@ WHERE s.entity_type = 'sequence_step'
   AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 -- A tenant whose billing cycle day changed has new billing periods: Ingestor enqueues its recompute.
-INSERT INTO stage_billing_changes (tenant_id)
+INSERT INTO stage_recompute_tenants (tenant_id)
 SELECT DISTINCT s.id
 FROM stage_entities s
 JOIN billing_analytics b ON b.tenant_id = s.id

@@ -16,7 +16,8 @@ CREATE TEMP TABLE stage_entities (
     current_volume INTEGER,
     started_at TIMESTAMPTZ,
     completed_at TIMESTAMPTZ,
-    variant TEXT
+    variant TEXT,
+    time_zone TEXT
 );
 DROP TABLE IF EXISTS stage_events;
 CREATE TEMP TABLE stage_events (
@@ -46,8 +47,8 @@ CREATE TEMP TABLE stage_rejections (
     field TEXT NOT NULL,
     reason TEXT NOT NULL
 );
-DROP TABLE IF EXISTS stage_billing_changes;
-CREATE TEMP TABLE stage_billing_changes (
+DROP TABLE IF EXISTS stage_recompute_tenants;
+CREATE TEMP TABLE stage_recompute_tenants (
     tenant_id TEXT NOT NULL
 );
 DROP TABLE IF EXISTS ingest_scope;
