@@ -1,4 +1,5 @@
 using PenguinMails.Analytics.Aggregation;
+using PenguinMails.Analytics.Jobs;
 
 namespace PenguinMails.Analytics.IntegrationTests.Pipeline;
 
@@ -171,5 +172,69 @@ public abstract partial class PipelineConformanceTests
 
         await Pipeline.FoldAsync();
         Assert.Equal("0|0|0|0|1|0|1|0", await CampaignCountersAsync());
+    }
+
+    [Fact]
+    public async Task a_tenants_days_are_its_local_days_and_a_new_time_zone_rebuckets_it_through_a_queued_recompute()
+    {
+        await Pipeline.IngestAsync(Lines.Entities);
+        await Pipeline.IngestAsync(
+        [
+            // x1: Sunday 2026-03-01 03:00 UTC, Saturday 22:00 in New York (the February of a March billing period).
+            Lines.Sent("s1", "x1", "2026-03-01T03:00:00Z"),
+            // x2: Monday 2026-03-02 15:00 UTC, 10:00 in New York; a person replies.
+            Lines.Sent("s2", "x2", "2026-03-02T15:00:00Z"),
+            Lines.Event("replied", "r2", "x2", "2026-03-02T16:00:00Z"),
+        ]);
+        await Pipeline.FoldAsync();
+        const string Days = "SELECT string_agg(CAST(day AS TEXT) || '|' || CAST(sent AS TEXT), ',' ORDER BY day) FROM daily_campaign_stats";
+        const string SendTimes = "SELECT string_agg(CONCAT_WS('|', weekday, hour, sent, replied_human), ',' ORDER BY weekday, hour) FROM send_time_stats";
+        Assert.Equal("2026-03-01|1,2026-03-02|1", await Pipeline.ScalarAsync<string>(Days));
+        Assert.Equal("1|15|1|1,7|3|1|0", await Pipeline.ScalarAsync<string>(SendTimes));
+        var before = await Aggregator.AsOfAsync(Pipeline.Database, TestContext.Current.CancellationToken);
+
+        var result = await Pipeline.IngestAsync(["""{"type":"tenant","id":"t1","time_zone":"America/New_York"}"""]);
+        Assert.Equal(0, result.Rejected);
+        Assert.Equal("America/New_York", await Pipeline.ScalarAsync<string>("SELECT time_zone FROM tenants WHERE id = 't1'"));
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM analytics_jobs WHERE job_type = 'recompute' AND tenant_id = 't1' AND status = 'queued'"));
+        // Naming the zone it already has queues nothing more.
+        await Pipeline.IngestAsync(["""{"type":"tenant","id":"t1","time_zone":"America/New_York"}"""]);
+        Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM analytics_jobs WHERE job_type = 'recompute' AND tenant_id = 't1'"));
+
+        var summary = await new JobRunner(Pipeline.Database, JobHandlers.All(Pipeline.Database, Pipeline.Aggregator)).RunUntilIdleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal((2, 0, 0), (summary.Succeeded, summary.Retried, summary.Dead)); // the recompute and the fold queued by the ingest
+        Assert.Equal("2026-02-28|1,2026-03-02|1", await Pipeline.ScalarAsync<string>(Days));
+        Assert.Equal("2026-02-28|1,2026-03-02|1", await Pipeline.ScalarAsync<string>(Days.Replace("daily_campaign_stats", "daily_tenant_stats", StringComparison.Ordinal)));
+        Assert.Equal("1|10|1|1,6|22|1|0", await Pipeline.ScalarAsync<string>(SendTimes));
+        // Billing periods stay UTC: both emails are March's.
+        Assert.Equal("t1@2026-03-01|2", await Pipeline.ScalarAsync<string>(
+            "SELECT string_agg(tenant_id || '@' || CAST(penguin_utc_day(period_start) AS TEXT) || '|' || CAST(emails_sent AS TEXT), ',') FROM billing_analytics"));
+        Assert.True(await Aggregator.AsOfAsync(Pipeline.Database, TestContext.Current.CancellationToken) > before, "as_of moves when the re-bucketing commits");
+
+        // A later email folds straight into the local day.
+        await Pipeline.IngestAsync([Lines.Sent("s3", "x3", "2026-03-03T04:30:00Z")]);
+        await Pipeline.FoldAsync();
+        Assert.Equal("2026-02-28|1,2026-03-02|2", await Pipeline.ScalarAsync<string>(Days));
+        await AssertRecomputeKeepsAsync();
+    }
+
+    [Fact]
+    public async Task an_unknown_time_zone_is_rejected_and_the_tenant_keeps_its_own()
+    {
+        var result = await Pipeline.IngestAsync(
+        [
+            .. Lines.Entities,                                                                 // 1-6
+            """{"type":"tenant","id":"t1","time_zone":"Mars/Olympus_Mons"}""",                // 7
+            """{"type":"tenant","id":"t1","time_zone":"../../etc/passwd"}""",                 // 8
+            """{"type":"tenant","id":"t1","time_zone":"Eastern Standard Time"}""",            // 9
+            """{"type":"tenant","id":"t1","time_zone":42}""",                                 // 10
+            """{"type":"tenant","id":"t2","time_zone":"Asia/Kolkata"}""",                     // 11 ok
+        ]);
+
+        Assert.Equal([7L, 8, 9, 10], result.Errors.Select(e => e.Line));
+        Assert.All(result.Errors.Take(3), e => Assert.Equal("time_zone", e.Field));
+        Assert.Equal("unknown time zone \"Mars/Olympus_Mons\": use an IANA name like \"Europe/Berlin\" or \"UTC\"", result.Errors[0].Reason);
+        Assert.Equal(("time_zone", "must be a string, got a number"), (result.Errors[3].Field, result.Errors[3].Reason));
+        Assert.Equal("t1|UTC,t2|Asia/Kolkata", await Pipeline.ScalarAsync<string>("SELECT string_agg(id || '|' || time_zone, ',' ORDER BY id) FROM tenants"));
     }
 }
