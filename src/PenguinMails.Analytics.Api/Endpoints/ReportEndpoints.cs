@@ -4,8 +4,8 @@ using PenguinMails.Analytics.Queries;
 namespace PenguinMails.Analytics.Api.Endpoints;
 
 /// <summary>
-/// The read endpoints besides campaigns: mailboxes, leads, warmup, usage, alerts, time series and
-/// the tenants the caller may see. Each serves one <see cref="Reports"/> entry through
+/// The read endpoints besides campaigns: mailboxes, leads, warmup, usage, alerts, time series,
+/// best send times and the tenants the caller may see. Each serves one <see cref="Reports"/> entry through
 /// <see cref="ReportReads"/>; ids of other tenants are 404.
 /// </summary>
 public static class ReportEndpoints
@@ -14,6 +14,8 @@ public static class ReportEndpoints
     [
         "sent", "delivered", "opened_tracked", "clicked_tracked", "replied", "bounced", "unsubscribed", "spam_complaints",
         "delivery_rate", "open_rate", "click_rate", "reply_rate", "bounce_rate", "complaint_rate",
+        "opened_human", "clicked_human", "replied_human", "replied_auto", "replied_positive",
+        "human_open_rate", "human_click_rate", "human_reply_rate", "positive_reply_rate",
     ];
 
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder v1)
@@ -28,6 +30,7 @@ public static class ReportEndpoints
         v1.MapGet("/usage", (HttpContext http, ReportReads reads) => reads.ReadAsync(http, Reports.Usage)).ForReport(Reports.Usage);
         v1.MapGet("/alerts", (HttpContext http, ReportReads reads) => reads.ReadAsync(http, Reports.Alerts)).ForReport(Reports.Alerts);
         v1.MapGet("/tenants", (HttpContext http, ReportReads reads) => reads.ReadAsync(http, Reports.Tenants)).ForReport(Reports.Tenants);
+        v1.MapGet("/send-times", (HttpContext http, ReportReads reads) => reads.ReadAsync(http, Reports.SendTimes)).ForReport(Reports.SendTimes);
 
         v1.MapGet("/timeseries", async (HttpContext http, ReportReads reads, string? metric) =>
         {

@@ -92,6 +92,8 @@ internal static class TenantTables
         new("daily_mailbox_stats_archive", Owner.TenantId),
         new("daily_tenant_stats", Owner.TenantId),
         new("daily_tenant_stats_archive", Owner.TenantId),
+        new("send_time_stats", Owner.TenantId),
+        new("send_time_stats_archive", Owner.TenantId),
         new("deliverability_alert_state", Owner.TenantId),
         new("analytics_exports", Owner.TenantId),
         new("analytics_export_controls", Owner.TenantId, "id"),

@@ -40,6 +40,7 @@ public sealed class Anonymizer(AnalyticsDatabase database, PseudonymKey key)
         ("daily_step_stats", "step_id", "step"), ("daily_step_stats", "campaign_id", "campaign"), ("daily_step_stats", "company_id", "company"), ("daily_step_stats", "tenant_id", "tenant"),
         ("daily_mailbox_stats", "mailbox_id", "mailbox"), ("daily_mailbox_stats", "company_id", "company"), ("daily_mailbox_stats", "tenant_id", "tenant"),
         ("daily_tenant_stats", "tenant_id", "tenant"),
+        ("send_time_stats", "campaign_id", "campaign"), ("send_time_stats", "company_id", "company"), ("send_time_stats", "tenant_id", "tenant"),
         ("analytics_access_audit", "tenant_id", "tenant"), ("admin_audit_logs", "tenant_id", "tenant"), ("admin_system_events", "tenant_id", "tenant"),
         ("analytics_jobs", "tenant_id", "tenant"), ("api_keys", "tenant_id", "tenant"), ("analytics_rate_limits", "tenant_id", "tenant"),
         ("analytics_export_controls", "tenant_id", "tenant"), ("analytics_exports", "tenant_id", "tenant"), ("deliverability_alert_state", "tenant_id", "tenant"),
@@ -48,7 +49,7 @@ public sealed class Anonymizer(AnalyticsDatabase database, PseudonymKey key)
     private static readonly HashSet<string> Archived = new(StringComparer.Ordinal)
     {
         "billing_analytics", "campaign_analytics", "sequence_step_analytics", "mailbox_analytics", "lead_analytics", "warmup_analytics",
-        "daily_campaign_stats", "daily_step_stats", "daily_mailbox_stats", "daily_tenant_stats",
+        "daily_campaign_stats", "daily_step_stats", "daily_mailbox_stats", "daily_tenant_stats", "send_time_stats",
     };
 
     /// <summary>What a run did.</summary>

@@ -20,7 +20,7 @@ public sealed class Maintainer(AnalyticsDatabase database, TimeProvider? time = 
     private static readonly string[] ArchivedTables =
     [
         "emails", "billing_analytics", "campaign_analytics", "sequence_step_analytics", "mailbox_analytics", "lead_analytics",
-        "warmup_analytics", "daily_campaign_stats", "daily_step_stats", "daily_mailbox_stats", "daily_tenant_stats",
+        "warmup_analytics", "daily_campaign_stats", "daily_step_stats", "daily_mailbox_stats", "daily_tenant_stats", "send_time_stats",
     ];
 
     public async Task<MaintenanceResult> RunAsync(MaintenanceOptions options, CancellationToken cancellationToken = default)

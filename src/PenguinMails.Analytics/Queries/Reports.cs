@@ -86,6 +86,15 @@ public static class Reports
             : f.Id is null && !(admin && f.Entity == "tenant") ? "The timeseries report needs id." : null,
     };
 
+    /// <summary>Best send times: human and positive reply rates by the tenant's local weekday and hour.</summary>
+    public static Report SendTimes { get; } = new("send-times", "send_times", f => [f.From, f.To, f.CampaignId])
+    {
+        Summary = "Best send times: sent, delivered, human and positive replies and their rates by the tenant's local weekday (1 Monday .. 7 Sunday) and hour of sending, "
+            + "for the tenant or one campaign (billing periods overlapping the range).",
+        Filters = ["campaign_id"], Paged = false, Audits = _ => "send_time_stats",
+        Subject = f => f.CampaignId is null ? null : ("campaign", f.CampaignId),
+    };
+
     /// <summary>The tenants the caller may see (the platform admin's tenant picker).</summary>
     public static Report Tenants { get; } = new("tenants", "tenants", _ => [])
     {
@@ -122,7 +131,7 @@ public static class Reports
 
     /// <summary>The reports people address by name.</summary>
     public static IReadOnlyList<Report> All { get; } =
-        [Campaigns, Steps, Mailboxes, Leads, Warmup, Usage, Alerts, Timeseries, Tenants, AdminActivity, AuditLogs, SystemEvents];
+        [Campaigns, Steps, Mailboxes, Leads, Warmup, Usage, Alerts, Timeseries, SendTimes, Tenants, AdminActivity, AuditLogs, SystemEvents];
 
     /// <summary>Their names.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(r => r.Name)];

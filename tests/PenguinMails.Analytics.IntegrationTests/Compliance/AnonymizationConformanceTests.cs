@@ -27,6 +27,7 @@ public abstract class AnonymizationConformanceTests : IAsyncLifetime
         ("warmup_analytics", "mailbox_id", "mailbox", "SUM(sent), SUM(delivered)"),
         ("billing_analytics", "tenant_id", "tenant", "SUM(emails_sent)"),
         ("daily_tenant_stats", "tenant_id", "tenant", "SUM(sent), SUM(replied)"),
+        ("send_time_stats", "campaign_id", "campaign", "SUM(sent), SUM(delivered), SUM(replied_human)"),
     ];
 
     private PipelineFixture? fixture;

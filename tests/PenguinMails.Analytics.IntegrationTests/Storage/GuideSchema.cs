@@ -29,11 +29,12 @@ public static class GuideSchema
     [
         "tenants", "companies", "campaigns", "sequence_steps", "mailboxes", "leads",
         "emails", "pending_events", "entity_changes", "pipeline_state", "dead_letter_events", "mailbox_health_snapshots",
-        "daily_campaign_stats", "daily_step_stats", "daily_mailbox_stats", "daily_tenant_stats",
+        "daily_campaign_stats", "daily_step_stats", "daily_mailbox_stats", "daily_tenant_stats", "send_time_stats",
         "analytics_jobs", "campaign_performance_summary",
         "emails_archive", "billing_analytics_archive", "campaign_analytics_archive", "sequence_step_analytics_archive",
         "mailbox_analytics_archive", "lead_analytics_archive", "warmup_analytics_archive",
         "daily_campaign_stats_archive", "daily_step_stats_archive", "daily_mailbox_stats_archive", "daily_tenant_stats_archive",
+        "send_time_stats_archive",
     ];
 
     /// <summary>The guide's four workload pools: (pool_type, min, max, connection timeout s, query timeout s, parallel, workers).</summary>

@@ -181,7 +181,7 @@ public abstract class SchemaConformanceTests : IAsyncLifetime
             ["email.opened"] = Ingestion.EmailEventKind.Opened, ["email.clicked"] = Ingestion.EmailEventKind.Clicked,
             ["email.replied"] = Ingestion.EmailEventKind.Replied, ["email.bounced"] = Ingestion.EmailEventKind.Bounced,
             ["email.unsubscribed"] = Ingestion.EmailEventKind.Unsubscribed, ["email.spam_complaint"] = Ingestion.EmailEventKind.SpamComplaint,
-            ["mailbox.health"] = Ingestion.EmailEventKind.MailboxHealth,
+            ["mailbox.health"] = Ingestion.EmailEventKind.MailboxHealth, ["email.reply_categorized"] = Ingestion.EmailEventKind.ReplyCategorized,
         };
         Assert.Equal(Enum.GetValues<Ingestion.EmailEventKind>().Length, contract.Count);
 
@@ -226,6 +226,7 @@ public sealed class PostgresSchemaConformanceTests : SchemaConformanceTests
             { "daily_step_stats", "INSERT INTO daily_step_stats (step_id, campaign_id, company_id, tenant_id, day, sent) VALUES ('s1', 'c1', 'co1', 't1', DATE '2026-01-05', $1)", "step_id, day" },
             { "daily_mailbox_stats", "INSERT INTO daily_mailbox_stats (mailbox_id, company_id, tenant_id, day, sent) VALUES ('m1', 'co1', 't1', DATE '2026-01-05', $1)", "mailbox_id, day" },
             { "daily_tenant_stats", "INSERT INTO daily_tenant_stats (tenant_id, day, sent) VALUES ('t1', DATE '2026-01-05', $1)", "tenant_id, day" },
+            { "send_time_stats", "INSERT INTO send_time_stats (campaign_id, billing_id, weekday, hour, company_id, tenant_id, sent) VALUES ('c1', 7, 2, 9, 'co1', 't1', $1)", "campaign_id, billing_id, weekday, hour" },
         };
 
         [Theory]

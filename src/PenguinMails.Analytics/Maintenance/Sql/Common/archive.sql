@@ -16,6 +16,8 @@ INSERT INTO lead_analytics_archive SELECT *, NOW() FROM lead_analytics WHERE bil
 DELETE FROM lead_analytics WHERE billing_id IN (SELECT id FROM maintenance_billing);
 INSERT INTO warmup_analytics_archive SELECT *, NOW() FROM warmup_analytics WHERE billing_id IN (SELECT id FROM maintenance_billing);
 DELETE FROM warmup_analytics WHERE billing_id IN (SELECT id FROM maintenance_billing);
+INSERT INTO send_time_stats_archive SELECT *, NOW() FROM send_time_stats WHERE billing_id IN (SELECT id FROM maintenance_billing);
+DELETE FROM send_time_stats WHERE billing_id IN (SELECT id FROM maintenance_billing);
 INSERT INTO billing_analytics_archive SELECT *, NOW() FROM billing_analytics WHERE id IN (SELECT id FROM maintenance_billing);
 DELETE FROM billing_analytics WHERE id IN (SELECT id FROM maintenance_billing);
 

@@ -1,0 +1,16 @@
+-- Best send times: campaign traffic by the tenant's local weekday (ISO: 1 Monday .. 7 Sunday) and
+-- hour of sending, with the human reply rate and the positive reply rate (percent of delivered,
+-- 2 places, NULL without deliveries) and the counts behind them, so that a heatmap can grey out
+-- cells with too few emails. From send_time_stats over the billing periods that overlap the range.
+-- $1 tenant (NULL: all, for the admin), $2 first day, $3 day after the last, $4 campaign (NULL: all).
+SELECT s.weekday, s.hour,
+       SUM(s.sent) AS sent, SUM(s.delivered) AS delivered, SUM(s.replied_human) AS replied_human, SUM(s.replied_positive) AS replied_positive,
+       ROUND(100.0 * SUM(s.replied_human) / NULLIF(SUM(s.delivered), 0), 2) AS human_reply_rate,
+       ROUND(100.0 * SUM(s.replied_positive) / NULLIF(SUM(s.delivered), 0), 2) AS positive_reply_rate
+FROM send_time_stats s
+JOIN billing_analytics b ON b.id = s.billing_id
+WHERE (CAST($1 AS TEXT) IS NULL OR s.tenant_id = CAST($1 AS TEXT))
+  AND b.period_end > penguin_utc_ts($2) AND b.period_start < penguin_utc_ts($3)
+  AND (CAST($4 AS TEXT) IS NULL OR s.campaign_id = CAST($4 AS TEXT))
+GROUP BY s.weekday, s.hour
+ORDER BY s.weekday, s.hour;
