@@ -14,7 +14,8 @@ public sealed class DashboardTests(DemoServer server)
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+    // The demo's first tenant's today (most tests sign in as it): the dashboard's days are its local days.
+    private DateOnly Today => server.Today("t1");
 
     [Fact]
     public async Task the_overview_shows_the_apis_numbers_and_follows_the_date_range()
@@ -60,6 +61,84 @@ public sealed class DashboardTests(DemoServer server)
         Assert.Equal(Rate(Sum("replied"), Sum("delivered")), await dashboard.KpiAsync("reply_rate"));
         Assert.Equal(Rate(Sum("bounced"), Sum("sent")), await dashboard.KpiAsync("bounce_rate"));
         Assert.Equal(Rate(Sum("spam_complaints"), Sum("sent")), await dashboard.KpiAsync("complaint_rate"));
+        Assert.Equal(Rate(Sum("opened_human"), Sum("delivered")), await dashboard.KpiAsync("human_open_rate"));
+        Assert.Equal(Rate(Sum("replied_human"), Sum("delivered")), await dashboard.KpiAsync("human_reply_rate"));
+        Assert.Equal(Rate(Sum("replied_positive"), Sum("delivered")), await dashboard.KpiAsync("positive_reply_rate"));
+        Assert.Equal(Sum("leads_contacted"), await dashboard.KpiAsync("leads_contacted"));
+        Assert.Equal(Rate(Sum("leads_replied"), Sum("leads_contacted")), await dashboard.KpiAsync("lead_reply_rate"));
+    }
+
+    [Fact]
+    public async Task people_machines_and_the_best_send_times_show_the_apis_numbers_on_the_overview_and_a_campaign()
+    {
+        var key = server.Key("viewer", "t1");
+        var (from, to) = (Today.AddDays(-89), Today.AddDays(1));
+        var range = $"from={Day(from)}&to={Day(to)}";
+        await using var dashboard = await DashboardPage.OpenAsync(server);
+        await dashboard.SignInAsync(key);
+        await dashboard.GoAsync($"overview?from={Day(from)}&to={Day(Today)}");
+
+        var campaigns = (await server.GetJsonAsync(key, $"/v1/campaigns?{range}&limit=1000")).GetProperty("data").EnumerateArray().ToList();
+        await AssertPeopleAndMachinesAsync(dashboard, campaigns);
+        await AssertSendTimesAsync(dashboard, await server.GetJsonAsync(key, $"/v1/send-times?{range}"), "America/New_York");
+        await dashboard.ScreenshotAsync("overview-people-and-send-times");
+
+        var busiest = campaigns.OrderByDescending(c => c.GetProperty("sent").GetInt64()).First();
+        var campaign = busiest.GetProperty("campaign_id").GetString()!;
+        await dashboard.GoAsync($"campaigns/{Uri.EscapeDataString(campaign)}?from={Day(from)}&to={Day(Today)}");
+        await AssertPeopleAndMachinesAsync(dashboard, [busiest]);
+        await AssertSendTimesAsync(dashboard, await server.GetJsonAsync(key, $"/v1/send-times?campaign_id={Uri.EscapeDataString(campaign)}&{range}"), "America/New_York");
+        Assert.Equal(busiest.GetProperty("positive_reply_rate").GetDouble(), await dashboard.KpiAsync("positive_reply_rate"));
+        Assert.Equal(busiest.GetProperty("leads_contacted").GetInt64(), await dashboard.KpiAsync("leads_contacted"));
+        await dashboard.ScreenshotAsync("campaign-people-and-send-times");
+    }
+
+    private static async Task AssertPeopleAndMachinesAsync(DashboardPage dashboard, List<System.Text.Json.JsonElement> campaigns)
+    {
+        long Sum(string column) => campaigns.Sum(r => r.GetProperty(column).GetInt64());
+        foreach (var (split, people, other) in new[]
+        {
+            ("opens", Sum("opened_human"), Sum("opened_tracked") - Sum("opened_human")),
+            ("clicks", Sum("clicked_human"), Sum("clicked_tracked") - Sum("clicked_human")),
+            ("replies", Sum("replied_human"), Sum("replied_auto")),
+        })
+        {
+            var row = dashboard.Page.Locator($"[data-testid=people-and-machines] [data-split={split}]");
+            Assert.Equal((people, other), (long.Parse((await row.GetAttributeAsync("data-people"))!, CultureInfo.InvariantCulture),
+                long.Parse((await row.GetAttributeAsync("data-other"))!, CultureInfo.InvariantCulture)));
+        }
+        Assert.True(Sum("opened_tracked") > Sum("opened_human") && Sum("opened_human") > 0, "the demo has machine and human opens");
+    }
+
+    // Every cell the API has is in the heatmap with its counts; cells with enough emails show the
+    // API's human reply rate, the others are greyed out; the rest of the week is empty.
+    private static async Task AssertSendTimesAsync(DashboardPage dashboard, System.Text.Json.JsonElement api, string zone)
+    {
+        var cells = api.GetProperty("data").EnumerateArray().ToList();
+        var shown = await dashboard.Page.Locator("[data-testid=send-times] td").EvaluateAllAsync<string[][]>(
+            "cells => cells.map(c => [c.dataset.weekday, c.dataset.hour, c.dataset.sent, c.dataset.rate, c.classList.contains('sparse') ? 'sparse' : ''])");
+        Assert.Equal(7 * 24, shown.Length);
+        var byCell = shown.ToDictionary(c => (int.Parse(c[0], CultureInfo.InvariantCulture), int.Parse(c[1], CultureInfo.InvariantCulture)));
+        var dense = 0;
+        foreach (var cell in cells)
+        {
+            var (weekday, hour) = (cell.GetProperty("weekday").GetInt32(), cell.GetProperty("hour").GetInt32());
+            var html = byCell[(weekday, hour)];
+            Assert.Equal(cell.GetProperty("sent").GetInt64().ToString(CultureInfo.InvariantCulture), html[2]);
+            if (cell.GetProperty("delivered").GetInt64() >= 20)
+            {
+                dense++;
+                Assert.Equal("", html[4]);
+                Assert.Equal(cell.GetProperty("human_reply_rate").GetDouble(), double.Parse(html[3], CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                Assert.Equal("sparse", html[4]);
+            }
+        }
+        Assert.True(dense > 0, "some hours have enough emails to compare");
+        Assert.Equal(7 * 24 - cells.Count, shown.Count(c => c[2] == "0"));
+        Assert.Contains($"{zone} time", await dashboard.Page.InnerTextAsync("[data-testid=send-times]"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed partial class DemoServer : IAsyncLifetime
 
     private readonly string directory = Path.Combine(Path.GetTempPath(), $"penguin-dashboard-{Guid.NewGuid():N}");
     private readonly Dictionary<string, string> keys = [];
+    private readonly Dictionary<string, TimeZoneInfo> zones = [];
     private Process? server;
     private IPlaywright? playwright;
 
@@ -31,6 +32,9 @@ public sealed partial class DemoServer : IAsyncLifetime
 
     /// <summary>The demo key of a role and tenant, e.g. Key("viewer", "t1").</summary>
     public string Key(string role, string tenant) => keys[$"{role} {tenant}"];
+
+    /// <summary>Today in the tenant's time zone: the dashboard's days are its local days.</summary>
+    public DateOnly Today(string tenant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zones[tenant]));
 
     public async ValueTask InitializeAsync()
     {
@@ -64,6 +68,10 @@ public sealed partial class DemoServer : IAsyncLifetime
             }
         }
         _ = server.StandardOutput.ReadToEndAsync(); // keep draining the JSON logs
+        foreach (var tenant in keys.Keys.Where(k => k.StartsWith("viewer ", StringComparison.Ordinal)).Select(k => k["viewer ".Length..]))
+        {
+            zones[tenant] = TimeZoneInfo.FindSystemTimeZoneById((await GetJsonAsync(Key("viewer", tenant), "/v1/me")).GetProperty("time_zone").GetString()!);
+        }
 
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

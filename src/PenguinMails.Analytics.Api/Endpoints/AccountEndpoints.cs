@@ -14,7 +14,8 @@ public static class AccountEndpoints
     private static readonly ApiKeyRole[] AnyRole = [ApiKeyRole.Viewer, ApiKeyRole.TenantAdmin, ApiKeyRole.Ingest];
 
     /// <summary>The calling key (<c>tenant_id</c> is <c>*</c> for a platform admin key made without a tenant).</summary>
-    public sealed record MeResponse(string KeyId, string? Name, string Role, string TenantId, string? TenantName, bool CanRead);
+    /// <summary>The calling key; <see cref="TimeZone"/> is its tenant's (the dashboard's days are that zone's days).</summary>
+    public sealed record MeResponse(string KeyId, string? Name, string Role, string TenantId, string? TenantName, bool CanRead, string TimeZone);
 
     public static RouteGroupBuilder MapAccountApi(this RouteGroupBuilder v1)
     {
@@ -25,7 +26,8 @@ public static class AccountEndpoints
             var tenant = await query.ReadAsync(new TenantScope(key.TenantId, IsAdmin: false), Reports.Tenants, new ReportFilter(default, default), default,
                 PoolTypes.Dashboard, http.RequestAborted);
             return Results.Json(new MeResponse(key.Id, key.Name, key.Role.ToName(), key.TenantId,
-                tenant.Rows.Count > 0 ? tenant.Rows[0][1] as string : null, key.Role != ApiKeyRole.Ingest));
+                tenant.Rows.Count > 0 ? tenant.Rows[0][1] as string : null, key.Role != ApiKeyRole.Ingest,
+                tenant.Rows.Count > 0 && tenant.Rows[0][2] is string zone ? zone : "UTC"));
         }).RequireApiKey(AnyRole).Produces<MeResponse>().WithSummary("The calling key: its tenant, role and name (never its secret).");
         return v1;
     }

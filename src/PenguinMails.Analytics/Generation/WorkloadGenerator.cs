@@ -109,7 +109,10 @@ public sealed class WorkloadGenerator(WorkloadOptions options)
         var domains = Math.Max(1, mailboxes / 4);
         for (var m = 1; m <= mailboxes; m++)
         {
-            var mailbox = new Mailbox($"{id}-m{m}", Unhealthy: random.NextDouble() < 0.1, Warming: random.NextDouble() < 0.3);
+            // About one in ten mailboxes is unhealthy, and always a company's second: every account
+            // has a deliverability problem to show.
+            var unhealthy = random.NextDouble() < 0.1 || m == 2;
+            var mailbox = new Mailbox($"{id}-m{m}", Unhealthy: unhealthy, Warming: random.NextDouble() < 0.3);
             company.Mailboxes.Add(mailbox);
             var domain = WorkloadNames.SendingDomain(clientName, 1 + (m % domains));
             await writer.Begin("mailbox").Str("id", mailbox.Id).Str("company_id", id).Str("address", $"{WorkloadNames.Sender(m)}@{domain}").Str("domain", domain)

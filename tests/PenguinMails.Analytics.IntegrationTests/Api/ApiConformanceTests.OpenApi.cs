@@ -114,7 +114,7 @@ public abstract partial class ApiConformanceTests
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
             checkedOperations++;
         }
-        Assert.Equal(16, checkedOperations); // every GET of the document but the two of one export
+        Assert.Equal(17, checkedOperations); // every GET of the document but the two of one export
 
         // The one POST a producer makes: 202 with the documented body.
         var ingest = await SendAsync(HttpMethod.Post, "/v1/ingest", keys["a-ingest"], """{"type":"company","id":"t1-c9","tenant_id":"t1","name":"New client"}""" + "\n{}\n");

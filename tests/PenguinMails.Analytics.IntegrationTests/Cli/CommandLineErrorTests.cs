@@ -56,7 +56,7 @@ public sealed class CommandLineErrorTests : CliSuite
         AssertOneErrorLine(await CliProcess.RunAsync("frobnicate"), "unknown command or argument 'frobnicate' (see penguin-analytics --help)");
         AssertOneErrorLine(await CliProcess.RunAsync("keys"), "keys needs a command: create, list, revoke (see penguin-analytics keys --help)");
         AssertOneErrorLine(await CliProcess.RunAsync("report", "nosuch", "--db", Db),
-            "Argument 'nosuch' not recognized. Must be one of: 'campaigns' 'steps' 'mailboxes' 'leads' 'warmup' 'usage' 'alerts' 'timeseries' 'tenants' 'admin-activity' 'audit-logs' 'system-events' (see penguin-analytics report --help)");
+            "Argument 'nosuch' not recognized. Must be one of: 'campaigns' 'steps' 'mailboxes' 'leads' 'warmup' 'usage' 'alerts' 'timeseries' 'send-times' 'tenants' 'admin-activity' 'audit-logs' 'system-events' (see penguin-analytics report --help)");
         var bare = await CliProcess.RunAsync();
         Assert.Equal(0, bare.ExitCode);
         Assert.Contains("migrate", bare.Stdout, StringComparison.Ordinal); // nothing at all shows the help

@@ -30,7 +30,7 @@ public sealed class ReportsTests
         Assert.Equal(Reports.Names.Count, Reports.Names.Distinct().Count());
         Assert.All(Reports.All, r => Assert.Empty(r.Filters.Concat(r.Required).Except(ReportFilter.Names)));
         Assert.All(Reports.All, r => Assert.Empty(r.Required.Except(r.Filters)));
-        Assert.Equal("Unknown report 'gossip': use one of campaigns, steps, mailboxes, leads, warmup, usage, alerts, timeseries, tenants, admin-activity, audit-logs, system-events.",
+        Assert.Equal("Unknown report 'gossip': use one of campaigns, steps, mailboxes, leads, warmup, usage, alerts, timeseries, send-times, tenants, admin-activity, audit-logs, system-events.",
             Assert.Throws<AnalyticsException>(() => Reports.Find("gossip")).Message);
     }
 

@@ -32,7 +32,13 @@ let renderCount = 0;
 
 const day = date => date.toISOString().slice(0, 10);
 const addDays = (text, days) => day(new Date(Date.parse(`${text}T00:00:00Z`) + days * 86400000));
-const today = () => day(new Date());
+// Days are the tenant's local days (its time zone): today is today there. The platform admin
+// reading every tenant sees UTC days.
+function timeZone() {
+  const picked = me?.role === 'admin' ? tenants.find(t => t.tenant_id === new URLSearchParams(location.hash.split('?')[1] ?? '').get('tenant')) : null;
+  return me?.role === 'admin' ? picked?.time_zone ?? 'UTC' : me?.time_zone ?? 'UTC';
+}
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 function parseHash() {
   const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
@@ -115,6 +121,7 @@ async function render() {
     tenant: me.role === 'admin' ? state.tenant : null,
     tenantId: me.role === 'admin' ? (state.tenant ?? null) : me.tenant_id,
     isAdmin: me.role === 'admin',
+    timeZone: timeZone(),
     link, navigate,
   };
   try {

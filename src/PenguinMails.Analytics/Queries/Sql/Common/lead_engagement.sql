@@ -21,7 +21,7 @@ FROM lead_analytics la
 JOIN billing_analytics b ON b.id = la.billing_id
 JOIN leads l ON l.id = la.lead_id
 WHERE (CAST($1 AS TEXT) IS NULL OR b.tenant_id = CAST($1 AS TEXT))
-  AND b.period_end > penguin_utc_ts($2) AND b.period_start < penguin_utc_ts($3)
+  AND b.period_end > penguin_tenant_ts($2, CAST($1 AS TEXT)) AND b.period_start < penguin_tenant_ts($3, CAST($1 AS TEXT))
   AND la.campaign_id = $4
   AND (CAST($5 AS TEXT) IS NULL
        OR strpos(lower(la.lead_id), lower(CAST($5 AS TEXT))) > 0

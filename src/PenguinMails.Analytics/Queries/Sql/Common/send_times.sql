@@ -10,7 +10,7 @@ SELECT s.weekday, s.hour,
 FROM send_time_stats s
 JOIN billing_analytics b ON b.id = s.billing_id
 WHERE (CAST($1 AS TEXT) IS NULL OR s.tenant_id = CAST($1 AS TEXT))
-  AND b.period_end > penguin_utc_ts($2) AND b.period_start < penguin_utc_ts($3)
+  AND b.period_end > penguin_tenant_ts($2, CAST($1 AS TEXT)) AND b.period_start < penguin_tenant_ts($3, CAST($1 AS TEXT))
   AND (CAST($4 AS TEXT) IS NULL OR s.campaign_id = CAST($4 AS TEXT))
 GROUP BY s.weekday, s.hour
 ORDER BY s.weekday, s.hour;

@@ -20,7 +20,7 @@ LEFT JOIN (
     FROM sequence_step_analytics sa
     JOIN billing_analytics b ON b.id = sa.billing_id
     WHERE (CAST($1 AS TEXT) IS NULL OR b.tenant_id = CAST($1 AS TEXT))
-      AND b.period_end > penguin_utc_ts($2) AND b.period_start < penguin_utc_ts($3)
+      AND b.period_end > penguin_tenant_ts($2, CAST($1 AS TEXT)) AND b.period_start < penguin_tenant_ts($3, CAST($1 AS TEXT))
       AND sa.campaign_id = $4
     GROUP BY sa.step_id
 ) l ON l.step_id = s.id

@@ -7,6 +7,8 @@ CREATE MACRO penguin_local_day(ts, tz) AS CAST(timezone(tz, ts) AS DATE);
 
 CREATE MACRO penguin_local_ts(d, tz) AS timezone(tz, CAST(d AS TIMESTAMP));
 
+CREATE MACRO penguin_tenant_ts(d, tenant) AS penguin_local_ts(d, COALESCE((SELECT t.time_zone FROM tenants t WHERE t.id = tenant), 'UTC'));
+
 -- No primary key: as for the other rollups, DuckDB's one writer (under the aggregate lock) keeps
 -- the key unique, and an index would slow the recompute's deletes.
 CREATE TABLE send_time_stats (

@@ -15,6 +15,14 @@ CREATE FUNCTION penguin_local_ts(d DATE, tz TEXT) RETURNS TIMESTAMPTZ
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT CAST(d AS TIMESTAMP) AT TIME ZONE tz $$;
 
+--   penguin_tenant_ts(d, tenant)   the moment day d begins for a tenant (a read's range is the
+--                                  tenant's local days): the tenant named, else the session's
+--                                  (row-level security alone), else UTC (the platform admin).
+CREATE FUNCTION penguin_tenant_ts(d DATE, tenant TEXT) RETURNS TIMESTAMPTZ
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT penguin_local_ts(d, COALESCE((SELECT t.time_zone FROM tenants t
+                                           WHERE t.id = COALESCE(tenant, CASE WHEN NOT penguin_is_admin() THEN penguin_current_tenant() END)), 'UTC')) $$;
+
 -- Campaign traffic by the tenant's local weekday (ISO: 1 Monday .. 7 Sunday) and hour of sent_at,
 -- per billing period (so that a recompute rebuilds it with the period tables): what the best send
 -- times heatmap reads, per campaign or summed per tenant.
