@@ -89,13 +89,16 @@ public abstract partial class ApiConformanceTests
                     var text = Encoding.UTF8.GetString(bytes);
                     Assert.StartsWith($"# PenguinMails Analytics export {id} · tenant t1 · requested by {viewerId}", text, StringComparison.Ordinal);
                     using var csv = CsvReader.FromText(text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..], CsvReaderOptions.Default);
-                    var (ids, sent) = (new List<string?>(), new List<string?>());
+                    var (ids, sent, human) = (new List<string?>(), new List<string?>(), new List<string?>());
                     while (csv.Read())
                     {
                         ids.Add(csv.GetString("campaign_id"));
                         sent.Add(csv.GetString("sent"));
+                        human.Add(csv.GetString("replied_human"));
                     }
                     Assert.Equal(expectedIds, ids);
+                    // The trusted counters are exported too.
+                    Assert.Equal(expected.Select(r => r.GetProperty("replied_human").GetInt64().ToString(CultureInfo.InvariantCulture)), human);
                     Assert.Equal(expected.Select(r => r.GetProperty("sent").GetInt64().ToString(CultureInfo.InvariantCulture)), sent);
                     break;
                 }

@@ -84,6 +84,12 @@ public abstract partial class PipelineConformanceTests : IAsyncLifetime
 
         await Pipeline.Aggregator.RecomputeAsync(new RecomputeScope("t2", new DateOnly(2026, 5, 1), new DateOnly(2026, 5, 10)), TestContext.Current.CancellationToken);
         AnalyticsSnapshot.AssertEqual(incremental, await AnalyticsSnapshot.Full(Pipeline.Database), "scoped recompute vs incremental");
+
+        // A tenant moves to another time zone: the recompute its ingest queued re-buckets its days.
+        string[] move = ["""{"type":"tenant","id":"t1","time_zone":"Pacific/Auckland"}"""];
+        Assert.Equal(0, (await Pipeline.IngestAsync(move)).Rejected);
+        await new PenguinMails.Analytics.Jobs.JobRunner(Pipeline.Database, JobHandlers.All(Pipeline.Database, Pipeline.Aggregator)).RunUntilIdleAsync(TestContext.Current.CancellationToken);
+        AnalyticsSnapshot.AssertEqual(ReferenceModel.FromLines([.. lines, .. move]).Expected(), await AnalyticsSnapshot.CountersOnly(Pipeline.Database), "after a time zone change vs reference");
     }
 
     [Fact]
