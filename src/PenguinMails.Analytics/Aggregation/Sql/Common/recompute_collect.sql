@@ -22,6 +22,9 @@ FROM (
     FROM recompute_periods p
 ) r;
 
+-- Sizes for the planner: unanalysed, PostgreSQL sorted the scope's emails to merge-join them.
+ANALYZE recompute_scope;
+
 DELETE FROM daily_campaign_stats WHERE EXISTS (
     SELECT 1 FROM recompute_scope s
     WHERE s.tenant_id = daily_campaign_stats.tenant_id
