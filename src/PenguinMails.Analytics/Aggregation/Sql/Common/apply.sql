@@ -15,6 +15,7 @@ SELECT d.tenant_key, t.id AS tenant_id, d.day, t.time_zone,
        (penguin_utc_ts(d.day) AT TIME ZONE t.time_zone) - CAST(d.day AS TIMESTAMP) AS day_offset,
        (penguin_utc_ts(d.day + 1) AT TIME ZONE t.time_zone) - CAST(d.day + 1 AS TIMESTAMP) AS next_offset,
        penguin_utc_ts(penguin_period_start(d.day, t.billing_cycle_day)) AS period_start,
+       penguin_utc_ts(penguin_period_start(d.day, t.billing_cycle_day)) + INTERVAL '1 month' AS period_end,
        CAST(NULL AS BIGINT) AS billing_id
 FROM (
     SELECT DISTINCT tenant_key, penguin_utc_day(sent_at) AS day FROM fold_changes
@@ -41,14 +42,14 @@ ANALYZE agg_days;
 DROP TABLE IF EXISTS agg;
 CREATE TEMP TABLE agg AS
 SELECT x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key,
-       x.is_warmup, x.sent_at, CAST(x.local_at AS DATE) AS day, x.utc_day, x.billing_id, x.period_start, x.in_period,
+       x.is_warmup, x.sent_at, CAST(x.local_at AS DATE) AS day, x.utc_day, x.billing_id, x.period_start, x.period_end, x.in_period,
        CAST(EXTRACT(ISODOW FROM x.local_at) AS SMALLINT) AS weekday, CAST(EXTRACT(HOUR FROM x.local_at) AS SMALLINT) AS hour,
        x.sent, x.delivered, x.opened, x.clicked, x.replied, x.bounced, x.unsubscribed, x.complained,
        x.opened_human, x.clicked_human, x.replied_human, x.replied_auto, x.replied_positive
 FROM (
     -- The local time: UTC plus the day's offset (a zone looked up per row costs DuckDB 2.5 µs, half
     -- of a 200 k-email fold's agg), looked up per row only on a day the clock changes.
-    SELECT ch.*, d.day AS utc_day, d.billing_id, d.period_start,
+    SELECT ch.*, d.day AS utc_day, d.billing_id, d.period_start, d.period_end,
            CASE WHEN d.day_offset = d.next_offset THEN CAST(ch.sent_at AT TIME ZONE 'UTC' AS TIMESTAMP) + d.day_offset
                 ELSE ch.sent_at AT TIME ZONE d.time_zone END AS local_at
     FROM fold_changes ch
@@ -56,7 +57,7 @@ FROM (
 ) x
 UNION ALL
 SELECT d.tenant_key, co.company_key, NULL, NULL, m.mailbox_key, NULL,
-       TRUE, sn.occurred_at, d.day, d.day, d.billing_id, d.period_start, 1,
+       TRUE, sn.occurred_at, d.day, d.day, d.billing_id, d.period_start, d.period_end, 1,
        NULL, NULL,
        0, 0, 0, 0, 0, 0, 0, 0,
        0, 0, 0, 0, 0
@@ -271,27 +272,29 @@ VALUES (d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened
 -- is above zero after, less before. A recompute starts from zero, so the same file gives the same.
 DROP TABLE IF EXISTS lead_steps;
 CREATE TEMP TABLE lead_steps AS
-SELECT x.step_key, x.billing_id,
-       SUM(CASE WHEN x.sent_after > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.sent_after - x.sent > 0 THEN 1 ELSE 0 END) AS leads_contacted,
-       SUM(CASE WHEN x.replied_human_after > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_human_after - x.replied_human > 0 THEN 1 ELSE 0 END) AS leads_replied,
-       SUM(CASE WHEN x.replied_positive_after > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_positive_after - x.replied_positive > 0 THEN 1 ELSE 0 END) AS leads_positive
+SELECT g.step_key, g.billing_id,
+       SUM(CASE WHEN x.sent > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.sent - g.sent > 0 THEN 1 ELSE 0 END) AS leads_contacted,
+       SUM(CASE WHEN x.replied_human > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_human - g.replied_human > 0 THEN 1 ELSE 0 END) AS leads_replied,
+       SUM(CASE WHEN x.replied_positive > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_positive - g.replied_positive > 0 THEN 1 ELSE 0 END) AS leads_positive
 FROM (
-    SELECT g.step_key, g.billing_id, g.sent, g.replied_human, g.replied_positive,
-           COUNT(*) AS sent_after,
-           SUM(CASE WHEN e.replied_human_at IS NOT NULL THEN 1 ELSE 0 END) AS replied_human_after,
-           SUM(CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END) AS replied_positive_after
-    FROM (
-        SELECT tenant_key, step_key, lead_key, billing_id, MIN(period_start) AS period_start,
-               SUM(sent) AS sent, SUM(replied_human) AS replied_human, SUM(replied_positive) AS replied_positive
-        FROM agg WHERE NOT is_warmup AND in_period = 1
-        GROUP BY tenant_key, step_key, lead_key, billing_id
-        HAVING SUM(sent) <> 0 OR SUM(replied_human) <> 0 OR SUM(replied_positive) <> 0
-    ) g
-    JOIN emails e ON e.tenant_key = g.tenant_key AND e.step_key = g.step_key AND e.lead_key = g.lead_key
-                 AND e.sent_at >= g.period_start AND e.sent_at < g.period_start + INTERVAL '1 month'
-    GROUP BY g.tenant_key, g.step_key, g.lead_key, g.billing_id, g.sent, g.replied_human, g.replied_positive
-) x
-GROUP BY x.step_key, x.billing_id;
+    SELECT tenant_key, step_key, lead_key, billing_id, SUM(sent) AS sent, SUM(replied_human) AS replied_human, SUM(replied_positive) AS replied_positive
+    FROM agg WHERE NOT is_warmup AND in_period = 1
+    GROUP BY tenant_key, step_key, lead_key, billing_id
+    HAVING SUM(sent) <> 0 OR SUM(replied_human) <> 0 OR SUM(replied_positive) <> 0
+) g
+JOIN (
+    SELECT k.tenant_key, k.step_key, k.lead_key, k.billing_id,
+           COUNT(*) AS sent,
+           SUM(CASE WHEN e.replied_human_at IS NOT NULL THEN 1 ELSE 0 END) AS replied_human,
+           SUM(CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END) AS replied_positive
+    FROM (SELECT DISTINCT a.tenant_key, a.step_key, a.lead_key, a.billing_id, a.period_start, a.period_end
+          FROM agg a
+          WHERE NOT a.is_warmup AND a.in_period = 1 AND (a.sent <> 0 OR a.replied_human <> 0 OR a.replied_positive <> 0)) k
+    JOIN emails e ON e.tenant_key = k.tenant_key AND e.step_key = k.step_key AND e.lead_key = k.lead_key
+                 AND e.sent_at >= k.period_start AND e.sent_at < k.period_end
+    GROUP BY k.tenant_key, k.step_key, k.lead_key, k.billing_id
+) x ON x.tenant_key = g.tenant_key AND x.step_key = g.step_key AND x.lead_key = g.lead_key AND x.billing_id = g.billing_id
+GROUP BY g.step_key, g.billing_id;
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
