@@ -46,6 +46,6 @@ public abstract partial class ApiConformanceTests
         var steps = (await DataAsync($"/v1/campaigns/k1/steps?{Range}", keys["a-viewer"]))[0];
         Assert.Equal("3|1|1|1|1", Fields(steps, "sent", "replied_human", "leads_contacted", "leads_replied", "leads_positive"));
         var lead = Assert.Single((await DataAsync($"/v1/leads?campaign_id=k1&{Range}", keys["a-viewer"])).EnumerateArray());
-        Assert.Equal("l1|positive reply|1|1", Fields(lead, "lead_id", "engagement", "opened_human", "replied_positive"));
+        Assert.Equal("l1|positive reply|1|1|33.33|33.33", Fields(lead, "lead_id", "engagement", "opened_human", "replied_positive", "human_reply_rate", "positive_reply_rate"));
     }
 }

@@ -8,6 +8,10 @@ SELECT la.lead_id, l.address AS lead_address, l.status, la.campaign_id, la.compa
        SUM(la.unsubscribed) AS unsubscribed, SUM(la.spam_complaints) AS spam_complaints,
        SUM(la.opened_human) AS opened_human, SUM(la.clicked_human) AS clicked_human, SUM(la.replied_human) AS replied_human,
        SUM(la.replied_auto) AS replied_auto, SUM(la.replied_positive) AS replied_positive,
+       ROUND(100.0 * SUM(la.opened_human) / NULLIF(SUM(la.delivered), 0), 2) AS human_open_rate,
+       ROUND(100.0 * SUM(la.clicked_human) / NULLIF(SUM(la.delivered), 0), 2) AS human_click_rate,
+       ROUND(100.0 * SUM(la.replied_human) / NULLIF(SUM(la.delivered), 0), 2) AS human_reply_rate,
+       ROUND(100.0 * SUM(la.replied_positive) / NULLIF(SUM(la.delivered), 0), 2) AS positive_reply_rate,
        -- What the lead did, people's actions first: an automatic reply or a machine's open is not engagement.
        CASE WHEN SUM(la.replied_positive) > 0 THEN 'positive reply'
             WHEN SUM(la.replied_human) > 0 THEN 'replied'
