@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace PenguinMails.Analytics.Ingestion;
 
 /// <summary>
@@ -12,7 +14,8 @@ namespace PenguinMails.Analytics.Ingestion;
 /// </summary>
 internal static class MachineUserAgents
 {
-    private static readonly string[] Markers =
+    // One search for every marker at once (a third of a workload's lines are opens and clicks).
+    private static readonly SearchValues<string> Markers = SearchValues.Create(
     [
         // Mail security gateways and link scanners.
         "barracuda", "mimecast", "proofpoint", "ironport", "forcepoint", "fireeye", "trendmicro", "symantec",
@@ -22,22 +25,8 @@ internal static class MachineUserAgents
         // Crawlers, previewers, headless browsers and HTTP libraries.
         "bot", "crawler", "spider", "preview", "headlesschrome", "phantomjs", "python-requests", "python-urllib",
         "curl/", "wget/", "go-http-client", "java/", "okhttp", "axios/", "node-fetch", "libwww-perl",
-    ];
+    ], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether <paramref name="userAgent"/> names a known machine (case-insensitive).</summary>
-    public static bool IsMachine(string? userAgent)
-    {
-        if (string.IsNullOrEmpty(userAgent))
-        {
-            return false;
-        }
-        foreach (var marker in Markers)
-        {
-            if (userAgent.Contains(marker, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public static bool IsMachine(string? userAgent) => userAgent is not null && userAgent.AsSpan().ContainsAny(Markers);
 }

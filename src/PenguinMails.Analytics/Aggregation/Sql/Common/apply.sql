@@ -272,29 +272,27 @@ VALUES (d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened
 -- is above zero after, less before. A recompute starts from zero, so the same file gives the same.
 DROP TABLE IF EXISTS lead_steps;
 CREATE TEMP TABLE lead_steps AS
-SELECT g.step_key, g.billing_id,
-       SUM(CASE WHEN x.sent > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.sent - g.sent > 0 THEN 1 ELSE 0 END) AS leads_contacted,
-       SUM(CASE WHEN x.replied_human > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_human - g.replied_human > 0 THEN 1 ELSE 0 END) AS leads_replied,
-       SUM(CASE WHEN x.replied_positive > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_positive - g.replied_positive > 0 THEN 1 ELSE 0 END) AS leads_positive
+SELECT x.step_key, x.billing_id,
+       SUM(CASE WHEN x.sent_after > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.sent_after - x.sent > 0 THEN 1 ELSE 0 END) AS leads_contacted,
+       SUM(CASE WHEN x.replied_human_after > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_human_after - x.replied_human > 0 THEN 1 ELSE 0 END) AS leads_replied,
+       SUM(CASE WHEN x.replied_positive_after > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN x.replied_positive_after - x.replied_positive > 0 THEN 1 ELSE 0 END) AS leads_positive
 FROM (
-    SELECT tenant_key, step_key, lead_key, billing_id, SUM(sent) AS sent, SUM(replied_human) AS replied_human, SUM(replied_positive) AS replied_positive
-    FROM agg WHERE NOT is_warmup AND in_period = 1
-    GROUP BY tenant_key, step_key, lead_key, billing_id
-    HAVING SUM(sent) <> 0 OR SUM(replied_human) <> 0 OR SUM(replied_positive) <> 0
-) g
-JOIN (
-    SELECT k.tenant_key, k.step_key, k.lead_key, k.billing_id,
-           COUNT(*) AS sent,
-           SUM(CASE WHEN e.replied_human_at IS NOT NULL THEN 1 ELSE 0 END) AS replied_human,
-           SUM(CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END) AS replied_positive
-    FROM (SELECT DISTINCT a.tenant_key, a.step_key, a.lead_key, a.billing_id, a.period_start, a.period_end
-          FROM agg a
-          WHERE NOT a.is_warmup AND a.in_period = 1 AND (a.sent <> 0 OR a.replied_human <> 0 OR a.replied_positive <> 0)) k
-    JOIN emails e ON e.tenant_key = k.tenant_key AND e.step_key = k.step_key AND e.lead_key = k.lead_key
-                 AND e.sent_at >= k.period_start AND e.sent_at < k.period_end
-    GROUP BY k.tenant_key, k.step_key, k.lead_key, k.billing_id
-) x ON x.tenant_key = g.tenant_key AND x.step_key = g.step_key AND x.lead_key = g.lead_key AND x.billing_id = g.billing_id
-GROUP BY g.step_key, g.billing_id;
+    SELECT g.step_key, g.billing_id, g.sent, g.replied_human, g.replied_positive,
+           COUNT(*) AS sent_after,
+           SUM(CASE WHEN e.replied_human_at IS NOT NULL THEN 1 ELSE 0 END) AS replied_human_after,
+           SUM(CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END) AS replied_positive_after
+    FROM (
+        SELECT tenant_key, step_key, lead_key, billing_id, MIN(period_start) AS period_start, MIN(period_end) AS period_end,
+               SUM(sent) AS sent, SUM(replied_human) AS replied_human, SUM(replied_positive) AS replied_positive
+        FROM agg WHERE NOT is_warmup AND in_period = 1
+        GROUP BY tenant_key, step_key, lead_key, billing_id
+        HAVING SUM(sent) <> 0 OR SUM(replied_human) <> 0 OR SUM(replied_positive) <> 0
+    ) g
+    JOIN emails e ON e.tenant_key = g.tenant_key AND e.step_key = g.step_key AND e.lead_key = g.lead_key
+                 AND e.sent_at >= g.period_start AND e.sent_at < g.period_end
+    GROUP BY g.tenant_key, g.step_key, g.lead_key, g.billing_id, g.sent, g.replied_human, g.replied_positive
+) x
+GROUP BY x.step_key, x.billing_id;
 
 DROP TABLE IF EXISTS delta;
 CREATE TEMP TABLE delta AS
