@@ -115,7 +115,7 @@ public static class ApiServer
         services.AddPenguinAnalytics(database, pools, options.Exports);
         services.AddSingleton(options);
         services.AddSingleton(keys);
-        services.AddSingleton<AsOf>();
+        services.AddSingleton(new AsOf(database));
         services.AddSingleton<ReportReads>();
         services.AddSingleton<ResponseCache>();
         services.AddSingleton<TenantRateLimiter>();
@@ -144,6 +144,9 @@ public static class ApiServer
         AddApiServices(services, database, pools, options, keys, runsJobs: !crossTenant);
         if (crossTenant)
         {
+            // Reads across tenants change when any shard folds: the cache keys on the latest.
+            var cluster = host.GetRequiredService<ServiceGraphs>().Cluster!;
+            services.Replace(ServiceDescriptor.Singleton(AsOf.Latest([.. cluster.Shards.Select(cluster.DatabaseOf)])));
             services.RemoveAll<IHostedService>();
             services.Replace(ServiceDescriptor.Singleton(host.GetRequiredService<AccessAuditWriter>()));
         }

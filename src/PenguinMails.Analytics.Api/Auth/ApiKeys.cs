@@ -31,6 +31,14 @@ public static class ApiKeys
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new TenantInRoute(name));
 
+    /// <summary>
+    /// The endpoint is about the row of <paramref name="table"/> whose id is route value
+    /// <paramref name="name"/>: on a cluster the admin across tenants runs on the shard that holds it.
+    /// </summary>
+    public static TBuilder ForRowInRoute<TBuilder>(this TBuilder builder, string table, string name = "id")
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RowInRoute(table, name));
+
     /// <summary>Authenticates the keyed endpoints' callers (after routing) and runs each request on its tenant's service graph.</summary>
     public static void UseApiKeys(this WebApplication app)
     {
@@ -74,7 +82,10 @@ public static class ApiKeys
             var routedTenant = caller.TenantId
                 ?? (endpoint.Metadata.GetMetadata<TenantInRoute>() is { } route ? http.GetRouteValue(route.Name) as string : null);
             await http.RequestServices.GetRequiredService<SessionTracker>().TouchAsync(key, http);
-            http.RequestServices = await http.RequestServices.GetRequiredService<ServiceGraphs>().ForTenantAsync(http.RequestServices, routedTenant, http.RequestAborted);
+            var graphs = http.RequestServices.GetRequiredService<ServiceGraphs>();
+            http.RequestServices = routedTenant is null && endpoint.Metadata.GetMetadata<RowInRoute>() is { } row && http.GetRouteValue(row.Name) is string id
+                ? await graphs.ForRowAsync(http.RequestServices, row.Table, id, http.RequestAborted)
+                : await graphs.ForTenantAsync(http.RequestServices, routedTenant, http.RequestAborted);
             caller.AttachTo(http);
             await next(http);
         });
@@ -86,3 +97,6 @@ public sealed record KeyRequired(IReadOnlyList<ApiKeyRole> Roles);
 
 /// <summary>Endpoint metadata: the route value that names the tenant an admin endpoint is about.</summary>
 public sealed record TenantInRoute(string Name);
+
+/// <summary>Endpoint metadata: the table and route value of the row an endpoint is about (<c>ForRowInRoute</c>).</summary>
+public sealed record RowInRoute(string Table, string Name);

@@ -20,7 +20,7 @@ public static class AdminEndpoints
         v1.MapGet("/admin/audit-logs", (HttpContext http, ReportReads reads) => reads.ReadAsync(http, Reports.AuditLogs)).ForReport(Reports.AuditLogs);
         v1.MapGet("/admin/system-events", (HttpContext http, ReportReads reads) => reads.ReadAsync(http, Reports.SystemEvents)).ForReport(Reports.SystemEvents);
 
-        v1.MapPost("/admin/system-events/{id}/resolve", async (string id, HttpContext http, SystemEvents events, ServiceGraphs graphs, ResolveRequest? body) =>
+        v1.MapPost("/admin/system-events/{id}/resolve", async (string id, HttpContext http, SystemEvents events, ResolveRequest? body) =>
         {
             if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var eventId))
             {
@@ -32,24 +32,13 @@ public static class AdminEndpoints
                 return ReportReads.BadRequest($"resolution must be at most 1000 characters, got {note.Length}");
             }
             var actor = Caller.Of(http).Actor(http);
-            if (graphs.Cluster is { } cluster && Caller.Of(http).TenantId is null)
-            {
-                // Across tenants on a cluster: the event is resolved on the shard that has it (ids are unique cluster-wide).
-                await using var connection = await cluster.CrossTenant.OpenCrossTenantConnectionAsync(http.RequestAborted);
-                var shard = await connection.ScalarAsync<string>("SELECT shard FROM admin_system_events WHERE id = $1", http.RequestAborted, eventId);
-                if (shard is null)
-                {
-                    return ReportReads.NotFound("system event", id);
-                }
-                events = graphs.OnShard(http.RequestServices, cluster.Shard(shard)).GetRequiredService<SystemEvents>();
-            }
             return await events.ResolveAsync(eventId, string.IsNullOrEmpty(note) ? null : note, actor, http.RequestAborted) switch
             {
                 SystemEvents.Resolution.NotFound => ReportReads.NotFound("system event", id),
                 SystemEvents.Resolution.AlreadyResolved => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: $"System event {id} is already resolved."),
                 _ => Results.Json(new ResolveResponse(eventId, true, note ?? "resolved")),
             };
-        }).RequireApiKey().Produces<ResolveResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        }).RequireApiKey().ForRowInRoute("admin_system_events").Produces<ResolveResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
           .ProducesProblem(StatusCodes.Status400BadRequest).WithSummary("Resolves an open system event (an alert) with a note; audited in admin_audit_logs (platform admin only).");
         return v1.MapAnonymizationApi();
     }

@@ -7,10 +7,30 @@ namespace PenguinMails.Analytics.Api.Endpoints;
 /// The freshness of every read: when the aggregates last changed (<see cref="Aggregator.AsOfAsync"/>:
 /// a fold committed, or a recompute, archiving or anonymization). Events received before the fold began are in the
 /// numbers (unless still waiting for their email.sent). Read at most every half second, however
-/// many requests ask.
+/// many requests ask. Across a cluster's tenants it is the latest of the shards' (each shard folds
+/// on its own; a tenant's reads take its shard's).
 /// </summary>
-public sealed class AsOf(AnalyticsDatabase database)
+public sealed class AsOf(Func<CancellationToken, Task<DateTime?>> read)
 {
+    public AsOf(AnalyticsDatabase database)
+        : this(cancellationToken => Aggregator.AsOfAsync(database, cancellationToken))
+    {
+    }
+
+    /// <summary>The latest change of any of <paramref name="databases"/> (a cluster's shards).</summary>
+    public static AsOf Latest(IReadOnlyList<AnalyticsDatabase> databases) => new(async cancellationToken =>
+    {
+        DateTime? latest = null;
+        foreach (var database in databases)
+        {
+            if (await Aggregator.AsOfAsync(database, cancellationToken) is { } value && (latest is null || value > latest))
+            {
+                latest = value;
+            }
+        }
+        return latest;
+    });
+
     private static readonly TimeSpan CacheFor = TimeSpan.FromMilliseconds(500);
 
     private (DateTime? Value, long Expires) cached = (null, 0);
@@ -35,7 +55,7 @@ public sealed class AsOf(AnalyticsDatabase database)
 
     private async Task<DateTime?> RefreshAsync()
     {
-        var utc = await Aggregator.AsOfAsync(database, CancellationToken.None);
+        var utc = await read(CancellationToken.None);
         cached = (utc, Environment.TickCount64 + (long)CacheFor.TotalMilliseconds);
         return utc;
     }

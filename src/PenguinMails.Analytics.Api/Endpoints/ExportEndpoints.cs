@@ -48,6 +48,12 @@ public static class ExportEndpoints
                 return ReportReads.BadRequest(error!);
             }
             var caller = Caller.Of(http);
+            if (caller.Scope.IsAdmin && caller.TenantId is null && http.RequestServices.GetRequiredService<Routing.ServiceGraphs>().Cluster is not null)
+            {
+                // An export is written and kept on its tenant's shard; across tenants there is no such place.
+                return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unprocessable",
+                    detail: "On a cluster an export is of one tenant: add ?tenant_id= (reads across tenants are GET requests).");
+            }
             var requester = new ExportService.Requester(caller.TenantId ?? caller.Key.TenantId, caller.Key.Id, caller.Scope.IsAdmin);
             var request = new ExportService.Request(body.Report, body.Format, body.Filter(from, to), body.PdfPassword);
             return await Refusals(async () =>
@@ -68,7 +74,7 @@ public static class ExportEndpoints
             await exports.GetAsync(Caller.Of(http).Scope, id, http.RequestAborted) is { } record
                 ? Results.Json(record)
                 : ReportReads.NotFound("export", id))
-            .RequireApiKey(ReportReads.Readers).Produces<ExportRecord>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One export: its status, rows, expiry (404 for another tenant's).");
+            .RequireApiKey(ReportReads.Readers).ForRowInRoute("analytics_exports").Produces<ExportRecord>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One export: its status, rows, expiry (404 for another tenant's).");
 
         foreach (var (verb, approve) in new[] { ("approve", true), ("reject", false) })
         {
@@ -77,7 +83,7 @@ public static class ExportEndpoints
                 var caller = Caller.Of(http);
                 var record = await exports.DecideAsync(caller.Scope, id, approve, body?.Note, caller.Actor(http), caller.Key.Id, http.RequestAborted);
                 return Results.Json(record);
-            })).RequireApiKey(Deciders).Produces<ExportRecord>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            })).RequireApiKey(Deciders).ForRowInRoute("analytics_exports").Produces<ExportRecord>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
               .WithSummary($"{(approve ? "Approves" : "Rejects")} a pending export (tenant admin or platform admin; not the key that asked); audited.");
         }
 
@@ -85,7 +91,7 @@ public static class ExportEndpoints
         {
             var (record, writeTo) = await exports.OpenDownloadAsync(Caller.Of(http).Scope, id, http.RequestAborted);
             return (IResult)new FileResult(record, writeTo);
-        })).RequireApiKey(ReportReads.Readers).RateLimitedAndAudited("analytics_exports", queryType: "export")
+        })).RequireApiKey(ReportReads.Readers).ForRowInRoute("analytics_exports").RateLimitedAndAudited("analytics_exports", queryType: "export")
           .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound)
           .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone)
           .WithSummary("Downloads a ready export (decrypted); 410 once it has expired.");

@@ -54,6 +54,30 @@ public sealed class ServiceGraphs(ClusterTopology? cluster) : IHostedService, IA
         return new WithFallback(graph, requestServices);
     }
 
+    /// <summary>
+    /// The services of the admin's request about the row <paramref name="id"/> of
+    /// <paramref name="table"/> (an export, a system event) across tenants: on a cluster the graph of
+    /// the shard that holds it (ids are unique cluster-wide), the process's own for the
+    /// coordinator's own rows, and the cross-tenant graph when no node has it (the endpoint then
+    /// finds nothing: 404).
+    /// </summary>
+    public async ValueTask<IServiceProvider> ForRowAsync(IServiceProvider requestServices, string table, string id, CancellationToken cancellationToken)
+    {
+        if (cluster is null)
+        {
+            return requestServices;
+        }
+        await using var connection = await cluster.CrossTenant.OpenCrossTenantConnectionAsync(cancellationToken);
+        // The table name comes from the endpoint's metadata, never from the request.
+        var shard = await connection.ScalarAsync<string>($"SELECT shard FROM {table} WHERE CAST(id AS TEXT) = $1 LIMIT 1", cancellationToken, id);
+        return shard switch
+        {
+            null => new WithFallback(crossTenant!, requestServices),
+            ClusterTopology.CoordinatorRows => requestServices,
+            _ => OnShard(requestServices, cluster.Shard(shard)),
+        };
+    }
+
     /// <summary>The services of a request about a row of <paramref name="shard"/> (a system event, say), as <see cref="ForTenantAsync"/>.</summary>
     public IServiceProvider OnShard(IServiceProvider requestServices, Shard shard)
     {

@@ -30,6 +30,12 @@ public sealed class ClusterTopology : IAsyncDisposable
             DatabaseTarget.Postgres(WithConnectTimeout(s.ConnectionString), $"shard {s.Name}")), StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The <c>shard</c> of the coordinator's own rows in the cluster-wide tables it writes too
+    /// (audit logs, system events, the access audit: cross_tenant_view.sql).
+    /// </summary>
+    public const string CoordinatorRows = "coordinator";
+
     /// <summary>The coordinator database as opened (its own tables: topology, keys).</summary>
     public AnalyticsDatabase Coordinator { get; }
 

@@ -33,6 +33,9 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     /// <summary>True to run the API with PostgreSQL's row-level security as the only wall.</summary>
     protected virtual bool WithoutQueryLayerFilter => false;
 
+    /// <summary>True to serve a cluster's coordinator (two shards of the local test cluster) instead of one database.</summary>
+    protected virtual bool OnCluster => false;
+
     private PipelineFixture Pipeline => fixture!;
 
     private HttpClient Http => client!;
@@ -41,7 +44,7 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        fixture = await PipelineFixture.CreateAsync(Engine);
+        fixture = OnCluster ? await PipelineFixture.CreateOnClusterAsync() : await PipelineFixture.CreateAsync(Engine);
         app = await ApiServer.BuildAsync(Pipeline.Database, new ApiOptions
         {
             Urls = "http://127.0.0.1:0", MaxIngestBytes = 200_000, MaxDecompressedIngestBytes = 400_000, WithoutQueryLayerFilter = WithoutQueryLayerFilter,
@@ -57,6 +60,16 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
         {
             keys[name] = (await store.CreateAsync(tenant, role, name, AdminActor.CommandLine, Ct)).Token;
         }
+    }
+
+    /// <summary>
+    /// The workload pools a tenant's requests take turns in, and the database whose settings they
+    /// follow: the process's own, or on a cluster the tenant's shard's (serve's graph for it).
+    /// </summary>
+    private async Task<(WorkloadPools Pools, AnalyticsDatabase Database)> PoolsOfAsync(string tenantId)
+    {
+        var services = await app!.Services.GetRequiredService<PenguinMails.Analytics.Api.Routing.ServiceGraphs>().ForTenantAsync(app.Services, tenantId, Ct);
+        return (services.GetRequiredService<WorkloadPools>(), services.GetRequiredService<AnalyticsDatabase>());
     }
 
     public async ValueTask DisposeAsync()
@@ -300,10 +313,14 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     {
         await Pipeline.IngestAsync([.. Lines.Entities, """{"type":"tenant","id":"t2"}"""]);
 
+        // Another tenant's line is rejected once, whether that tenant exists here (t2) or not (t9;
+        // on a cluster t2 lives on the other shard): one rejection per line, the rest accepted.
         using var scoped = JsonDocument.Parse(await (await SendAsync(HttpMethod.Post, "/v1/ingest", keys["a-ingest"],
-            """{"type":"company","id":"c9","tenant_id":"t2"}""" + "\n" + """{"type":"company","id":"c8","tenant_id":"t1"}""")).Content.ReadAsStringAsync(Ct));
-        Assert.Equal(1, scoped.RootElement.GetProperty("accepted").GetInt64());
-        Assert.Equal("tenant_id", scoped.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+            """{"type":"company","id":"c9","tenant_id":"t2"}""" + "\n" + """{"type":"company","id":"c8","tenant_id":"t1"}""" + "\n"
+            + """{"type":"company","id":"c7","tenant_id":"t9"}""")).Content.ReadAsStringAsync(Ct));
+        Assert.Equal((1L, 2L), (scoped.RootElement.GetProperty("accepted").GetInt64(), scoped.RootElement.GetProperty("rejected").GetInt64()));
+        Assert.Equal(["1 tenant_id tenant 't2' is not the tenant of this API key", "3 tenant_id tenant 't9' is not the tenant of this API key"],
+            scoped.RootElement.GetProperty("errors").EnumerateArray().Select(e => $"{e.GetProperty("line")} {e.GetProperty("field").GetString()} {e.GetProperty("reason").GetString()}"));
 
         var big = string.Join('\n', Enumerable.Range(0, 3_000).Select(i => Lines.Event("opened", $"o{i}", $"x{i}", "2026-03-02T11:00:00Z")));
         // As curl does for large bodies, the client waits for "100 Continue": the refusal comes before the upload.
@@ -440,7 +457,7 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     public async Task each_workload_pool_limits_its_connections_and_a_full_pool_answers_503()
     {
         await Pipeline.ExecuteAsync("UPDATE analytics_connection_pools SET max_connections = 1, acquire_timeout_seconds = 1 WHERE pool_type = 'dashboard_queries'");
-        var pools = app!.Services.GetRequiredService<WorkloadPools>();
+        var (pools, database) = await PoolsOfAsync("t1");
         Assert.Contains("dashboard_queries", await pools.ReloadAsync(Ct));
 
         using (await pools["dashboard_queries"].AcquireAsync(Ct))
@@ -452,8 +469,8 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/v1/campaigns", keys["a-viewer"])).StatusCode);
 
         // Sampled: two turns taken (the test's own and the request's), one wait that timed out, one idle slot.
-        await PoolTuner.SampleAsync(Pipeline.Database, pools, Ct);
-        Assert.Equal("2|1|1", await Pipeline.ScalarAsync<string>(
+        await PoolTuner.SampleAsync(database, pools, Ct);
+        Assert.Equal("2|1|1", await PipelineFixture.ScalarAsync<string>(database,
             "SELECT CAST(total_queries_executed AS TEXT) || '|' || CAST(connection_timeout_count AS TEXT) || '|' || CAST(idle_connections AS TEXT) "
             + "FROM analytics_pool_metrics WHERE pool_type = 'dashboard_queries'"));
     }
@@ -461,14 +478,14 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     [Fact]
     public async Task the_guides_tuning_rules_raise_the_dashboard_limit_under_load_and_log_a_system_event()
     {
-        var pools = app!.Services.GetRequiredService<WorkloadPools>();
-        Assert.Empty(await PoolTuner.OptimizeAsync(Pipeline.Database, pools, Ct)); // no load, no change
-        await Pipeline.ExecuteAsync("INSERT INTO analytics_pool_metrics (pool_type, active_queries, avg_query_duration_ms, query_timeout_count) VALUES ('dashboard_queries', 12, 500, 0), ('dashboard_queries', 10, 700, 0)");
+        var (pools, database) = await PoolsOfAsync("t1");
+        Assert.Empty(await PoolTuner.OptimizeAsync(database, pools, Ct)); // no load, no change
+        await Pipeline.ExecuteForTenantAsync("t1", "INSERT INTO analytics_pool_metrics (pool_type, active_queries, avg_query_duration_ms, query_timeout_count) VALUES ('dashboard_queries', 12, 500, 0), ('dashboard_queries', 10, 700, 0)");
 
-        var changes = await PoolTuner.OptimizeAsync(Pipeline.Database, pools, Ct);
+        var changes = await PoolTuner.OptimizeAsync(database, pools, Ct);
 
         Assert.Single(changes);
-        Assert.Equal(18, await Pipeline.ScalarAsync<int>("SELECT max_connections FROM analytics_connection_pools WHERE pool_type = 'dashboard_queries'"));
+        Assert.Equal(18, await PipelineFixture.ScalarAsync<int>(database, "SELECT max_connections FROM analytics_connection_pools WHERE pool_type = 'dashboard_queries'"));
         Assert.Equal(18, pools["dashboard_queries"].MaxConnections);
         Assert.Equal(1L, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM admin_system_events WHERE event_type = 'pool_optimization' AND severity = 'info'"));
     }
@@ -476,9 +493,11 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     [Fact]
     public async Task admin_activity_is_for_the_platform_admin_only()
     {
-        await Pipeline.ExecuteAsync(
+        await Pipeline.ExecuteForTenantAsync("t1",
             "INSERT INTO admin_audit_logs (admin_user_id, action, resource_type, resource_id, tenant_id, ip_address, creation_time) VALUES "
-            + "('ops1', 'api_key.create', 'api_key', 'k1', 't1', '10.0.0.1', TIMESTAMPTZ '2026-03-02 10:15:00+00'), "
+            + "('ops1', 'api_key.create', 'api_key', 'k1', 't1', '10.0.0.1', TIMESTAMPTZ '2026-03-02 10:15:00+00')");
+        await Pipeline.ExecuteForTenantAsync("t2",
+            "INSERT INTO admin_audit_logs (admin_user_id, action, resource_type, resource_id, tenant_id, ip_address, creation_time) VALUES "
             + "('ops1', 'api_key.create', 'api_key', 'k2', 't2', '10.0.0.2', TIMESTAMPTZ '2026-03-02 10:45:00+00'), "
             + "('ops2', 'anonymize', 'tenant', 't2', 't2', '10.0.0.3', TIMESTAMPTZ '2026-03-02 23:30:00+00')");
 
@@ -534,12 +553,15 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     [Fact]
     public async Task the_admin_reads_the_audit_log_and_system_events_unresolved_first()
     {
-        await Pipeline.ExecuteAsync(
+        // Each row where the product writes it (on a cluster: t1's on its shard, t2's on its own).
+        await Pipeline.ExecuteForTenantAsync("t1",
             "INSERT INTO admin_audit_logs (admin_user_id, action, resource_type, resource_id, tenant_id, old_values, new_values, creation_time) VALUES "
             + "('ops1', 'api_key.create', 'api_key', 'k1', 't1', NULL, '{\"role\": \"viewer\"}', TIMESTAMPTZ '2026-03-02 10:15:00+00'), "
-            + "('ops1', 'api_key.revoke', 'api_key', 'k1', 't1', '{\"revoked\": null}', '{\"revoked\": \"2026-03-03\"}', TIMESTAMPTZ '2026-03-03 10:15:00+00'), "
-            + "('ops2', 'anonymize', 'tenant', 't2', 't2', NULL, NULL, TIMESTAMPTZ '2026-03-04 10:15:00+00')");
-        await Pipeline.ExecuteAsync(
+            + "('ops1', 'api_key.revoke', 'api_key', 'k1', 't1', '{\"revoked\": null}', '{\"revoked\": \"2026-03-03\"}', TIMESTAMPTZ '2026-03-03 10:15:00+00')");
+        await Pipeline.ExecuteForTenantAsync("t2",
+            "INSERT INTO admin_audit_logs (admin_user_id, action, resource_type, resource_id, tenant_id, creation_time) VALUES "
+            + "('ops2', 'anonymize', 'tenant', 't2', 't2', TIMESTAMPTZ '2026-03-04 10:15:00+00')");
+        await Pipeline.ExecuteForTenantAsync("t1",
             "INSERT INTO admin_system_events (event_type, severity, message, tenant_id, creation_time, resolved, resolution) VALUES "
             + "('deliverability_alert', 'warning', 'old, handled', 't1', TIMESTAMPTZ '2026-03-05 08:00:00+00', TIMESTAMPTZ '2026-03-05 09:00:00+00', 'paused'), "
             + "('deliverability_alert', 'warning', 'open, older', 't1', TIMESTAMPTZ '2026-03-01 08:00:00+00', NULL, NULL), "
@@ -588,7 +610,7 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
     [Fact]
     public async Task the_admin_resolves_an_alert_once_and_the_resolution_is_audited()
     {
-        await Pipeline.ExecuteAsync("INSERT INTO admin_system_events (event_type, severity, message, tenant_id) VALUES ('deliverability_alert', 'warning', 'mailbox m1: bounce rate 9.00% is over 5.00%', 't1')");
+        await Pipeline.ExecuteForTenantAsync("t1", "INSERT INTO admin_system_events (event_type, severity, message, tenant_id) VALUES ('deliverability_alert', 'warning', 'mailbox m1: bounce rate 9.00% is over 5.00%', 't1')");
         var id = await Pipeline.ScalarAsync<long>("SELECT MAX(id) FROM admin_system_events WHERE event_type = 'deliverability_alert'");
 
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, $"/v1/admin/system-events/{id}/resolve", keys["a-viewer"], "{}", json: true)).StatusCode);
@@ -650,7 +672,17 @@ public abstract partial class ApiConformanceTests : IAsyncLifetime
 
         // Rebuilding the other tenant moves as_of (as a fold would): within half a second the read is
         // computed afresh and shows what the tables hold.
-        await Pipeline.Aggregator.RecomputeAsync(new PenguinMails.Analytics.Aggregation.RecomputeScope("t2", null, null), Ct);
+        await Pipeline.RecomputeAsync(new PenguinMails.Analytics.Aggregation.RecomputeScope("t2", null, null));
+        if (OnCluster)
+        {
+            // Each shard has an as_of of its own: t2's moved, t1's (on the other shard) did not, so
+            // t1's read is still the cached one; a recompute on t1's shard (of a day without
+            // emails, which leaves the numbers as they are) moves it.
+            Assert.NotSame(await Pipeline.DatabaseOfAsync("t1"), await Pipeline.DatabaseOfAsync("t2"));
+            await Task.Delay(600, Ct);
+            Assert.Equal(first.GetRawText(), (await DataAsync(path, keys["a-viewer"])).GetRawText());
+            await Pipeline.RecomputeAsync(new PenguinMails.Analytics.Aggregation.RecomputeScope("t1", new DateOnly(2020, 1, 1), new DateOnly(2020, 1, 2)));
+        }
         var expected = await Pipeline.ScalarAsync<long>("SELECT SUM(sent) FROM daily_campaign_stats WHERE tenant_id = 't1' AND day >= DATE '2026-01-01' AND day < DATE '2027-01-01'");
         Assert.NotEqual(Sent(first), expected);
         var fresh = 0L;
@@ -726,4 +758,28 @@ public sealed class PostgresRowLevelSecurityOnlyApiTests : ApiConformanceTests
     protected override StorageEngine Engine => StorageEngine.Postgres;
 
     protected override bool WithoutQueryLayerFilter => true;
+}
+
+/// <summary>
+/// Every API test again through <c>serve</c> on a cluster's coordinator (a coordinator and two
+/// shards, the shards reached as roles that are no superusers): ingest split by tenant, each
+/// tenant's reads on its shard, the admin's across the shards.
+/// </summary>
+[Collection(Infrastructure.TestCluster.Collection)]
+public sealed class ClusterApiConformanceTests : ApiConformanceTests
+{
+    protected override StorageEngine Engine => StorageEngine.Postgres;
+
+    protected override bool OnCluster => true;
+}
+
+/// <summary>The same on the cluster with row-level security on the shards as the only wall.</summary>
+[Collection(Infrastructure.TestCluster.Collection)]
+public sealed class ClusterRowLevelSecurityOnlyApiTests : ApiConformanceTests
+{
+    protected override StorageEngine Engine => StorageEngine.Postgres;
+
+    protected override bool WithoutQueryLayerFilter => true;
+
+    protected override bool OnCluster => true;
 }

@@ -63,7 +63,7 @@ public abstract class MaintenanceConformanceTests : IAsyncLifetime
                 $"SELECT to_regclass('emails_{DateTime.UtcNow.AddMonths(3):yyyy_MM}') IS NOT NULL AND to_regclass('billing_analytics_{DateTime.UtcNow.AddMonths(3):yyyy_MM}') IS NOT NULL"));
             // The extended statistics exist and ANALYZE filled their ndistinct estimates (pg_stats_ext
             // hides them from an owner under row-level security: asked as the superuser).
-            await using var superuser = new Npgsql.NpgsqlConnection(TestPostgres.AsSuperuser(Pipeline.TestDatabase.ConnectionString));
+            await using var superuser = new Npgsql.NpgsqlConnection(TestPostgres.AsSuperuser(Pipeline.TestDatabase!.ConnectionString));
             await superuser.OpenAsync(Ct);
             Assert.Equal(4L, await superuser.ScalarAsync<long>(
                 "SELECT COUNT(*) FROM pg_stats_ext WHERE statistics_name LIKE '%_keys_stats' AND n_distinct IS NOT NULL AND dependencies IS NOT NULL", Ct));

@@ -11,6 +11,7 @@ DECLARE
     s record;
     t record;
     first_shard TEXT;
+    own TEXT;
 BEGIN
     FOR s IN SELECT * FROM penguin_topology.shards ORDER BY ordinal
     LOOP
@@ -42,6 +43,18 @@ BEGIN
         LOOP
             EXECUTE format('ALTER TABLE penguin_cluster.%I ATTACH PARTITION %I.%I FOR VALUES IN (%L)', t.relname, 'penguin_shard_' || s.name, t.relname, s.name);
         END LOOP;
+    END LOOP;
+    -- The coordinator writes rows of its own into three of them (the API keys' audit, the keys'
+    -- sessions, the audit of reads across tenants, its own pool tuning): those cluster-wide
+    -- tables are the shards' rows and the coordinator's, with shard 'coordinator'. System event
+    -- ids stay unique: the coordinator's number from 1, each shard's from its ordinal << 40.
+    FOREACH own IN ARRAY ARRAY['admin_audit_logs', 'admin_system_events', 'analytics_access_audit']
+    LOOP
+        IF to_regclass('penguin_cluster.' || own) IS NOT NULL THEN
+            EXECUTE format('ALTER TABLE penguin_cluster.%I RENAME TO %I', own, own || '_on_shards');
+            EXECUTE format('CREATE VIEW penguin_cluster.%I AS SELECT * FROM penguin_cluster.%I UNION ALL SELECT %L::TEXT AS shard, x.* FROM public.%I x',
+                           own, own || '_on_shards', 'coordinator', own);
+        END IF;
     END LOOP;
     IF to_regclass('penguin_cluster.admin_audit_logs') IS NOT NULL THEN
         CREATE VIEW penguin_cluster.admin_audit_log AS SELECT * FROM penguin_cluster.admin_audit_logs;

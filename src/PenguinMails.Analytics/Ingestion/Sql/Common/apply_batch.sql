@@ -8,7 +8,9 @@ ANALYZE stage_entities;
 ANALYZE stage_events;
 
 -- A producer's key belongs to one tenant (ingest_scope holds it; empty for the platform admin):
--- records about another tenant's entities are rejected, level by level before each upsert.
+-- records about another tenant's entities are rejected, level by level before each upsert. A
+-- line has one rejection: the reference checks skip the lines the key's check rejected (a line
+-- rejected twice was counted twice, and an accepted line of the batch then counted as rejected).
 INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'entity', s.line, 'id', 'tenant ''' || s.id || ''' is not the tenant of this API key'
 FROM stage_entities s, ingest_scope k
@@ -53,7 +55,8 @@ SELECT 'entity', s.line, 'tenant_id',
 FROM stage_entities s
 LEFT JOIN tenants t ON t.id = s.parent_id
 LEFT JOIN companies c ON c.id = s.id
-WHERE s.entity_type = 'company' AND (t.id IS NULL OR c.tenant_id <> s.parent_id);
+WHERE s.entity_type = 'company' AND (t.id IS NULL OR c.tenant_id <> s.parent_id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 UPDATE companies SET name = COALESCE(s.name, companies.name), updated = NOW()
 FROM stage_entities s
@@ -82,7 +85,8 @@ SELECT 'entity', s.line, 'company_id',
 FROM stage_entities s
 LEFT JOIN companies co ON co.id = s.parent_id
 LEFT JOIN campaigns e ON e.id = s.id
-WHERE s.entity_type = 'campaign' AND (co.id IS NULL OR e.company_id <> s.parent_id);
+WHERE s.entity_type = 'campaign' AND (co.id IS NULL OR e.company_id <> s.parent_id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'entity', s.line, 'company_id',
@@ -91,7 +95,8 @@ SELECT 'entity', s.line, 'company_id',
 FROM stage_entities s
 LEFT JOIN companies co ON co.id = s.parent_id
 LEFT JOIN mailboxes e ON e.id = s.id
-WHERE s.entity_type = 'mailbox' AND (co.id IS NULL OR e.company_id <> s.parent_id);
+WHERE s.entity_type = 'mailbox' AND (co.id IS NULL OR e.company_id <> s.parent_id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 INSERT INTO stage_rejections (source, line, field, reason)
 SELECT 'entity', s.line, 'company_id',
@@ -100,7 +105,8 @@ SELECT 'entity', s.line, 'company_id',
 FROM stage_entities s
 LEFT JOIN companies co ON co.id = s.parent_id
 LEFT JOIN leads e ON e.id = s.id
-WHERE s.entity_type = 'lead' AND (co.id IS NULL OR e.company_id <> s.parent_id);
+WHERE s.entity_type = 'lead' AND (co.id IS NULL OR e.company_id <> s.parent_id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 -- The fold refreshes the analytics attributes of known entities whose values this batch changes
 -- (recorded before their update). A new entity has no analytics rows yet: its rows take its
@@ -198,7 +204,8 @@ SELECT 'entity', s.line, 'campaign_id',
 FROM stage_entities s
 LEFT JOIN campaigns c ON c.id = s.parent_id
 LEFT JOIN sequence_steps st ON st.id = s.id
-WHERE s.entity_type = 'sequence_step' AND (c.id IS NULL OR st.campaign_id <> s.parent_id);
+WHERE s.entity_type = 'sequence_step' AND (c.id IS NULL OR st.campaign_id <> s.parent_id)
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'entity' AND r.line = s.line);
 
 UPDATE sequence_steps SET
     step_number = COALESCE(s.step_number, sequence_steps.step_number),
