@@ -230,6 +230,14 @@ public abstract partial class ApiConformanceTests
             Assert.Equal((path, HttpStatusCode.NotFound), (path, (await SendAsync(HttpMethod.Get, path, keys["b-viewer"])).StatusCode));
         }
         Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(HttpMethod.Post, $"/v1/exports/{id}/approve", keys["admin"], "{}", json: true)).StatusCode); // the admin sees it: not pending
+        // The admin reads it by id alone (on a cluster: on the shard that has it).
+        Assert.Equal("ready", JsonDocument.Parse(await (await SendAsync(HttpMethod.Get, $"/v1/exports/{id}", keys["admin"])).Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("status").GetString());
+        if (OnCluster)
+        {
+            // An export lives on its tenant's shard: across tenants there is none to keep it.
+            var across = await RequestExportAsync(keys["admin"], new { report = "usage", format = "json" }, HttpStatusCode.UnprocessableEntity);
+            Assert.Equal("On a cluster an export is of one tenant: add ?tenant_id= (reads across tenants are GET requests).", across.GetProperty("detail").GetString());
+        }
 
         await Pipeline.ExecuteAsync("UPDATE analytics_exports SET expires = $2 WHERE id = $1", id, DateTime.UtcNow.AddMinutes(-1));
         var gone = await SendAsync(HttpMethod.Get, $"/v1/exports/{id}/download", keys["a-viewer"]);
