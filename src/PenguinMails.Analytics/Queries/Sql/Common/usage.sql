@@ -11,13 +11,8 @@ FROM (
            LAG(b.emails_sent) OVER (PARTITION BY b.tenant_id ORDER BY b.period_start) AS prev_month_emails,
            ROUND(100.0 * (b.emails_sent - LAG(b.emails_sent) OVER (PARTITION BY b.tenant_id ORDER BY b.period_start))
                  / NULLIF(LAG(b.emails_sent) OVER (PARTITION BY b.tenant_id ORDER BY b.period_start), 0), 2) AS month_over_month_growth
-    -- Periods after the range are not needed (LAG looks back). OFFSET 0 plans the read on its
-    -- own: on a cluster's coordinator an Append, whose shards are read side by side (async),
-    -- where the window's order would otherwise make it a Merge Append of sorted remote reads,
-    -- one shard after the other.
-    FROM (SELECT * FROM billing_analytics b
-          WHERE (CAST($1 AS TEXT) IS NULL OR b.tenant_id = CAST($1 AS TEXT)) AND b.period_start < penguin_utc_ts($3)
-          OFFSET 0) b
+    FROM billing_analytics b
+    WHERE CAST($1 AS TEXT) IS NULL OR b.tenant_id = CAST($1 AS TEXT)
 ) x
 WHERE x.period_start >= penguin_utc_ts($2) AND x.period_start < penguin_utc_ts($3)
 ORDER BY x.tenant_id, x.period_start
