@@ -28,6 +28,14 @@ public sealed class ClusterTopology : IAsyncDisposable
         // (DatabaseUnavailableException, naming the shard), never the cluster's opening.
         shardDatabases = shards.ToDictionary(s => s.Name, s => (AnalyticsDatabase)Storage.Postgres.PostgresDatabase.Create(
             DatabaseTarget.Postgres(WithConnectTimeout(s.ConnectionString), $"shard {s.Name}")), StringComparer.Ordinal);
+        // A read across tenants that cannot reach a shard names the shard as a routed request does
+        // (cross_tenant_view.sql names each foreign server penguin_<shard>).
+        if (crossTenant is Storage.Postgres.PostgresDatabase postgres)
+        {
+            postgres.ForeignServerTargets = server => shardDatabases.TryGetValue(server.StartsWith("penguin_", StringComparison.Ordinal) ? server["penguin_".Length..] : "", out var shard)
+                ? shard.Target
+                : null;
+        }
     }
 
     /// <summary>

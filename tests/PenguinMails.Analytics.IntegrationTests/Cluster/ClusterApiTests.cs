@@ -163,6 +163,15 @@ public sealed class ClusterApiTests
                 Assert.Equal(
                     (await singleServer.DataAsync("/v1/campaigns?from=2026-01-01&to=2027-01-01", "t1-viewer")).ToString(),
                     (await clusterServer.DataAsync("/v1/campaigns?from=2026-01-01&to=2027-01-01", "t1-viewer")).ToString());
+                // A read across tenants needs every shard: the same 503 naming the one that is down.
+                using (var across = await clusterServer.SendAsync(HttpMethod.Get, "/v1/usage?from=2026-01-01&to=2027-01-01", clusterServer.Keys["admin"]))
+                {
+                    var unavailable = await across.Content.ReadAsStringAsync(Ct);
+                    Assert.True(across.StatusCode == HttpStatusCode.ServiceUnavailable, unavailable);
+                    Assert.Matches(
+                        "^Cannot connect to shard shard2 \\(PostgreSQL [^)]+:" + shards[1].Split("Port=")[1].Split(';')[0] + "/[^)]+\\): its server does not answer the coordinator \\(could not connect to server \"penguin_shard2\"\\)$",
+                        JsonDocument.Parse(unavailable).RootElement.GetProperty("detail").GetString());
+                }
 
                 using var ingest = await clusterServer.SendAsync(HttpMethod.Post, "/v1/ingest", clusterServer.Keys["t2-ingest"], TenantLine(lines, "t2"));
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, ingest.StatusCode);

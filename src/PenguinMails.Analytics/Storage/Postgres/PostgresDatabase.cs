@@ -5,7 +5,7 @@ using Npgsql;
 namespace PenguinMails.Analytics.Storage.Postgres;
 
 /// <summary>PostgreSQL through one <see cref="NpgsqlDataSource"/> (pooled connections, binary COPY).</summary>
-public sealed class PostgresDatabase : AnalyticsDatabase
+public sealed partial class PostgresDatabase : AnalyticsDatabase
 {
     // Any constant works; it only has to be the same for every migrator of this product.
     private const long MigrationLockKey = 0x50_45_4E_47_55_49_4E; // "PENGUIN"
@@ -83,7 +83,14 @@ public sealed class PostgresDatabase : AnalyticsDatabase
         // refuses more than one statement there, so "SELECT 1; COMMIT; DROP ..." cannot slip through.
         var batch = new NpgsqlBatch(npgsql, transaction);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
-        return await batch.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        try
+        {
+            return await batch.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        }
+        catch (PostgresException e) when (ShardUnavailable(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
 
     /// <inheritdoc />
@@ -151,17 +158,43 @@ public sealed class PostgresDatabase : AnalyticsDatabase
             query.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
         batch.BatchCommands.Add(query);
-        var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        // Past the context row to the query's rows.
-        while (reader.FieldCount == 0 || reader.GetName(0) == "penguin_context")
+        try
         {
-            if (!await reader.NextResultAsync(cancellationToken))
+            var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            // Past the context row to the query's rows.
+            while (reader.FieldCount == 0 || reader.GetName(0) == "penguin_context")
             {
-                break;
+                if (!await reader.NextResultAsync(cancellationToken))
+                {
+                    break;
+                }
             }
+            return reader;
         }
-        return reader;
+        catch (PostgresException e) when (ShardUnavailable(e) is { } unavailable)
+        {
+            throw unavailable;
+        }
     }
+
+    /// <summary>
+    /// On a cluster's coordinator, the database behind each of its postgres_fdw servers (set by
+    /// <see cref="Cluster.ClusterTopology"/> on its cross-tenant database); null elsewhere.
+    /// </summary>
+    internal Func<string, DatabaseTarget?>? ForeignServerTargets { get; set; }
+
+    // A read across tenants that cannot reach a shard fails in postgres_fdw (SQLSTATE 08001,
+    // could not connect to server "<name>"): the shard is unavailable, as for a request routed to
+    // it (the API's 503 names it), not an unknown error.
+    private DatabaseUnavailableException? ShardUnavailable(PostgresException e) =>
+        e.SqlState == PostgresErrorCodes.SqlClientUnableToEstablishSqlConnection
+        && ForeignServer().Match(e.MessageText) is { Success: true } match
+        && ForeignServerTargets?.Invoke(match.Groups[1].Value) is { } shard
+            ? new DatabaseUnavailableException(shard, $"its server does not answer the coordinator ({e.MessageText})", e)
+            : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^could not connect to server \"([^\"]+)\"$")]
+    private static partial System.Text.RegularExpressions.Regex ForeignServer();
 
     internal override async Task<IAsyncDisposable> LockAsync(DbConnection connection, string name, CancellationToken cancellationToken)
     {
