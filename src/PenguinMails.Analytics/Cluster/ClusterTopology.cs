@@ -32,9 +32,7 @@ public sealed class ClusterTopology : IAsyncDisposable
         // (cross_tenant_view.sql names each foreign server penguin_<shard>).
         if (crossTenant is Storage.Postgres.PostgresDatabase postgres)
         {
-            postgres.ForeignServerTargets = server => shardDatabases.TryGetValue(server.StartsWith("penguin_", StringComparison.Ordinal) ? server["penguin_".Length..] : "", out var shard)
-                ? shard.Target
-                : null;
+            postgres.ForeignServerTargets = shardDatabases.ToDictionary(s => "penguin_" + s.Key, s => s.Value.Target, StringComparer.Ordinal);
         }
     }
 

@@ -98,7 +98,7 @@ public sealed class PipelineFixture : IAsyncDisposable
     /// <summary>Rebuilds <paramref name="scope"/> from the raw store (on a cluster: on every shard, or its tenant's).</summary>
     public async Task RecomputeAsync(RecomputeScope scope)
     {
-        foreach (var database in scope.TenantId is { } tenant && Cluster is not null ? [await Cluster.DatabaseOfTenantAsync(tenant, Ct)] : Shards)
+        foreach (var database in scope.TenantId is { } tenant ? [await DatabaseOfAsync(tenant)] : Shards)
         {
             await new Aggregator(database).RecomputeAsync(scope, Ct);
         }

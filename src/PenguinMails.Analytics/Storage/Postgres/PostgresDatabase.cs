@@ -178,10 +178,10 @@ public sealed partial class PostgresDatabase : AnalyticsDatabase
     }
 
     /// <summary>
-    /// On a cluster's coordinator, the database behind each of its postgres_fdw servers (set by
-    /// <see cref="Cluster.ClusterTopology"/> on its cross-tenant database); null elsewhere.
+    /// On a cluster's coordinator, the database behind each of its postgres_fdw servers, by server
+    /// name (set by <see cref="Cluster.ClusterTopology"/> on its cross-tenant database); empty elsewhere.
     /// </summary>
-    internal Func<string, DatabaseTarget?>? ForeignServerTargets { get; set; }
+    internal IReadOnlyDictionary<string, DatabaseTarget> ForeignServerTargets { get; set; } = new Dictionary<string, DatabaseTarget>();
 
     // A read across tenants that cannot reach a shard fails in postgres_fdw (SQLSTATE 08001,
     // could not connect to server "<name>"): the shard is unavailable, as for a request routed to
@@ -189,7 +189,7 @@ public sealed partial class PostgresDatabase : AnalyticsDatabase
     private DatabaseUnavailableException? ShardUnavailable(PostgresException e) =>
         e.SqlState == PostgresErrorCodes.SqlClientUnableToEstablishSqlConnection
         && ForeignServer().Match(e.MessageText) is { Success: true } match
-        && ForeignServerTargets?.Invoke(match.Groups[1].Value) is { } shard
+        && ForeignServerTargets.TryGetValue(match.Groups[1].Value, out var shard)
             ? new DatabaseUnavailableException(shard, $"its server does not answer the coordinator ({e.MessageText})", e)
             : null;
 
