@@ -6,9 +6,10 @@ namespace PenguinMails.Analytics.Aggregation;
 /// <summary>
 /// Turns the raw store into the analytics tables, two ways to the same numbers (DESIGN.md, "Pipeline"):
 /// <see cref="FoldAsync"/> applies pending events and adds each email's first-occurrence
-/// transitions as counter deltas; <see cref="RecomputeAsync"/> deletes a scope and rebuilds it from
-/// the raw emails. Both feed the same <c>apply.sql</c>, one set-based statement per table, and
-/// both run under one lock so they never interleave.
+/// transitions as counter deltas; <see cref="RecomputeAsync"/> rebuilds a scope from the raw emails
+/// (setting the rows that differ, deleting the ones no email gives). Both feed the same
+/// <c>apply.sql</c> and <c>refresh_attributes.sql</c>, one set-based statement per table, and both
+/// run under one lock so they never interleave.
 /// </summary>
 public sealed class Aggregator
 {
@@ -108,6 +109,7 @@ public sealed class Aggregator
 
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_collect.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh_attributes.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_finish.sql"), cancellationToken);
 
         var (read, created, deadLettered) = await CountsAsync(connection,
@@ -210,6 +212,8 @@ public sealed class Aggregator
 
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_collect.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_prune.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh_attributes.sql"), cancellationToken);
         await MarkAggregatesChangedAsync(connection, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

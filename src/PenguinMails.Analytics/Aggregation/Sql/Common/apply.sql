@@ -1,7 +1,12 @@
--- Step 2, shared by the fold and the recompute: add the deltas in fold_changes (and the days of
--- the snapshots in fold_snapshots) into every analytics table, then refresh the attributes and
--- billing usage of what was touched. The recompute deletes its scope first and feeds all emails
--- as deltas from zero, so both paths produce the same rows by construction of this one file.
+-- Step 2, shared by the fold and the recompute: the deltas in fold_changes (and the days of the
+-- snapshots in fold_snapshots) go into every analytics table, one grouped delta and one MERGE per
+-- table. apply_mode.keep says how: the fold adds its deltas to the rows (keep = 1); the recompute
+-- feeds all emails of its scope as deltas from zero and sets the rows to them (keep = 0), so both
+-- paths produce the same rows by construction of this one file. A recompute writes only the rows
+-- whose values differ: recomputing a correct database rewrites nothing (on PostgreSQL a rewritten
+-- lead_analytics row costs a new version and an entry in each of its seven indexes: 20 s of a 75 s
+-- recompute of 1 M emails). Each table's delta stays until the next fold or recompute, so that
+-- recompute_prune.sql can delete the rows of the scope that the recompute did not produce.
 -- Days: billing periods and warmup rows go by UTC days; the daily rollups and send times by the
 -- tenant's local days and hours (DESIGN.md, "Metrics users can trust"). A recompute rebuilds whole
 -- billing periods and so whole local days at their edges: the emails it adds only for those days
@@ -72,16 +77,17 @@ JOIN mailboxes m ON m.id = sn.mailbox_id;
 ANALYZE agg;
 
 -- Daily rollups (campaign traffic only). Each table: the batch's deltas grouped by the table's
--- key into `delta`, then one MERGE adds them to rows that exist and inserts rows that do not.
+-- key into `delta_<table>`, then one MERGE adds them to rows that exist (a recompute: sets them, if
+-- they differ) and inserts rows that do not.
 -- The deltas are a table, not a sub-query of the MERGE, so that the engines know how few they
 -- are: inline, DuckDB joined the target with the entity tables first and built its hash table on
 -- the target (a 1,000-event fold at 10 M emails took 0.88 s in lead_analytics alone, 0.02 s with
--- the table). Not ON CONFLICT: DuckDB's unique indexes make deletes in a recompute very slow, so
+-- the table). Not ON CONFLICT: DuckDB's unique indexes make deletes very slow, so
 -- DuckDB keeps these keys unique by having one writer, under the aggregate lock; PostgreSQL also
 -- has the constraints.
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT c.id AS campaign_id, g.day, co.id AS company_id, t.id AS tenant_id,
+DROP TABLE IF EXISTS delta_daily_campaign_stats;
+CREATE TEMP TABLE delta_daily_campaign_stats AS
+SELECT (SELECT keep FROM apply_mode) AS keep, c.id AS campaign_id, g.day, co.id AS company_id, t.id AS tenant_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
        g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive
 FROM (
@@ -96,29 +102,34 @@ JOIN companies co ON co.company_key = g.company_key
 JOIN tenants t ON t.tenant_key = g.tenant_key;
 
 MERGE INTO daily_campaign_stats cur
-USING delta d
+USING delta_daily_campaign_stats d
 ON cur.campaign_id = d.campaign_id AND cur.day = d.day
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    opened_tracked = cur.opened_tracked + d.opened_tracked,
-    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
-    replied = cur.replied + d.replied,
-    bounced = cur.bounced + d.bounced,
-    unsubscribed = cur.unsubscribed + d.unsubscribed,
-    spam_complaints = cur.spam_complaints + d.spam_complaints,
-    opened_human = cur.opened_human + d.opened_human,
-    clicked_human = cur.clicked_human + d.clicked_human,
-    replied_human = cur.replied_human + d.replied_human,
-    replied_auto = cur.replied_auto + d.replied_auto,
-    replied_positive = cur.replied_positive + d.replied_positive,
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.company_id, cur.tenant_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
+        IS DISTINCT FROM (d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
+    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+    tenant_id = CASE WHEN d.keep = 1 THEN cur.tenant_id ELSE d.tenant_id END,
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked * d.keep + d.clicked_tracked,
+    replied = cur.replied * d.keep + d.replied,
+    bounced = cur.bounced * d.keep + d.bounced,
+    unsubscribed = cur.unsubscribed * d.keep + d.unsubscribed,
+    spam_complaints = cur.spam_complaints * d.keep + d.spam_complaints,
+    opened_human = cur.opened_human * d.keep + d.opened_human,
+    clicked_human = cur.clicked_human * d.keep + d.clicked_human,
+    replied_human = cur.replied_human * d.keep + d.replied_human,
+    replied_auto = cur.replied_auto * d.keep + d.replied_auto,
+    replied_positive = cur.replied_positive * d.keep + d.replied_positive,
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (campaign_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive)
 VALUES (d.campaign_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive);
 
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT st.id AS step_id, g.day, c.id AS campaign_id, co.id AS company_id, t.id AS tenant_id,
+DROP TABLE IF EXISTS delta_daily_step_stats;
+CREATE TEMP TABLE delta_daily_step_stats AS
+SELECT (SELECT keep FROM apply_mode) AS keep, st.id AS step_id, g.day, c.id AS campaign_id, co.id AS company_id, t.id AS tenant_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
        g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive
 FROM (
@@ -134,29 +145,35 @@ JOIN companies co ON co.company_key = g.company_key
 JOIN tenants t ON t.tenant_key = g.tenant_key;
 
 MERGE INTO daily_step_stats cur
-USING delta d
+USING delta_daily_step_stats d
 ON cur.step_id = d.step_id AND cur.day = d.day
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    opened_tracked = cur.opened_tracked + d.opened_tracked,
-    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
-    replied = cur.replied + d.replied,
-    bounced = cur.bounced + d.bounced,
-    unsubscribed = cur.unsubscribed + d.unsubscribed,
-    spam_complaints = cur.spam_complaints + d.spam_complaints,
-    opened_human = cur.opened_human + d.opened_human,
-    clicked_human = cur.clicked_human + d.clicked_human,
-    replied_human = cur.replied_human + d.replied_human,
-    replied_auto = cur.replied_auto + d.replied_auto,
-    replied_positive = cur.replied_positive + d.replied_positive,
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.campaign_id, cur.company_id, cur.tenant_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
+        IS DISTINCT FROM (d.campaign_id, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
+    campaign_id = CASE WHEN d.keep = 1 THEN cur.campaign_id ELSE d.campaign_id END,
+    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+    tenant_id = CASE WHEN d.keep = 1 THEN cur.tenant_id ELSE d.tenant_id END,
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked * d.keep + d.clicked_tracked,
+    replied = cur.replied * d.keep + d.replied,
+    bounced = cur.bounced * d.keep + d.bounced,
+    unsubscribed = cur.unsubscribed * d.keep + d.unsubscribed,
+    spam_complaints = cur.spam_complaints * d.keep + d.spam_complaints,
+    opened_human = cur.opened_human * d.keep + d.opened_human,
+    clicked_human = cur.clicked_human * d.keep + d.clicked_human,
+    replied_human = cur.replied_human * d.keep + d.replied_human,
+    replied_auto = cur.replied_auto * d.keep + d.replied_auto,
+    replied_positive = cur.replied_positive * d.keep + d.replied_positive,
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (step_id, day, campaign_id, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive)
 VALUES (d.step_id, d.day, d.campaign_id, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive);
 
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT m.id AS mailbox_id, g.day, co.id AS company_id, t.id AS tenant_id,
+DROP TABLE IF EXISTS delta_daily_mailbox_stats;
+CREATE TEMP TABLE delta_daily_mailbox_stats AS
+SELECT (SELECT keep FROM apply_mode) AS keep, m.id AS mailbox_id, g.day, co.id AS company_id, t.id AS tenant_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
        g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive
 FROM (
@@ -171,29 +188,34 @@ JOIN companies co ON co.company_key = g.company_key
 JOIN tenants t ON t.tenant_key = g.tenant_key;
 
 MERGE INTO daily_mailbox_stats cur
-USING delta d
+USING delta_daily_mailbox_stats d
 ON cur.mailbox_id = d.mailbox_id AND cur.day = d.day
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    opened_tracked = cur.opened_tracked + d.opened_tracked,
-    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
-    replied = cur.replied + d.replied,
-    bounced = cur.bounced + d.bounced,
-    unsubscribed = cur.unsubscribed + d.unsubscribed,
-    spam_complaints = cur.spam_complaints + d.spam_complaints,
-    opened_human = cur.opened_human + d.opened_human,
-    clicked_human = cur.clicked_human + d.clicked_human,
-    replied_human = cur.replied_human + d.replied_human,
-    replied_auto = cur.replied_auto + d.replied_auto,
-    replied_positive = cur.replied_positive + d.replied_positive,
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.company_id, cur.tenant_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
+        IS DISTINCT FROM (d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
+    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+    tenant_id = CASE WHEN d.keep = 1 THEN cur.tenant_id ELSE d.tenant_id END,
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked * d.keep + d.clicked_tracked,
+    replied = cur.replied * d.keep + d.replied,
+    bounced = cur.bounced * d.keep + d.bounced,
+    unsubscribed = cur.unsubscribed * d.keep + d.unsubscribed,
+    spam_complaints = cur.spam_complaints * d.keep + d.spam_complaints,
+    opened_human = cur.opened_human * d.keep + d.opened_human,
+    clicked_human = cur.clicked_human * d.keep + d.clicked_human,
+    replied_human = cur.replied_human * d.keep + d.replied_human,
+    replied_auto = cur.replied_auto * d.keep + d.replied_auto,
+    replied_positive = cur.replied_positive * d.keep + d.replied_positive,
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (mailbox_id, day, company_id, tenant_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive)
 VALUES (d.mailbox_id, d.day, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive);
 
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT t.id AS tenant_id, g.day,
+DROP TABLE IF EXISTS delta_daily_tenant_stats;
+CREATE TEMP TABLE delta_daily_tenant_stats AS
+SELECT (SELECT keep FROM apply_mode) AS keep, t.id AS tenant_id, g.day,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
        g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive
 FROM (
@@ -206,31 +228,34 @@ FROM (
 JOIN tenants t ON t.tenant_key = g.tenant_key;
 
 MERGE INTO daily_tenant_stats cur
-USING delta d
+USING delta_daily_tenant_stats d
 ON cur.tenant_id = d.tenant_id AND cur.day = d.day
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    opened_tracked = cur.opened_tracked + d.opened_tracked,
-    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
-    replied = cur.replied + d.replied,
-    bounced = cur.bounced + d.bounced,
-    unsubscribed = cur.unsubscribed + d.unsubscribed,
-    spam_complaints = cur.spam_complaints + d.spam_complaints,
-    opened_human = cur.opened_human + d.opened_human,
-    clicked_human = cur.clicked_human + d.clicked_human,
-    replied_human = cur.replied_human + d.replied_human,
-    replied_auto = cur.replied_auto + d.replied_auto,
-    replied_positive = cur.replied_positive + d.replied_positive,
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
+        IS DISTINCT FROM (d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked * d.keep + d.clicked_tracked,
+    replied = cur.replied * d.keep + d.replied,
+    bounced = cur.bounced * d.keep + d.bounced,
+    unsubscribed = cur.unsubscribed * d.keep + d.unsubscribed,
+    spam_complaints = cur.spam_complaints * d.keep + d.spam_complaints,
+    opened_human = cur.opened_human * d.keep + d.opened_human,
+    clicked_human = cur.clicked_human * d.keep + d.clicked_human,
+    replied_human = cur.replied_human * d.keep + d.replied_human,
+    replied_auto = cur.replied_auto * d.keep + d.replied_auto,
+    replied_positive = cur.replied_positive * d.keep + d.replied_positive,
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (tenant_id, day, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive)
 VALUES (d.tenant_id, d.day, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive);
 
 -- Period-to-date analytics per billing period; new rows take their attributes at once (carried
 -- in the delta from the same join that names the entity).
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT c.id AS campaign_id, g.billing_id, co.id AS company_id,
+DROP TABLE IF EXISTS delta_campaign_analytics;
+CREATE TEMP TABLE delta_campaign_analytics AS
+SELECT (SELECT keep FROM apply_mode) AS keep, c.id AS campaign_id, g.billing_id, co.id AS company_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
        g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive,
        c.status AS campaign_status
@@ -245,22 +270,27 @@ LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
 JOIN companies co ON co.company_key = g.company_key;
 
 MERGE INTO campaign_analytics cur
-USING delta d
+USING delta_campaign_analytics d
 ON cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    opened_tracked = cur.opened_tracked + d.opened_tracked,
-    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
-    replied = cur.replied + d.replied,
-    bounced = cur.bounced + d.bounced,
-    unsubscribed = cur.unsubscribed + d.unsubscribed,
-    spam_complaints = cur.spam_complaints + d.spam_complaints,
-    opened_human = cur.opened_human + d.opened_human,
-    clicked_human = cur.clicked_human + d.clicked_human,
-    replied_human = cur.replied_human + d.replied_human,
-    replied_auto = cur.replied_auto + d.replied_auto,
-    replied_positive = cur.replied_positive + d.replied_positive,
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.company_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.status)
+        IS DISTINCT FROM (d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.campaign_status)) THEN UPDATE SET
+    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked * d.keep + d.clicked_tracked,
+    replied = cur.replied * d.keep + d.replied,
+    bounced = cur.bounced * d.keep + d.bounced,
+    unsubscribed = cur.unsubscribed * d.keep + d.unsubscribed,
+    spam_complaints = cur.spam_complaints * d.keep + d.spam_complaints,
+    opened_human = cur.opened_human * d.keep + d.opened_human,
+    clicked_human = cur.clicked_human * d.keep + d.clicked_human,
+    replied_human = cur.replied_human * d.keep + d.replied_human,
+    replied_auto = cur.replied_auto * d.keep + d.replied_auto,
+    replied_positive = cur.replied_positive * d.keep + d.replied_positive,
+    status = CASE WHEN d.keep = 1 THEN cur.status ELSE d.campaign_status END,
     updated = NOW()
 WHEN NOT MATCHED AND d.campaign_id IS NOT NULL THEN INSERT (campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, status)
 VALUES (d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.campaign_status);
@@ -294,9 +324,9 @@ FROM (
 ) x
 GROUP BY x.step_key, x.billing_id;
 
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT st.id AS step_id, g.billing_id, c.id AS campaign_id, co.id AS company_id,
+DROP TABLE IF EXISTS delta_sequence_step_analytics;
+CREATE TEMP TABLE delta_sequence_step_analytics AS
+SELECT (SELECT keep FROM apply_mode) AS keep, st.id AS step_id, g.billing_id, c.id AS campaign_id, co.id AS company_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
        g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive,
        COALESCE(ls.leads_contacted, 0) AS leads_contacted, COALESCE(ls.leads_replied, 0) AS leads_replied, COALESCE(ls.leads_positive, 0) AS leads_positive
@@ -313,32 +343,37 @@ JOIN companies co ON co.company_key = g.company_key
 LEFT JOIN lead_steps ls ON ls.step_key = g.step_key AND ls.billing_id = g.billing_id;
 
 MERGE INTO sequence_step_analytics cur
-USING delta d
+USING delta_sequence_step_analytics d
 ON cur.step_id = d.step_id AND cur.billing_id = d.billing_id
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    opened_tracked = cur.opened_tracked + d.opened_tracked,
-    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
-    replied = cur.replied + d.replied,
-    bounced = cur.bounced + d.bounced,
-    unsubscribed = cur.unsubscribed + d.unsubscribed,
-    spam_complaints = cur.spam_complaints + d.spam_complaints,
-    opened_human = cur.opened_human + d.opened_human,
-    clicked_human = cur.clicked_human + d.clicked_human,
-    replied_human = cur.replied_human + d.replied_human,
-    replied_auto = cur.replied_auto + d.replied_auto,
-    replied_positive = cur.replied_positive + d.replied_positive,
-    leads_contacted = cur.leads_contacted + d.leads_contacted,
-    leads_replied = cur.leads_replied + d.leads_replied,
-    leads_positive = cur.leads_positive + d.leads_positive,
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.campaign_id, cur.company_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.leads_contacted, cur.leads_replied, cur.leads_positive)
+        IS DISTINCT FROM (d.campaign_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.leads_contacted, d.leads_replied, d.leads_positive)) THEN UPDATE SET
+    campaign_id = CASE WHEN d.keep = 1 THEN cur.campaign_id ELSE d.campaign_id END,
+    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked * d.keep + d.clicked_tracked,
+    replied = cur.replied * d.keep + d.replied,
+    bounced = cur.bounced * d.keep + d.bounced,
+    unsubscribed = cur.unsubscribed * d.keep + d.unsubscribed,
+    spam_complaints = cur.spam_complaints * d.keep + d.spam_complaints,
+    opened_human = cur.opened_human * d.keep + d.opened_human,
+    clicked_human = cur.clicked_human * d.keep + d.clicked_human,
+    replied_human = cur.replied_human * d.keep + d.replied_human,
+    replied_auto = cur.replied_auto * d.keep + d.replied_auto,
+    replied_positive = cur.replied_positive * d.keep + d.replied_positive,
+    leads_contacted = cur.leads_contacted * d.keep + d.leads_contacted,
+    leads_replied = cur.leads_replied * d.keep + d.leads_replied,
+    leads_positive = cur.leads_positive * d.keep + d.leads_positive,
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (step_id, billing_id, campaign_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, leads_contacted, leads_replied, leads_positive)
 VALUES (d.step_id, d.billing_id, d.campaign_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.leads_contacted, d.leads_replied, d.leads_positive);
 
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT l.id AS lead_id, c.id AS campaign_id, g.billing_id, co.id AS company_id,
+DROP TABLE IF EXISTS delta_lead_analytics;
+CREATE TEMP TABLE delta_lead_analytics AS
+SELECT (SELECT keep FROM apply_mode) AS keep, l.id AS lead_id, c.id AS campaign_id, g.billing_id, co.id AS company_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
        g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive,
        l.status AS lead_status
@@ -354,22 +389,27 @@ LEFT JOIN campaigns c ON c.campaign_key = g.campaign_key
 JOIN companies co ON co.company_key = g.company_key;
 
 MERGE INTO lead_analytics cur
-USING delta d
+USING delta_lead_analytics d
 ON cur.lead_id = d.lead_id AND cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    opened_tracked = cur.opened_tracked + d.opened_tracked,
-    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
-    replied = cur.replied + d.replied,
-    bounced = cur.bounced + d.bounced,
-    unsubscribed = cur.unsubscribed + d.unsubscribed,
-    spam_complaints = cur.spam_complaints + d.spam_complaints,
-    opened_human = cur.opened_human + d.opened_human,
-    clicked_human = cur.clicked_human + d.clicked_human,
-    replied_human = cur.replied_human + d.replied_human,
-    replied_auto = cur.replied_auto + d.replied_auto,
-    replied_positive = cur.replied_positive + d.replied_positive,
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.company_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.status)
+        IS DISTINCT FROM (d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.lead_status)) THEN UPDATE SET
+    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked * d.keep + d.clicked_tracked,
+    replied = cur.replied * d.keep + d.replied,
+    bounced = cur.bounced * d.keep + d.bounced,
+    unsubscribed = cur.unsubscribed * d.keep + d.unsubscribed,
+    spam_complaints = cur.spam_complaints * d.keep + d.spam_complaints,
+    opened_human = cur.opened_human * d.keep + d.opened_human,
+    clicked_human = cur.clicked_human * d.keep + d.clicked_human,
+    replied_human = cur.replied_human * d.keep + d.replied_human,
+    replied_auto = cur.replied_auto * d.keep + d.replied_auto,
+    replied_positive = cur.replied_positive * d.keep + d.replied_positive,
+    status = CASE WHEN d.keep = 1 THEN cur.status ELSE d.lead_status END,
     updated = NOW()
 WHEN NOT MATCHED AND d.lead_id IS NOT NULL THEN INSERT (lead_id, campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, status)
 VALUES (d.lead_id, d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.lead_status);
@@ -391,9 +431,9 @@ JOIN campaigns c ON c.campaign_key = a.campaign_key
 JOIN mailboxes m ON m.mailbox_key = x.mailbox_key
 GROUP BY m.id, x.billing_id;
 
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT m.id AS mailbox_id, g.billing_id, co.id AS company_id,
+DROP TABLE IF EXISTS delta_mailbox_analytics;
+CREATE TEMP TABLE delta_mailbox_analytics AS
+SELECT (SELECT keep FROM apply_mode) AS keep, m.id AS mailbox_id, g.billing_id, co.id AS company_id,
        g.last_sent_at, g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints,
        g.opened_human, g.clicked_human, g.replied_human, g.replied_auto, g.replied_positive,
        m.warmup_status, COALESCE(m.current_volume, 0) AS current_volume, lc.campaign_id AS last_campaign_id
@@ -409,36 +449,42 @@ JOIN companies co ON co.company_key = g.company_key
 LEFT JOIN delta_last lc ON lc.mailbox_id = m.id AND lc.billing_id = g.billing_id;
 
 MERGE INTO mailbox_analytics cur
-USING delta d
+USING delta_mailbox_analytics d
 ON cur.mailbox_id = d.mailbox_id AND cur.billing_id = d.billing_id
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    opened_tracked = cur.opened_tracked + d.opened_tracked,
-    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
-    replied = cur.replied + d.replied,
-    bounced = cur.bounced + d.bounced,
-    unsubscribed = cur.unsubscribed + d.unsubscribed,
-    spam_complaints = cur.spam_complaints + d.spam_complaints,
-    opened_human = cur.opened_human + d.opened_human,
-    clicked_human = cur.clicked_human + d.clicked_human,
-    replied_human = cur.replied_human + d.replied_human,
-    replied_auto = cur.replied_auto + d.replied_auto,
-    replied_positive = cur.replied_positive + d.replied_positive,
-    last_campaign_id = CASE
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.company_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.last_sent_at, cur.last_campaign_id, cur.warmup_status, cur.current_volume)
+        IS DISTINCT FROM (d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.last_sent_at, d.last_campaign_id, d.warmup_status, d.current_volume)) THEN UPDATE SET
+    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked * d.keep + d.clicked_tracked,
+    replied = cur.replied * d.keep + d.replied,
+    bounced = cur.bounced * d.keep + d.bounced,
+    unsubscribed = cur.unsubscribed * d.keep + d.unsubscribed,
+    spam_complaints = cur.spam_complaints * d.keep + d.spam_complaints,
+    opened_human = cur.opened_human * d.keep + d.opened_human,
+    clicked_human = cur.clicked_human * d.keep + d.clicked_human,
+    replied_human = cur.replied_human * d.keep + d.replied_human,
+    replied_auto = cur.replied_auto * d.keep + d.replied_auto,
+    replied_positive = cur.replied_positive * d.keep + d.replied_positive,
+    last_sent_at = CASE WHEN d.keep = 1 THEN GREATEST(cur.last_sent_at, d.last_sent_at) ELSE d.last_sent_at END,
+    last_campaign_id = CASE WHEN d.keep = 1 THEN CASE
         WHEN d.last_sent_at IS NULL THEN cur.last_campaign_id
         WHEN cur.last_sent_at IS NULL OR d.last_sent_at > cur.last_sent_at THEN d.last_campaign_id
         WHEN d.last_sent_at = cur.last_sent_at THEN GREATEST(d.last_campaign_id, cur.last_campaign_id)
-        ELSE cur.last_campaign_id END,
-    last_sent_at = GREATEST(cur.last_sent_at, d.last_sent_at),
+        ELSE cur.last_campaign_id END ELSE d.last_campaign_id END,
+    warmup_status = CASE WHEN d.keep = 1 THEN cur.warmup_status ELSE d.warmup_status END,
+    current_volume = CASE WHEN d.keep = 1 THEN cur.current_volume ELSE d.current_volume END,
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (mailbox_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, last_sent_at, last_campaign_id, warmup_status, current_volume)
 VALUES (d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.last_sent_at, d.last_campaign_id, d.warmup_status, d.current_volume);
 
 -- Warmup traffic: one row per mailbox per day.
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT m.id AS mailbox_id, g.utc_day AS snapshot_date, co.id AS company_id, g.billing_id,
+DROP TABLE IF EXISTS delta_warmup_analytics;
+CREATE TEMP TABLE delta_warmup_analytics AS
+SELECT (SELECT keep FROM apply_mode) AS keep, m.id AS mailbox_id, g.utc_day AS snapshot_date, co.id AS company_id, g.billing_id,
        g.sent, g.delivered, g.opened_tracked, g.clicked_tracked, g.replied, g.bounced, g.unsubscribed, g.spam_complaints
 FROM (
     SELECT mailbox_key, utc_day, company_key, billing_id,
@@ -450,25 +496,30 @@ JOIN mailboxes m ON m.mailbox_key = g.mailbox_key
 JOIN companies co ON co.company_key = g.company_key;
 
 MERGE INTO warmup_analytics cur
-USING delta d
+USING delta_warmup_analytics d
 ON cur.mailbox_id = d.mailbox_id AND cur.snapshot_date = d.snapshot_date
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    opened_tracked = cur.opened_tracked + d.opened_tracked,
-    clicked_tracked = cur.clicked_tracked + d.clicked_tracked,
-    replied = cur.replied + d.replied,
-    bounced = cur.bounced + d.bounced,
-    unsubscribed = cur.unsubscribed + d.unsubscribed,
-    spam_complaints = cur.spam_complaints + d.spam_complaints,
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.company_id, cur.billing_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints)
+        IS DISTINCT FROM (d.company_id, d.billing_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints)) THEN UPDATE SET
+    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+    billing_id = CASE WHEN d.keep = 1 THEN cur.billing_id ELSE d.billing_id END,
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
+    clicked_tracked = cur.clicked_tracked * d.keep + d.clicked_tracked,
+    replied = cur.replied * d.keep + d.replied,
+    bounced = cur.bounced * d.keep + d.bounced,
+    unsubscribed = cur.unsubscribed * d.keep + d.unsubscribed,
+    spam_complaints = cur.spam_complaints * d.keep + d.spam_complaints,
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (mailbox_id, snapshot_date, company_id, billing_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints)
 VALUES (d.mailbox_id, d.snapshot_date, d.company_id, d.billing_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints);
 
 -- Best send times: campaign traffic by the tenant's local weekday and hour, per billing period.
-DROP TABLE IF EXISTS delta;
-CREATE TEMP TABLE delta AS
-SELECT c.id AS campaign_id, g.billing_id, g.weekday, g.hour, co.id AS company_id, t.id AS tenant_id,
+DROP TABLE IF EXISTS delta_send_time_stats;
+CREATE TEMP TABLE delta_send_time_stats AS
+SELECT (SELECT keep FROM apply_mode) AS keep, c.id AS campaign_id, g.billing_id, g.weekday, g.hour, co.id AS company_id, t.id AS tenant_id,
        g.sent, g.delivered, g.replied_human, g.replied_positive
 FROM (
     SELECT campaign_key, billing_id, weekday, hour, company_key, tenant_key,
@@ -481,194 +532,18 @@ JOIN companies co ON co.company_key = g.company_key
 JOIN tenants t ON t.tenant_key = g.tenant_key;
 
 MERGE INTO send_time_stats cur
-USING delta d
+USING delta_send_time_stats d
 ON cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id AND cur.weekday = d.weekday AND cur.hour = d.hour
-WHEN MATCHED THEN UPDATE SET
-    sent = cur.sent + d.sent,
-    delivered = cur.delivered + d.delivered,
-    replied_human = cur.replied_human + d.replied_human,
-    replied_positive = cur.replied_positive + d.replied_positive,
+WHEN MATCHED AND (
+     d.keep = 1
+     OR (cur.company_id, cur.tenant_id, cur.sent, cur.delivered, cur.replied_human, cur.replied_positive)
+        IS DISTINCT FROM (d.company_id, d.tenant_id, d.sent, d.delivered, d.replied_human, d.replied_positive)) THEN UPDATE SET
+    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+    tenant_id = CASE WHEN d.keep = 1 THEN cur.tenant_id ELSE d.tenant_id END,
+    sent = cur.sent * d.keep + d.sent,
+    delivered = cur.delivered * d.keep + d.delivered,
+    replied_human = cur.replied_human * d.keep + d.replied_human,
+    replied_positive = cur.replied_positive * d.keep + d.replied_positive,
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (campaign_id, billing_id, weekday, hour, company_id, tenant_id, sent, delivered, replied_human, replied_positive)
 VALUES (d.campaign_id, d.billing_id, d.weekday, d.hour, d.company_id, d.tenant_id, d.sent, d.delivered, d.replied_human, d.replied_positive);
-
--- What was touched: entities with new deltas, and entities upserted since the last fold.
-DROP TABLE IF EXISTS touched_campaigns;
-CREATE TEMP TABLE touched_campaigns AS
-SELECT c.id FROM (SELECT DISTINCT campaign_key FROM agg WHERE campaign_key IS NOT NULL) k JOIN campaigns c ON c.campaign_key = k.campaign_key
-UNION SELECT entity_id FROM fold_entities WHERE entity_type = 'campaign';
-
-DROP TABLE IF EXISTS touched_mailboxes;
-CREATE TEMP TABLE touched_mailboxes AS
-SELECT m.id FROM (SELECT DISTINCT mailbox_key FROM agg) k JOIN mailboxes m ON m.mailbox_key = k.mailbox_key
-UNION SELECT entity_id FROM fold_entities WHERE entity_type = 'mailbox'
-UNION SELECT DISTINCT ma.mailbox_id FROM mailbox_analytics ma
-      WHERE ma.last_campaign_id IN (SELECT entity_id FROM fold_entities WHERE entity_type = 'campaign');
-
--- Analysed: a fold touches a few of them, and PostgreSQL plans an unanalysed temp table as
--- thousands of rows, then reads the whole of lead_analytics for them (a 1,000-event fold into
--- 1 M emails: attr_campaigns 207 ms, billing_usage 298 ms).
-ANALYZE touched_campaigns;
-ANALYZE touched_mailboxes;
-
--- Campaign attributes: status from the campaign; completed_leads = leads that replied in the
--- period; distinct leads (DESIGN.md, "Metrics users can trust"): contacted, with a human reply,
--- with a positive one. All counted from the period's lead rows (one per lead and campaign).
-DROP TABLE IF EXISTS attr_campaigns;
-CREATE TEMP TABLE attr_campaigns AS
-SELECT ca.id, c.status, COALESCE(r.completed, 0) AS completed_leads,
-       COALESCE(r.contacted, 0) AS leads_contacted, COALESCE(r.replied_human, 0) AS leads_replied, COALESCE(r.positive, 0) AS leads_positive
-FROM campaign_analytics ca
-JOIN campaigns c ON c.id = ca.campaign_id
-LEFT JOIN (
-    SELECT campaign_id, billing_id,
-           SUM(CASE WHEN replied > 0 THEN 1 ELSE 0 END) AS completed,
-           SUM(CASE WHEN sent > 0 THEN 1 ELSE 0 END) AS contacted,
-           SUM(CASE WHEN replied_human > 0 THEN 1 ELSE 0 END) AS replied_human,
-           SUM(CASE WHEN replied_positive > 0 THEN 1 ELSE 0 END) AS positive
-    FROM lead_analytics
-    WHERE campaign_id IN (SELECT id FROM touched_campaigns)
-    GROUP BY campaign_id, billing_id
-) r ON r.campaign_id = ca.campaign_id AND r.billing_id = ca.billing_id
-WHERE ca.campaign_id IN (SELECT id FROM touched_campaigns);
-
-UPDATE campaign_analytics SET status = a.status, completed_leads = a.completed_leads,
-    leads_contacted = a.leads_contacted, leads_replied = a.leads_replied, leads_positive = a.leads_positive, updated = NOW()
-FROM attr_campaigns a
-WHERE campaign_analytics.id = a.id
-  AND (campaign_analytics.status IS DISTINCT FROM a.status OR campaign_analytics.completed_leads IS DISTINCT FROM a.completed_leads
-       OR campaign_analytics.leads_contacted IS DISTINCT FROM a.leads_contacted OR campaign_analytics.leads_replied IS DISTINCT FROM a.leads_replied
-       OR campaign_analytics.leads_positive IS DISTINCT FROM a.leads_positive);
-
-UPDATE lead_analytics SET status = l.status, updated = NOW()
-FROM leads l
-WHERE l.id = lead_analytics.lead_id AND lead_analytics.status IS DISTINCT FROM l.status
-  AND lead_analytics.lead_id IN (SELECT entity_id FROM fold_entities WHERE entity_type = 'lead');
-
--- Mailbox attributes. health_score: the latest mailbox.health snapshot inside the period, else
--- penguin_health_score over the 14 days ending on the mailbox's last sending day in the period.
-DROP TABLE IF EXISTS attr_mailboxes;
-CREATE TEMP TABLE attr_mailboxes AS
-SELECT ma.id, m.warmup_status, COALESCE(m.current_volume, 0) AS current_volume, c.status AS campaign_status,
-       COALESCE(snap.health_score, recent.health_score) AS health_score
-FROM mailbox_analytics ma
-JOIN mailboxes m ON m.id = ma.mailbox_id
-LEFT JOIN campaigns c ON c.id = ma.last_campaign_id
-LEFT JOIN (
-    SELECT x.id, x.health_score
-    FROM (
-        SELECT ma2.id, s.health_score,
-               ROW_NUMBER() OVER (PARTITION BY ma2.id ORDER BY s.occurred_at DESC, s.event_id DESC) AS rn
-        FROM mailbox_analytics ma2
-        JOIN billing_analytics b ON b.id = ma2.billing_id
-        JOIN mailbox_health_snapshots s ON s.mailbox_id = ma2.mailbox_id
-             AND s.occurred_at >= b.period_start AND s.occurred_at < b.period_end AND s.health_score IS NOT NULL
-        WHERE ma2.mailbox_id IN (SELECT id FROM touched_mailboxes)
-    ) x
-    WHERE x.rn = 1
-) snap ON snap.id = ma.id
-LEFT JOIN (
-    SELECT ma3.id,
-           penguin_health_score(SUM(d.sent), SUM(d.delivered), SUM(d.opened_tracked), SUM(d.replied), SUM(d.bounced), SUM(d.spam_complaints)) AS health_score
-    FROM mailbox_analytics ma3
-    JOIN companies co3 ON co3.id = ma3.company_id
-    JOIN tenants tn3 ON tn3.id = co3.tenant_id
-    JOIN daily_mailbox_stats d ON d.mailbox_id = ma3.mailbox_id
-         AND d.day <= penguin_local_day(ma3.last_sent_at, tn3.time_zone) AND d.day > penguin_local_day(ma3.last_sent_at, tn3.time_zone) - 14
-    WHERE ma3.mailbox_id IN (SELECT id FROM touched_mailboxes)
-    GROUP BY ma3.id
-) recent ON recent.id = ma.id
-WHERE ma.mailbox_id IN (SELECT id FROM touched_mailboxes);
-
-UPDATE mailbox_analytics SET
-    warmup_status = a.warmup_status, current_volume = a.current_volume,
-    campaign_status = a.campaign_status, health_score = a.health_score, updated = NOW()
-FROM attr_mailboxes a
-WHERE mailbox_analytics.id = a.id
-  AND (mailbox_analytics.warmup_status IS DISTINCT FROM a.warmup_status OR mailbox_analytics.current_volume IS DISTINCT FROM a.current_volume
-       OR mailbox_analytics.campaign_status IS DISTINCT FROM a.campaign_status OR mailbox_analytics.health_score IS DISTINCT FROM a.health_score);
-
--- Warmup attributes per day: the latest snapshot values up to the end of that day (carried
--- forward), else the day's own warmup counters through penguin_health_score.
-DROP TABLE IF EXISTS attr_warmup;
-CREATE TEMP TABLE attr_warmup AS
-SELECT w.id,
-       COALESCE(hs.health_score, penguin_health_score(w.sent, w.delivered, w.opened_tracked, w.replied, w.bounced, w.spam_complaints)) AS health_score,
-       ps.progress_percentage
-FROM warmup_analytics w
-LEFT JOIN (
-    SELECT x.id, x.health_score
-    FROM (
-        SELECT w2.id, s.health_score,
-               ROW_NUMBER() OVER (PARTITION BY w2.id ORDER BY s.occurred_at DESC, s.event_id DESC) AS rn
-        FROM warmup_analytics w2
-        JOIN mailbox_health_snapshots s ON s.mailbox_id = w2.mailbox_id
-             AND s.occurred_at < penguin_utc_ts(w2.snapshot_date + 1) AND s.health_score IS NOT NULL
-        WHERE w2.mailbox_id IN (SELECT id FROM touched_mailboxes)
-    ) x
-    WHERE x.rn = 1
-) hs ON hs.id = w.id
-LEFT JOIN (
-    SELECT x.id, x.progress_percentage
-    FROM (
-        SELECT w2.id, s.progress_percentage,
-               ROW_NUMBER() OVER (PARTITION BY w2.id ORDER BY s.occurred_at DESC, s.event_id DESC) AS rn
-        FROM warmup_analytics w2
-        JOIN mailbox_health_snapshots s ON s.mailbox_id = w2.mailbox_id
-             AND s.occurred_at < penguin_utc_ts(w2.snapshot_date + 1) AND s.progress_percentage IS NOT NULL
-        WHERE w2.mailbox_id IN (SELECT id FROM touched_mailboxes)
-    ) x
-    WHERE x.rn = 1
-) ps ON ps.id = w.id
-WHERE w.mailbox_id IN (SELECT id FROM touched_mailboxes);
-
-UPDATE warmup_analytics SET health_score = a.health_score, progress_percentage = a.progress_percentage, updated = NOW()
-FROM attr_warmup a
-WHERE warmup_analytics.id = a.id
-  AND (warmup_analytics.health_score IS DISTINCT FROM a.health_score OR warmup_analytics.progress_percentage IS DISTINCT FROM a.progress_percentage);
-
--- Billing usage (DESIGN.md, decision 5), recounted for every touched period from the period
--- tables: campaign emails sent, distinct mailboxes, domains, campaigns and leads with campaign
--- email sent, distinct mailboxes with warmup traffic.
-DROP TABLE IF EXISTS touched_billing;
-CREATE TEMP TABLE touched_billing AS
-SELECT DISTINCT billing_id AS id FROM agg WHERE in_period = 1
-UNION SELECT DISTINCT ma.billing_id FROM mailbox_analytics ma
-      WHERE ma.mailbox_id IN (SELECT entity_id FROM fold_entities WHERE entity_type = 'mailbox');
-ANALYZE touched_billing;
-
-DROP TABLE IF EXISTS billing_usage;
-CREATE TEMP TABLE billing_usage AS
-SELECT tb.id,
-       COALESCE(c.emails_sent, 0) AS emails_sent, COALESCE(c.campaigns_used, 0) AS campaigns_used,
-       COALESCE(m.mailboxes_used, 0) AS mailboxes_used, COALESCE(m.domains_used, 0) AS domains_used,
-       COALESCE(l.leads_used, 0) AS leads_used, COALESCE(w.warmups_active, 0) AS warmups_active
-FROM touched_billing tb
-LEFT JOIN (
-    SELECT billing_id, SUM(sent) AS emails_sent, SUM(CASE WHEN sent > 0 THEN 1 ELSE 0 END) AS campaigns_used
-    FROM campaign_analytics WHERE billing_id IN (SELECT id FROM touched_billing)
-    GROUP BY billing_id
-) c ON c.billing_id = tb.id
-LEFT JOIN (
-    SELECT ma.billing_id, COUNT(*) AS mailboxes_used, COUNT(DISTINCT mb.domain) AS domains_used
-    FROM mailbox_analytics ma JOIN mailboxes mb ON mb.id = ma.mailbox_id
-    WHERE ma.sent > 0 AND ma.billing_id IN (SELECT id FROM touched_billing)
-    GROUP BY ma.billing_id
-) m ON m.billing_id = tb.id
-LEFT JOIN (
-    SELECT billing_id, COUNT(DISTINCT lead_id) AS leads_used
-    FROM lead_analytics WHERE sent > 0 AND billing_id IN (SELECT id FROM touched_billing)
-    GROUP BY billing_id
-) l ON l.billing_id = tb.id
-LEFT JOIN (
-    SELECT billing_id, COUNT(DISTINCT mailbox_id) AS warmups_active
-    FROM warmup_analytics WHERE sent > 0 AND billing_id IN (SELECT id FROM touched_billing)
-    GROUP BY billing_id
-) w ON w.billing_id = tb.id;
-
-UPDATE billing_analytics SET
-    emails_sent = u.emails_sent, mailboxes_used = u.mailboxes_used, domains_used = u.domains_used,
-    campaigns_used = u.campaigns_used, leads_used = u.leads_used, warmups_active = u.warmups_active,
-    updated = NOW()
-FROM billing_usage u
-WHERE billing_analytics.id = u.id;

@@ -3,6 +3,10 @@
 -- fold_changes each touched email with its first-occurrence transitions as 0/1 deltas.
 -- While the fold isolates a record that the engine refuses (fold_params.probe), it folds only
 -- the pending events listed in fold_probe, and rolls back.
+-- apply.sql adds this fold's deltas to the analytics rows.
+DROP TABLE IF EXISTS apply_mode;
+CREATE TEMP TABLE apply_mode AS SELECT 1 AS keep;
+
 DROP TABLE IF EXISTS fold_batch;
 CREATE TEMP TABLE fold_batch AS
 SELECT p.*

@@ -1,8 +1,12 @@
 -- Recompute, step 1: widen the requested scope (recompute_params: tenant, days) to whole billing
--- periods, delete every analytics row in it, and present all of its raw emails as deltas from
--- zero in fold_changes, so that apply.sql rebuilds the rows exactly as the fold builds them.
--- Daily rollups are kept on the tenant's local days: the local days the periods touch are
--- rebuilt whole, from every email sent on them (in_period says which are the periods' own).
+-- periods and present all of its raw emails as deltas from zero in fold_changes, so that apply.sql
+-- rebuilds the rows exactly as the fold builds them, setting each row of the scope to what its
+-- emails give (apply_mode.keep = 0); recompute_prune.sql then deletes the scope's rows that no
+-- email gave. Daily rollups are kept on the tenant's local days: the local days the periods touch
+-- are rebuilt whole, from every email sent on them (in_period says which are the periods' own).
+DROP TABLE IF EXISTS apply_mode;
+CREATE TEMP TABLE apply_mode AS SELECT 0 AS keep;
+
 DROP TABLE IF EXISTS recompute_periods;
 CREATE TEMP TABLE recompute_periods AS
 SELECT t.tenant_key, t.id AS tenant_id, t.time_zone,
@@ -25,36 +29,12 @@ FROM (
 -- Sizes for the planner: unanalysed, PostgreSQL sorted the scope's emails to merge-join them.
 ANALYZE recompute_scope;
 
-DELETE FROM daily_campaign_stats WHERE EXISTS (
-    SELECT 1 FROM recompute_scope s
-    WHERE s.tenant_id = daily_campaign_stats.tenant_id
-      AND daily_campaign_stats.day >= s.from_day AND daily_campaign_stats.day < s.to_day);
-DELETE FROM daily_step_stats WHERE EXISTS (
-    SELECT 1 FROM recompute_scope s
-    WHERE s.tenant_id = daily_step_stats.tenant_id
-      AND daily_step_stats.day >= s.from_day AND daily_step_stats.day < s.to_day);
-DELETE FROM daily_mailbox_stats WHERE EXISTS (
-    SELECT 1 FROM recompute_scope s
-    WHERE s.tenant_id = daily_mailbox_stats.tenant_id
-      AND daily_mailbox_stats.day >= s.from_day AND daily_mailbox_stats.day < s.to_day);
-DELETE FROM daily_tenant_stats WHERE EXISTS (
-    SELECT 1 FROM recompute_scope s
-    WHERE s.tenant_id = daily_tenant_stats.tenant_id
-      AND daily_tenant_stats.day >= s.from_day AND daily_tenant_stats.day < s.to_day);
-
+-- The scope's billing periods as they are: kept (their ids too) when the recompute gives them rows.
 DROP TABLE IF EXISTS recompute_billing;
 CREATE TEMP TABLE recompute_billing AS
 SELECT b.id
 FROM billing_analytics b
 JOIN recompute_scope s ON s.tenant_id = b.tenant_id AND b.period_start >= s.from_ts AND b.period_start < s.to_ts;
-
-DELETE FROM campaign_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
-DELETE FROM sequence_step_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
-DELETE FROM mailbox_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
-DELETE FROM lead_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
-DELETE FROM warmup_analytics WHERE billing_id IN (SELECT id FROM recompute_billing);
-DELETE FROM send_time_stats WHERE billing_id IN (SELECT id FROM recompute_billing);
-DELETE FROM billing_analytics WHERE id IN (SELECT id FROM recompute_billing);
 
 DROP VIEW IF EXISTS fold_changes;
 CREATE TEMP VIEW fold_changes AS
