@@ -10,7 +10,10 @@ SELECT s.weekday, s.hour,
 FROM send_time_stats s
 JOIN billing_analytics b ON b.id = s.billing_id
 WHERE (CAST($1 AS TEXT) IS NULL OR s.tenant_id = CAST($1 AS TEXT))
-  AND b.period_end > penguin_tenant_ts($2, CAST($1 AS TEXT)) AND b.period_start < penguin_tenant_ts($3, CAST($1 AS TEXT))
+  -- The range's bounds in the tenant's zone are sub-selects: PostgreSQL computes each once (an init
+  -- plan) instead of inlining the zone lookup into the filter of every partition of the table, which
+  -- took 10-13 ms of planning per read (the campaign report: 16 ms -> 4 ms).
+  AND b.period_end > (SELECT penguin_tenant_ts($2, CAST($1 AS TEXT))) AND b.period_start < (SELECT penguin_tenant_ts($3, CAST($1 AS TEXT)))
   AND (CAST($4 AS TEXT) IS NULL OR s.campaign_id = CAST($4 AS TEXT))
 GROUP BY s.weekday, s.hour
 ORDER BY s.weekday, s.hour;

@@ -20,7 +20,10 @@ LEFT JOIN (
     FROM sequence_step_analytics sa
     JOIN billing_analytics b ON b.id = sa.billing_id
     WHERE (CAST($1 AS TEXT) IS NULL OR b.tenant_id = CAST($1 AS TEXT))
-      AND b.period_end > penguin_tenant_ts($2, CAST($1 AS TEXT)) AND b.period_start < penguin_tenant_ts($3, CAST($1 AS TEXT))
+      -- The range's bounds in the tenant's zone are sub-selects: PostgreSQL computes each once (an init
+      -- plan) instead of inlining the zone lookup into the filter of every partition of the table, which
+      -- took 10-13 ms of planning per read (the campaign report: 16 ms -> 4 ms).
+      AND b.period_end > (SELECT penguin_tenant_ts($2, CAST($1 AS TEXT))) AND b.period_start < (SELECT penguin_tenant_ts($3, CAST($1 AS TEXT)))
       AND sa.campaign_id = $4
     GROUP BY sa.step_id
 ) l ON l.step_id = s.id
