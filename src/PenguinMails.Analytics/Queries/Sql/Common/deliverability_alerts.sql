@@ -6,7 +6,6 @@ SELECT e.id, e.creation_time, e.severity, e.message, e.details, e.tenant_id, e.r
 FROM admin_system_events e
 WHERE e.event_type = 'deliverability_alert'
   AND (CAST($1 AS TEXT) IS NULL OR e.tenant_id = CAST($1 AS TEXT))
-  -- The range's bounds in the tenant's zone: sub-selects, computed once per read (see campaign_dashboard.sql).
-  AND e.creation_time >= (SELECT penguin_tenant_ts($2, CAST($1 AS TEXT))) AND e.creation_time < (SELECT penguin_tenant_ts($3, CAST($1 AS TEXT)))
+  AND e.creation_time >= penguin_tenant_ts($2, CAST($1 AS TEXT)) AND e.creation_time < penguin_tenant_ts($3, CAST($1 AS TEXT))
 ORDER BY CASE WHEN e.resolved IS NULL THEN 0 ELSE 1 END, e.creation_time DESC, e.id DESC
 LIMIT $4 OFFSET $5;
