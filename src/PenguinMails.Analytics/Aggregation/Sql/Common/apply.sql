@@ -5,8 +5,12 @@
 -- paths produce the same rows by construction of this one file. A recompute writes only the rows
 -- whose values differ: recomputing a correct database rewrites nothing (on PostgreSQL a rewritten
 -- lead_analytics row costs a new version and an entry in each of its seven indexes: 20 s of a 75 s
--- recompute of 1 M emails). Each table's delta stays until the next fold or recompute, so that
--- recompute_prune.sql can delete the rows of the scope that the recompute did not produce.
+-- recompute of 1 M emails). It compares and sets what the emails give: the counters, a mailbox's
+-- last campaign, a warmup day's billing period and a lead's status (only changed leads are
+-- refreshed after). The rest needs no comparing: parents never change (ingest refuses a move),
+-- and campaign and mailbox attributes are refreshed for every touched row (refresh_attributes.sql).
+-- Each table's delta stays until the next fold or recompute, so that recompute_prune.sql can
+-- delete the rows of the scope that the recompute did not produce.
 -- Days: billing periods and warmup rows go by UTC days; the daily rollups and send times by the
 -- tenant's local days and hours (DESIGN.md, "Metrics users can trust"). A recompute rebuilds whole
 -- billing periods and so whole local days at their edges: the emails it adds only for those days
@@ -106,10 +110,8 @@ USING delta_daily_campaign_stats d
 ON cur.campaign_id = d.campaign_id AND cur.day = d.day
 WHEN MATCHED AND (
      d.keep = 1
-     OR (cur.company_id, cur.tenant_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
-        IS DISTINCT FROM (d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
-    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
-    tenant_id = CASE WHEN d.keep = 1 THEN cur.tenant_id ELSE d.tenant_id END,
+     OR (cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
+        IS DISTINCT FROM (d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
     sent = cur.sent * d.keep + d.sent,
     delivered = cur.delivered * d.keep + d.delivered,
     opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
@@ -149,11 +151,8 @@ USING delta_daily_step_stats d
 ON cur.step_id = d.step_id AND cur.day = d.day
 WHEN MATCHED AND (
      d.keep = 1
-     OR (cur.campaign_id, cur.company_id, cur.tenant_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
-        IS DISTINCT FROM (d.campaign_id, d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
-    campaign_id = CASE WHEN d.keep = 1 THEN cur.campaign_id ELSE d.campaign_id END,
-    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
-    tenant_id = CASE WHEN d.keep = 1 THEN cur.tenant_id ELSE d.tenant_id END,
+     OR (cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
+        IS DISTINCT FROM (d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
     sent = cur.sent * d.keep + d.sent,
     delivered = cur.delivered * d.keep + d.delivered,
     opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
@@ -192,10 +191,8 @@ USING delta_daily_mailbox_stats d
 ON cur.mailbox_id = d.mailbox_id AND cur.day = d.day
 WHEN MATCHED AND (
      d.keep = 1
-     OR (cur.company_id, cur.tenant_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
-        IS DISTINCT FROM (d.company_id, d.tenant_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
-    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
-    tenant_id = CASE WHEN d.keep = 1 THEN cur.tenant_id ELSE d.tenant_id END,
+     OR (cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
+        IS DISTINCT FROM (d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
     sent = cur.sent * d.keep + d.sent,
     delivered = cur.delivered * d.keep + d.delivered,
     opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
@@ -274,9 +271,8 @@ USING delta_campaign_analytics d
 ON cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id
 WHEN MATCHED AND (
      d.keep = 1
-     OR (cur.company_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.status)
-        IS DISTINCT FROM (d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.campaign_status)) THEN UPDATE SET
-    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+     OR (cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive)
+        IS DISTINCT FROM (d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive)) THEN UPDATE SET
     sent = cur.sent * d.keep + d.sent,
     delivered = cur.delivered * d.keep + d.delivered,
     opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
@@ -290,7 +286,6 @@ WHEN MATCHED AND (
     replied_human = cur.replied_human * d.keep + d.replied_human,
     replied_auto = cur.replied_auto * d.keep + d.replied_auto,
     replied_positive = cur.replied_positive * d.keep + d.replied_positive,
-    status = CASE WHEN d.keep = 1 THEN cur.status ELSE d.campaign_status END,
     updated = NOW()
 WHEN NOT MATCHED AND d.campaign_id IS NOT NULL THEN INSERT (campaign_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, status)
 VALUES (d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.campaign_status);
@@ -347,10 +342,8 @@ USING delta_sequence_step_analytics d
 ON cur.step_id = d.step_id AND cur.billing_id = d.billing_id
 WHEN MATCHED AND (
      d.keep = 1
-     OR (cur.campaign_id, cur.company_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.leads_contacted, cur.leads_replied, cur.leads_positive)
-        IS DISTINCT FROM (d.campaign_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.leads_contacted, d.leads_replied, d.leads_positive)) THEN UPDATE SET
-    campaign_id = CASE WHEN d.keep = 1 THEN cur.campaign_id ELSE d.campaign_id END,
-    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+     OR (cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.leads_contacted, cur.leads_replied, cur.leads_positive)
+        IS DISTINCT FROM (d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.leads_contacted, d.leads_replied, d.leads_positive)) THEN UPDATE SET
     sent = cur.sent * d.keep + d.sent,
     delivered = cur.delivered * d.keep + d.delivered,
     opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
@@ -393,9 +386,8 @@ USING delta_lead_analytics d
 ON cur.lead_id = d.lead_id AND cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id
 WHEN MATCHED AND (
      d.keep = 1
-     OR (cur.company_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.status)
-        IS DISTINCT FROM (d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.lead_status)) THEN UPDATE SET
-    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+     OR (cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.status)
+        IS DISTINCT FROM (d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.lead_status)) THEN UPDATE SET
     sent = cur.sent * d.keep + d.sent,
     delivered = cur.delivered * d.keep + d.delivered,
     opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
@@ -453,9 +445,8 @@ USING delta_mailbox_analytics d
 ON cur.mailbox_id = d.mailbox_id AND cur.billing_id = d.billing_id
 WHEN MATCHED AND (
      d.keep = 1
-     OR (cur.company_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.last_sent_at, cur.last_campaign_id, cur.warmup_status, cur.current_volume)
-        IS DISTINCT FROM (d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.last_sent_at, d.last_campaign_id, d.warmup_status, d.current_volume)) THEN UPDATE SET
-    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+     OR (cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints, cur.opened_human, cur.clicked_human, cur.replied_human, cur.replied_auto, cur.replied_positive, cur.last_sent_at, cur.last_campaign_id)
+        IS DISTINCT FROM (d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.last_sent_at, d.last_campaign_id)) THEN UPDATE SET
     sent = cur.sent * d.keep + d.sent,
     delivered = cur.delivered * d.keep + d.delivered,
     opened_tracked = cur.opened_tracked * d.keep + d.opened_tracked,
@@ -475,8 +466,6 @@ WHEN MATCHED AND (
         WHEN cur.last_sent_at IS NULL OR d.last_sent_at > cur.last_sent_at THEN d.last_campaign_id
         WHEN d.last_sent_at = cur.last_sent_at THEN GREATEST(d.last_campaign_id, cur.last_campaign_id)
         ELSE cur.last_campaign_id END ELSE d.last_campaign_id END,
-    warmup_status = CASE WHEN d.keep = 1 THEN cur.warmup_status ELSE d.warmup_status END,
-    current_volume = CASE WHEN d.keep = 1 THEN cur.current_volume ELSE d.current_volume END,
     updated = NOW()
 WHEN NOT MATCHED THEN INSERT (mailbox_id, billing_id, company_id, sent, delivered, opened_tracked, clicked_tracked, replied, bounced, unsubscribed, spam_complaints, opened_human, clicked_human, replied_human, replied_auto, replied_positive, last_sent_at, last_campaign_id, warmup_status, current_volume)
 VALUES (d.mailbox_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints, d.opened_human, d.clicked_human, d.replied_human, d.replied_auto, d.replied_positive, d.last_sent_at, d.last_campaign_id, d.warmup_status, d.current_volume);
@@ -500,9 +489,8 @@ USING delta_warmup_analytics d
 ON cur.mailbox_id = d.mailbox_id AND cur.snapshot_date = d.snapshot_date
 WHEN MATCHED AND (
      d.keep = 1
-     OR (cur.company_id, cur.billing_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints)
-        IS DISTINCT FROM (d.company_id, d.billing_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints)) THEN UPDATE SET
-    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
+     OR (cur.billing_id, cur.sent, cur.delivered, cur.opened_tracked, cur.clicked_tracked, cur.replied, cur.bounced, cur.unsubscribed, cur.spam_complaints)
+        IS DISTINCT FROM (d.billing_id, d.sent, d.delivered, d.opened_tracked, d.clicked_tracked, d.replied, d.bounced, d.unsubscribed, d.spam_complaints)) THEN UPDATE SET
     billing_id = CASE WHEN d.keep = 1 THEN cur.billing_id ELSE d.billing_id END,
     sent = cur.sent * d.keep + d.sent,
     delivered = cur.delivered * d.keep + d.delivered,
@@ -536,10 +524,8 @@ USING delta_send_time_stats d
 ON cur.campaign_id = d.campaign_id AND cur.billing_id = d.billing_id AND cur.weekday = d.weekday AND cur.hour = d.hour
 WHEN MATCHED AND (
      d.keep = 1
-     OR (cur.company_id, cur.tenant_id, cur.sent, cur.delivered, cur.replied_human, cur.replied_positive)
-        IS DISTINCT FROM (d.company_id, d.tenant_id, d.sent, d.delivered, d.replied_human, d.replied_positive)) THEN UPDATE SET
-    company_id = CASE WHEN d.keep = 1 THEN cur.company_id ELSE d.company_id END,
-    tenant_id = CASE WHEN d.keep = 1 THEN cur.tenant_id ELSE d.tenant_id END,
+     OR (cur.sent, cur.delivered, cur.replied_human, cur.replied_positive)
+        IS DISTINCT FROM (d.sent, d.delivered, d.replied_human, d.replied_positive)) THEN UPDATE SET
     sent = cur.sent * d.keep + d.sent,
     delivered = cur.delivered * d.keep + d.delivered,
     replied_human = cur.replied_human * d.keep + d.replied_human,
