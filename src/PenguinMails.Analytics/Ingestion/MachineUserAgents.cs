@@ -28,5 +28,8 @@ internal static class MachineUserAgents
     ], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether <paramref name="userAgent"/> names a known machine (case-insensitive).</summary>
-    public static bool IsMachine(string? userAgent) => userAgent is not null && userAgent.AsSpan().ContainsAny(Markers);
+    public static bool IsMachine(string? userAgent) => userAgent is not null && IsMachine(userAgent.AsSpan());
+
+    /// <inheritdoc cref="IsMachine(string?)"/>
+    public static bool IsMachine(ReadOnlySpan<char> userAgent) => userAgent.ContainsAny(Markers);
 }

@@ -24,31 +24,45 @@ internal sealed partial class RecordParser
 
     private static readonly string[] Categories = ["interested", "meeting_booked", "not_interested", "other"];
 
-    // The contract's field names and record types as UTF-8, so that a line's names and its type
-    // are matched against them instead of allocating a string each (the parser's main cost).
+    // The contract's field names, in the order of Field, and its record types as UTF-8, so that a
+    // line's names and its type are matched against them instead of allocating a string each.
     private static readonly (byte[] Utf8, string Text)[] KnownNames = Utf8Table(
         "type", "id", "event_id", "email_id", "occurred_at", "campaign_id", "step_id", "mailbox_id", "lead_id", "tenant_id", "company_id",
         "name", "status", "address", "domain", "warmup_status", "billing_cycle_day", "step_number", "variant", "current_volume",
         "started_at", "completed_at", "warmup", "bounce_type", "health_score", "progress_percentage",
         "machine", "user_agent", "kind", "category", "time_zone");
 
+    private static readonly Dictionary<string, Field> FieldsByName =
+        KnownNames.Select((name, index) => (name.Text, (Field)index)).ToDictionary(n => n.Text, n => n.Item2, StringComparer.Ordinal);
+
     private static readonly (byte[] Utf8, string Text)[] KnownTypes = Utf8Table(RecordTypes);
 
-    private readonly Dictionary<string, JsonField> fields = new(StringComparer.Ordinal);
+    // At most this many distinct ids are kept to be shared between the lines that repeat them (a
+    // workload names each campaign, step, mailbox and lead on many lines); past it the table starts over.
+    private const int MaxSharedIds = 65_536;
+
+    // The line's fields by Field, reused: Kind Undefined is a field the line does not have. A string
+    // value is a slice of `line` (valid UTF-8, no escapes) until a record asks for it as text; one
+    // with escapes is unescaped when it is read, as the reader only can.
+    private readonly JsonField[] fields = new JsonField[KnownNames.Length];
+    private readonly Dictionary<string, string> sharedIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> sharedIdLookup;
     private readonly int maxIdLength;
     private readonly TimestampWindow timestamps;
-    private long line;
+    private byte[] line = new byte[1024];
+    private long lineNumber;
 
     public RecordParser(int maxIdLength, TimestampWindow? timestamps = null)
     {
         this.maxIdLength = maxIdLength;
         this.timestamps = timestamps ?? new TimestampWindow();
+        sharedIdLookup = sharedIds.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Parses <paramref name="utf8"/>; returns the record, or null with <paramref name="rejection"/> set.</summary>
     public object? Parse(ReadOnlySpan<byte> utf8, long lineNumber, out Rejection? rejection)
     {
-        line = lineNumber;
+        this.lineNumber = lineNumber;
         rejection = null;
         try
         {
@@ -57,41 +71,58 @@ internal sealed partial class RecordParser
         }
         catch (JsonException e)
         {
-            rejection = new Rejection(line, Rejection.WholeLine, $"not valid JSON: {FirstSentence(e.Message)}");
+            rejection = new Rejection(lineNumber, Rejection.WholeLine, $"not valid JSON: {FirstSentence(e.Message)}");
         }
         catch (InvalidRecordException e)
         {
-            rejection = new Rejection(line, e.Field, e.Message);
+            rejection = new Rejection(lineNumber, e.Field, e.Message);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Whatever else a line can make the reader throw is that line's problem, never the file's.
-            rejection = new Rejection(line, Rejection.WholeLine, $"cannot be read: {FirstSentence(e.Message)}");
+            rejection = new Rejection(lineNumber, Rejection.WholeLine, $"cannot be read: {FirstSentence(e.Message)}");
         }
         return null;
     }
 
     private void ReadFields(ReadOnlySpan<byte> utf8)
     {
-        fields.Clear();
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 16 });
+        Array.Clear(fields);
+        if (line.Length < utf8.Length)
+        {
+            line = new byte[Math.Max(utf8.Length, line.Length * 2)];
+        }
+        utf8.CopyTo(line);
+        var reader = new Utf8JsonReader(line.AsSpan(0, utf8.Length), new JsonReaderOptions { MaxDepth = 16 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new InvalidRecordException(Rejection.WholeLine, "expected a JSON object");
         }
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = Known(ref reader, KnownNames) ?? Text(ref reader, null);
-            reader.Read();
-            fields[name] = reader.TokenType switch
+            // An unknown field is ignored, but its name and value must still be text.
+            var known = Known(ref reader, KnownNames);
+            string? unknownName = null;
+            if (known < 0)
             {
-                JsonTokenType.String => new JsonField(JsonValueKind.String, (name == "type" ? Known(ref reader, KnownTypes) : null) ?? Text(ref reader, name)),
-                JsonTokenType.Number => new JsonField(JsonValueKind.Number, Encoding.UTF8.GetString(reader.ValueSpan)),
-                JsonTokenType.True => new JsonField(JsonValueKind.True, null),
-                JsonTokenType.False => new JsonField(JsonValueKind.False, null),
-                JsonTokenType.Null => new JsonField(JsonValueKind.Null, null),
+                unknownName = Text(ref reader, null);
+                known = FieldsByName.TryGetValue(unknownName, out var escapedKnown) ? (int)escapedKnown : -1;
+            }
+            var name = known >= 0 ? KnownNames[known].Text : unknownName!;
+            reader.Read();
+            var value = reader.TokenType switch
+            {
+                JsonTokenType.String => StringField(ref reader, name, known == (int)Field.Type),
+                JsonTokenType.Number => new JsonField(JsonValueKind.Number, (int)reader.TokenStartIndex, reader.ValueSpan.Length, null),
+                JsonTokenType.True => new JsonField(JsonValueKind.True, 0, 0, null),
+                JsonTokenType.False => new JsonField(JsonValueKind.False, 0, 0, null),
+                JsonTokenType.Null => new JsonField(JsonValueKind.Null, 0, 0, null),
                 _ => Skip(ref reader),
             };
+            if (known >= 0)
+            {
+                fields[known] = value;
+            }
         }
         if (reader.TokenType != JsonTokenType.EndObject)
         {
@@ -101,25 +132,47 @@ internal sealed partial class RecordParser
         reader.Read();
     }
 
-    // The known text the reader is at, or null (an escaped or unknown one is read as text).
-    private static string? Known(ref Utf8JsonReader reader, (byte[] Utf8, string Text)[] table)
+    // A string value: a known record type as its constant, an escaped one unescaped now (the reader
+    // checks it), any other kept as its slice of the line once it is known to be UTF-8.
+    private static JsonField StringField(ref Utf8JsonReader reader, string name, bool isType)
+    {
+        if (isType && Known(ref reader, KnownTypes) is >= 0 and var type)
+        {
+            return new JsonField(JsonValueKind.String, 0, 0, KnownTypes[type].Text);
+        }
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return new JsonField(JsonValueKind.String, 0, 0, Text(ref reader, name));
+        }
+        if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+        {
+            throw new InvalidRecordException(name, NotUtf8);
+        }
+        // An unescaped string cannot hold a NUL: JSON does not allow control characters in one.
+        return new JsonField(JsonValueKind.String, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, null);
+    }
+
+    // The index in the table of the known text the reader is at, or -1 (an escaped one is read as text).
+    private static int Known(ref Utf8JsonReader reader, (byte[] Utf8, string Text)[] table)
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence)
         {
-            return null;
+            return -1;
         }
         var span = reader.ValueSpan;
-        foreach (var (utf8, text) in table)
+        for (var i = 0; i < table.Length; i++)
         {
-            if (span.SequenceEqual(utf8))
+            if (span.SequenceEqual(table[i].Utf8))
             {
-                return text;
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     private static (byte[] Utf8, string Text)[] Utf8Table(params string[] texts) => [.. texts.Select(t => (Encoding.UTF8.GetBytes(t), t))];
+
+    private const string NotUtf8 = "is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)";
 
     // Utf8JsonReader checks the JSON's structure but transcodes strings only here: invalid UTF-8,
     // a lone or reversed surrogate escape, and an escaped NUL (which PostgreSQL cannot store in
@@ -135,7 +188,7 @@ internal sealed partial class RecordParser
         {
             throw field is null
                 ? new InvalidRecordException(Rejection.WholeLine, "a field name is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)")
-                : new InvalidRecordException(field, "is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)");
+                : new InvalidRecordException(field, NotUtf8);
         }
         if (text.Contains('\0', StringComparison.Ordinal))
         {
@@ -150,22 +203,22 @@ internal sealed partial class RecordParser
     {
         var kind = reader.TokenType == JsonTokenType.StartArray ? JsonValueKind.Array : JsonValueKind.Object;
         reader.Skip();
-        return new JsonField(kind, null);
+        return new JsonField(kind, 0, 0, null);
     }
 
     private object Build()
     {
-        var type = RequiredString("type", isId: false);
+        var type = RequiredString(Field.Type, isId: false);
         return type switch
         {
-            "tenant" => new TenantRecord(line, Id("id"), OptionalString("name"), OptionalInt("billing_cycle_day", 1, 28), TimeZone()),
-            "company" => new CompanyRecord(line, Id("id"), Id("tenant_id"), OptionalString("name")),
-            "campaign" => new CampaignRecord(line, Id("id"), Id("company_id"), OptionalString("name"), OptionalString("status"),
-                OptionalTimestamp("started_at"), OptionalTimestamp("completed_at")),
-            "sequence_step" => new SequenceStepRecord(line, Id("id"), Id("campaign_id"), OptionalInt("step_number", 0, 10_000), OptionalString("variant")),
-            "mailbox" => new MailboxRecord(line, Id("id"), Id("company_id"), OptionalString("address"), OptionalString("domain"),
-                OptionalString("warmup_status"), OptionalInt("current_volume", 0, int.MaxValue)),
-            "lead" => new LeadRecord(line, Id("id"), Id("company_id"), OptionalString("address"), OptionalString("status")),
+            "tenant" => new TenantRecord(lineNumber, Id(Field.Id), OptionalString(Field.Name), OptionalInt(Field.BillingCycleDay, 1, 28), TimeZone()),
+            "company" => new CompanyRecord(lineNumber, Id(Field.Id), Id(Field.TenantId), OptionalString(Field.Name)),
+            "campaign" => new CampaignRecord(lineNumber, Id(Field.Id), Id(Field.CompanyId), OptionalString(Field.Name), OptionalString(Field.Status),
+                OptionalTimestamp(Field.StartedAt), OptionalTimestamp(Field.CompletedAt)),
+            "sequence_step" => new SequenceStepRecord(lineNumber, Id(Field.Id), Id(Field.CampaignId), OptionalInt(Field.StepNumber, 0, 10_000), OptionalString(Field.Variant)),
+            "mailbox" => new MailboxRecord(lineNumber, Id(Field.Id), Id(Field.CompanyId), OptionalString(Field.Address), OptionalString(Field.Domain),
+                OptionalString(Field.WarmupStatus), OptionalInt(Field.CurrentVolume, 0, int.MaxValue)),
+            "lead" => new LeadRecord(lineNumber, Id(Field.Id), Id(Field.CompanyId), OptionalString(Field.Address), OptionalString(Field.Status)),
             "email.sent" => Sent(),
             "email.delivered" => EmailEvent(EmailEventKind.Delivered),
             "email.opened" => EmailEvent(EmailEventKind.Opened),
@@ -175,40 +228,40 @@ internal sealed partial class RecordParser
             "email.unsubscribed" => EmailEvent(EmailEventKind.Unsubscribed),
             "email.spam_complaint" => EmailEvent(EmailEventKind.SpamComplaint),
             "email.bounced" => EmailEvent(EmailEventKind.Bounced) with { BounceType = BounceType() },
-            "mailbox.health" => new EmailEventRecord(line, EmailEventKind.MailboxHealth, Id("event_id"), null, Timestamp("occurred_at"),
-                MailboxId: Id("mailbox_id"), HealthScore: OptionalInt("health_score", 0, 100),
-                ProgressPercentage: OptionalInt("progress_percentage", 0, 100), WarmupStatus: OptionalString("warmup_status"),
-                TenantId: OptionalId("tenant_id")),
+            "mailbox.health" => new EmailEventRecord(lineNumber, EmailEventKind.MailboxHealth, Id(Field.EventId), null, Timestamp(Field.OccurredAt),
+                MailboxId: Id(Field.MailboxId), HealthScore: OptionalInt(Field.HealthScore, 0, 100),
+                ProgressPercentage: OptionalInt(Field.ProgressPercentage, 0, 100), WarmupStatus: OptionalString(Field.WarmupStatus),
+                TenantId: OptionalId(Field.TenantId)),
             _ => throw new InvalidRecordException("type", $"unknown record type '{type}'; expected one of {string.Join(", ", RecordTypes)}"),
         };
     }
 
     // Arguments are evaluated in order: the contract's fields are checked in the contract's order.
     private EmailEventRecord EmailEvent(EmailEventKind kind) =>
-        new(line, kind, Id("event_id"), Id("email_id"), Timestamp("occurred_at"), TenantId: OptionalId("tenant_id"),
+        new(lineNumber, kind, Id(Field.EventId), Id(Field.EmailId), Timestamp(Field.OccurredAt), TenantId: OptionalId(Field.TenantId),
             Machine: kind is EmailEventKind.Opened or EmailEventKind.Clicked ? Machine() : null,
-            ReplyKind: kind == EmailEventKind.Replied ? OneOf("kind", ReplyKinds, required: false) ?? "human" : null,
-            Category: kind == EmailEventKind.ReplyCategorized ? OneOf("category", Categories, required: true) : null);
+            ReplyKind: kind == EmailEventKind.Replied ? OneOf(Field.Kind, ReplyKinds, required: false) ?? "human" : null,
+            Category: kind == EmailEventKind.ReplyCategorized ? OneOf(Field.Category, Categories, required: true) : null);
 
     private EmailEventRecord Sent()
     {
-        var warmup = OptionalBool("warmup") ?? false;
+        var warmup = OptionalBool(Field.Warmup) ?? false;
         // Fields checked in the contract's order (the first problem is the line's rejection); one
         // record built once, as a line is parsed hundreds of thousands of times a second.
-        var (eventId, emailId, occurredAt, tenant, mailbox) = (Id("event_id"), Id("email_id"), Timestamp("occurred_at"), OptionalId("tenant_id"), Id("mailbox_id"));
+        var (eventId, emailId, occurredAt, tenant, mailbox) = (Id(Field.EventId), Id(Field.EmailId), Timestamp(Field.OccurredAt), OptionalId(Field.TenantId), Id(Field.MailboxId));
         if (!warmup)
         {
-            return new EmailEventRecord(line, EmailEventKind.Sent, eventId, emailId, occurredAt, CampaignId: Id("campaign_id"), StepId: Id("step_id"),
-                MailboxId: mailbox, LeadId: Id("lead_id"), TenantId: tenant);
+            return new EmailEventRecord(lineNumber, EmailEventKind.Sent, eventId, emailId, occurredAt, CampaignId: Id(Field.CampaignId), StepId: Id(Field.StepId),
+                MailboxId: mailbox, LeadId: Id(Field.LeadId), TenantId: tenant);
         }
-        foreach (var field in new[] { "campaign_id", "step_id", "lead_id" })
+        foreach (var field in (ReadOnlySpan<Field>)[Field.CampaignId, Field.StepId, Field.LeadId])
         {
-            if (fields.TryGetValue(field, out var value) && value.Kind != JsonValueKind.Null)
+            if (Has(field))
             {
-                throw new InvalidRecordException(field, "warmup traffic has no campaign, step or lead");
+                throw new InvalidRecordException(Name(field), "warmup traffic has no campaign, step or lead");
             }
         }
-        return new EmailEventRecord(line, EmailEventKind.Sent, eventId, emailId, occurredAt, MailboxId: mailbox, Warmup: true, TenantId: tenant);
+        return new EmailEventRecord(lineNumber, EmailEventKind.Sent, eventId, emailId, occurredAt, MailboxId: mailbox, Warmup: true, TenantId: tenant);
     }
 
 
@@ -216,16 +269,34 @@ internal sealed partial class RecordParser
     // else is left to the fold, which knows when the email was sent (MachineUserAgents).
     private bool? Machine()
     {
-        var flag = OptionalBool("machine");
-        var userAgent = OptionalString("user_agent");
-        return flag ?? (MachineUserAgents.IsMachine(userAgent) ? true : null);
+        var flag = OptionalBool(Field.Machine);
+        var machineAgent = IsMachineUserAgent(); // checked even when the flag decides
+        return flag ?? (machineAgent ? true : null);
+    }
+
+    // user_agent, checked as OptionalString checks it, and matched without making a string of it
+    // (a third of a workload's lines are opens and clicks, most with a browser's long user agent).
+    private bool IsMachineUserAgent()
+    {
+        if (!Has(Field.UserAgent))
+        {
+            return false;
+        }
+        var field = fields[(int)Field.UserAgent];
+        if (field.Kind != JsonValueKind.String || field.Text is not null || field.Length > 1_000)
+        {
+            return MachineUserAgents.IsMachine(OptionalString(Field.UserAgent));
+        }
+        Span<char> buffer = stackalloc char[1_000];
+        var chars = buffer[..Encoding.UTF8.GetChars(line.AsSpan(field.Start, field.Length), buffer)];
+        return MachineUserAgents.IsMachine(chars);
     }
 
     // An IANA time zone name that this machine's time zone database knows (tzdata). Windows names
     // and paths are refused before the lookup; the databases' own conversions use the same names.
     private string? TimeZone()
     {
-        var value = OptionalString("time_zone");
+        var value = OptionalString(Field.TimeZone);
         if (value is null)
         {
             return null;
@@ -240,118 +311,163 @@ internal sealed partial class RecordParser
     [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")]
     private static partial System.Text.RegularExpressions.Regex TimeZoneName();
 
-    private string? OneOf(string name, string[] allowed, bool required)
+    private string? OneOf(Field name, string[] allowed, bool required)
     {
         var value = required ? RequiredString(name, isId: false) : OptionalString(name);
         return value is null || allowed.Contains(value, StringComparer.Ordinal)
             ? value
-            : throw new InvalidRecordException(name, $"must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}, got \"{Truncate(value)}\"");
+            : throw new InvalidRecordException(Name(name), $"must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}, got \"{Truncate(value)}\"");
     }
 
     private string BounceType()
     {
-        var value = RequiredString("bounce_type", isId: false);
-        return value is "hard" or "soft" ? value : throw new InvalidRecordException("bounce_type", $"must be \"hard\" or \"soft\", got \"{value}\"");
+        var value = RequiredString(Field.BounceType, isId: false);
+        return value switch
+        {
+            "hard" => "hard",
+            "soft" => "soft",
+            _ => throw new InvalidRecordException("bounce_type", $"must be \"hard\" or \"soft\", got \"{value}\""),
+        };
     }
 
-    private string Id(string name) => RequiredString(name, isId: true);
+    private string Id(Field name) => RequiredString(name, isId: true);
 
-    private string? OptionalId(string name) =>
-        fields.TryGetValue(name, out var field) && field.Kind != JsonValueKind.Null ? Id(name) : null;
+    private string? OptionalId(Field name) => Has(name) ? Id(name) : null;
 
-    private string RequiredString(string name, bool isId)
+    // Whether the line has the field with a value other than null.
+    private bool Has(Field name) => fields[(int)name].Kind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+
+    private static string Name(Field name) => KnownNames[(int)name].Text;
+
+    private string RequiredString(Field name, bool isId)
     {
-        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        if (!Has(name))
         {
-            throw new InvalidRecordException(name, "is required");
+            throw new InvalidRecordException(Name(name), "is required");
         }
+        var field = fields[(int)name];
         if (field.Kind != JsonValueKind.String)
         {
-            throw new InvalidRecordException(name, $"must be a string, got {Describe(field.Kind)}");
+            throw new InvalidRecordException(Name(name), $"must be a string, got {Describe(field.Kind)}");
         }
-        var value = field.Text!;
+        // Event ids are unique; the other ids repeat from line to line and are shared.
+        var value = TextOf(field, share: isId && name != Field.EventId);
         if (value.Length == 0 || string.IsNullOrWhiteSpace(value))
         {
-            throw new InvalidRecordException(name, "must not be empty");
+            throw new InvalidRecordException(Name(name), "must not be empty");
         }
         if (isId && value.Length > maxIdLength)
         {
-            throw new InvalidRecordException(name, $"is longer than {maxIdLength} characters");
+            throw new InvalidRecordException(Name(name), $"is longer than {maxIdLength} characters");
         }
         return value;
     }
 
-    private string? OptionalString(string name)
+    private string? OptionalString(Field name)
     {
-        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        if (!Has(name))
         {
             return null;
         }
+        var field = fields[(int)name];
         if (field.Kind != JsonValueKind.String)
         {
-            throw new InvalidRecordException(name, $"must be a string, got {Describe(field.Kind)}");
+            throw new InvalidRecordException(Name(name), $"must be a string, got {Describe(field.Kind)}");
         }
-        if (field.Text!.Length > 1_000)
+        var value = TextOf(field, share: false);
+        if (value.Length > 1_000)
         {
-            throw new InvalidRecordException(name, "is longer than 1000 characters");
+            throw new InvalidRecordException(Name(name), "is longer than 1000 characters");
         }
-        return field.Text;
+        return value;
     }
 
-    private bool? OptionalBool(string name)
+    // A string field's text. A shared one is looked up in the ids seen before (no new string
+    // for a repeated id: fewer objects for the collector to carry while a batch is built).
+    private string TextOf(JsonField field, bool share)
     {
-        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        if (field.Text is not null)
+        {
+            return field.Text;
+        }
+        var utf8 = line.AsSpan(field.Start, field.Length);
+        if (!share || utf8.Length > 256)
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+        Span<char> buffer = stackalloc char[256];
+        var chars = buffer[..Encoding.UTF8.GetChars(utf8, buffer)];
+        if (sharedIdLookup.TryGetValue(chars, out var shared))
+        {
+            return shared;
+        }
+        if (sharedIds.Count >= MaxSharedIds)
+        {
+            sharedIds.Clear();
+        }
+        shared = new string(chars);
+        sharedIds.Add(shared, shared);
+        return shared;
+    }
+
+    private bool? OptionalBool(Field name)
+    {
+        if (!Has(name))
         {
             return null;
         }
-        return field.Kind switch
+        return fields[(int)name].Kind switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw new InvalidRecordException(name, $"must be true or false, got {Describe(field.Kind)}"),
+            var kind => throw new InvalidRecordException(Name(name), $"must be true or false, got {Describe(kind)}"),
         };
     }
 
-    private int? OptionalInt(string name, int min, int max)
+    private int? OptionalInt(Field name, int min, int max)
     {
-        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        if (!Has(name))
         {
             return null;
         }
+        var field = fields[(int)name];
         if (field.Kind != JsonValueKind.Number)
         {
-            throw new InvalidRecordException(name, $"must be a number, got {Describe(field.Kind)}");
+            throw new InvalidRecordException(Name(name), $"must be a number, got {Describe(field.Kind)}");
         }
-        if (!long.TryParse(field.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        var utf8 = line.AsSpan(field.Start, field.Length);
+        if (!long.TryParse(utf8, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            throw new InvalidRecordException(name, $"must be a whole number, got {Truncate(field.Text!)}");
+            throw new InvalidRecordException(Name(name), $"must be a whole number, got {Truncate(Encoding.UTF8.GetString(utf8))}");
         }
         if (value < min || value > max)
         {
-            throw new InvalidRecordException(name, $"must be between {min} and {max}, got {value}");
+            throw new InvalidRecordException(Name(name), $"must be between {min} and {max}, got {value}");
         }
         return (int)value;
     }
 
-    private DateTime Timestamp(string name) =>
-        OptionalTimestamp(name) ?? throw new InvalidRecordException(name, "is required");
+    private DateTime Timestamp(Field name) =>
+        OptionalTimestamp(name) ?? throw new InvalidRecordException(Name(name), "is required");
 
-    private DateTime? OptionalTimestamp(string name)
+    private DateTime? OptionalTimestamp(Field name)
     {
-        if (!fields.TryGetValue(name, out var field) || field.Kind == JsonValueKind.Null)
+        if (!Has(name))
         {
             return null;
         }
+        var field = fields[(int)name];
         if (field.Kind != JsonValueKind.String)
         {
-            throw new InvalidRecordException(name, $"must be an RFC 3339 timestamp string, got {Describe(field.Kind)}");
+            throw new InvalidRecordException(Name(name), $"must be an RFC 3339 timestamp string, got {Describe(field.Kind)}");
         }
-        if (!Rfc3339.TryParse(field.Text!, out var utc))
+        var parsed = field.Text is null ? Rfc3339.TryParse(line.AsSpan(field.Start, field.Length), out var utc) : Rfc3339.TryParse(field.Text, out utc);
+        if (!parsed)
         {
-            throw new InvalidRecordException(name, $"is not an RFC 3339 timestamp with offset (like 2026-03-04T05:06:07Z): \"{Truncate(field.Text!)}\"");
+            throw new InvalidRecordException(Name(name), $"is not an RFC 3339 timestamp with offset (like 2026-03-04T05:06:07Z): \"{Truncate(TextOf(field, share: false))}\"");
         }
         return timestamps.Check(utc) is { } outside
-            ? throw new InvalidRecordException(name, $"{outside}: \"{Truncate(field.Text!)}\"")
+            ? throw new InvalidRecordException(Name(name), $"{outside}: \"{Truncate(TextOf(field, share: false))}\"")
             : utc;
     }
 
@@ -374,7 +490,14 @@ internal sealed partial class RecordParser
         return end < 0 ? message.TrimEnd('.') : message[..end];
     }
 
-    private readonly record struct JsonField(JsonValueKind Kind, string? Text);
+    // Start and Length: the value's bytes in the line; Text: a value read already (a known record type, an escaped string).
+    private readonly record struct JsonField(JsonValueKind Kind, int Start, int Length, string? Text);
+
+    // The contract's fields, in the order of KnownNames.
+    private enum Field
+    {
+        Type, Id, EventId, EmailId, OccurredAt, CampaignId, StepId, MailboxId, LeadId, TenantId, CompanyId, Name, Status, Address, Domain, WarmupStatus, BillingCycleDay, StepNumber, Variant, CurrentVolume, StartedAt, CompletedAt, Warmup, BounceType, HealthScore, ProgressPercentage, Machine, UserAgent, Kind, Category, TimeZone,
+    }
 
     private sealed class InvalidRecordException(string field, string message) : Exception(message)
     {

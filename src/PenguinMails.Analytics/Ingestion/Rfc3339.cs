@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace PenguinMails.Analytics.Ingestion;
 
@@ -11,9 +12,13 @@ internal static class Rfc3339
         "yyyy-MM-dd' 'HH:mm:ssK", "yyyy-MM-dd' 'HH:mm:ss.FFFFFFFK",
     ];
 
+    /// <summary>The same for the UTF-8 bytes of a line: the usual shape is read without a string.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out DateTime utc) =>
+        TryParseUtcSeconds(utf8, out utc) || TryParse(System.Text.Encoding.UTF8.GetString(utf8), out utc);
+
     public static bool TryParse(string text, out DateTime utc)
     {
-        if (TryParseUtcSeconds(text, out utc))
+        if (TryParseUtcSeconds(text.AsSpan(), out utc))
         {
             return true;
         }
@@ -33,10 +38,10 @@ internal static class Rfc3339
     // The shape producers send almost always, 2026-03-04T05:06:07Z, read digit by digit: the
     // general parse below costs more than the rest of a line. Anything else (or out of range) goes
     // there, which decides.
-    private static bool TryParseUtcSeconds(string text, out DateTime utc)
+    private static bool TryParseUtcSeconds<T>(ReadOnlySpan<T> text, out DateTime utc) where T : unmanaged, IBinaryInteger<T>
     {
         utc = default;
-        if (text.Length != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+        if (text.Length != 20 || !Is(text[4], '-') || !Is(text[7], '-') || !Is(text[10], 'T') || !Is(text[13], ':') || !Is(text[16], ':') || !Is(text[19], 'Z'))
         {
             return false;
         }
@@ -53,12 +58,14 @@ internal static class Rfc3339
         return true;
     }
 
-    private static bool Digits(string text, int start, int count, out int value)
+    private static bool Is<T>(T c, char expected) where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c) == expected;
+
+    private static bool Digits<T>(ReadOnlySpan<T> text, int start, int count, out int value) where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
         for (var i = start; i < start + count; i++)
         {
-            var digit = text[i] - '0';
+            var digit = int.CreateTruncating(text[i]) - '0';
             if (digit is < 0 or > 9)
             {
                 return false;
