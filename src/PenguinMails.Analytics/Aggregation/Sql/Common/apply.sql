@@ -294,7 +294,31 @@ VALUES (d.campaign_id, d.billing_id, d.company_id, d.sent, d.delivered, d.opened
 -- leads_positive): a lead counts once however many of the step's emails it got. For each
 -- (step, lead, period) whose emails this batch changes, the raw store (already updated) gives the
 -- counts after it; minus the batch's deltas, the counts before; the lead's change is whether each
--- is above zero after, less before. A recompute starts from zero, so the same file gives the same.
+-- is above zero after, less before. A group none of whose emails is from before the batch needs
+-- no second look at the raw store: its deltas are its counts after, from zero. That is every
+-- group of a recompute (it starts from zero, over whole periods), and of a fold every group whose
+-- lead had no email of the step's campaign in the period: lead_analytics, before this batch's
+-- MERGE below, has no row for it (lead_earlier lists the groups whose lead has one).
+DROP TABLE IF EXISTS lead_groups;
+CREATE TEMP TABLE lead_groups AS
+SELECT tenant_key, step_key, lead_key, campaign_key, billing_id, MIN(period_start) AS period_start, MIN(period_end) AS period_end,
+       SUM(sent) AS sent, SUM(replied_human) AS replied_human, SUM(replied_positive) AS replied_positive
+FROM agg WHERE NOT is_warmup AND in_period = 1
+GROUP BY tenant_key, step_key, lead_key, campaign_key, billing_id
+HAVING SUM(sent) <> 0 OR SUM(replied_human) <> 0 OR SUM(replied_positive) <> 0;
+
+ANALYZE lead_groups;
+
+DROP TABLE IF EXISTS lead_earlier;
+CREATE TEMP TABLE lead_earlier AS
+SELECT g.lead_key, g.campaign_key, g.billing_id
+FROM (SELECT DISTINCT lead_key, campaign_key, billing_id FROM lead_groups WHERE (SELECT keep FROM apply_mode) = 1) g
+JOIN leads l ON l.lead_key = g.lead_key
+JOIN campaigns c ON c.campaign_key = g.campaign_key
+JOIN lead_analytics la ON la.lead_id = l.id AND la.campaign_id = c.id AND la.billing_id = g.billing_id;
+
+ANALYZE lead_earlier;
+
 DROP TABLE IF EXISTS lead_steps;
 CREATE TEMP TABLE lead_steps AS
 SELECT x.step_key, x.billing_id,
@@ -306,16 +330,15 @@ FROM (
            COUNT(*) AS sent_after,
            SUM(CASE WHEN e.replied_human_at IS NOT NULL THEN 1 ELSE 0 END) AS replied_human_after,
            SUM(CASE WHEN e.replied_human_at IS NOT NULL AND e.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END) AS replied_positive_after
-    FROM (
-        SELECT tenant_key, step_key, lead_key, billing_id, MIN(period_start) AS period_start, MIN(period_end) AS period_end,
-               SUM(sent) AS sent, SUM(replied_human) AS replied_human, SUM(replied_positive) AS replied_positive
-        FROM agg WHERE NOT is_warmup AND in_period = 1
-        GROUP BY tenant_key, step_key, lead_key, billing_id
-        HAVING SUM(sent) <> 0 OR SUM(replied_human) <> 0 OR SUM(replied_positive) <> 0
-    ) g
+    FROM lead_groups g
+    JOIN lead_earlier le ON le.lead_key = g.lead_key AND le.campaign_key = g.campaign_key AND le.billing_id = g.billing_id
     JOIN emails e ON e.tenant_key = g.tenant_key AND e.step_key = g.step_key AND e.lead_key = g.lead_key
                  AND e.sent_at >= g.period_start AND e.sent_at < g.period_end
     GROUP BY g.tenant_key, g.step_key, g.lead_key, g.billing_id, g.sent, g.replied_human, g.replied_positive
+    UNION ALL
+    SELECT g.step_key, g.billing_id, g.sent, g.replied_human, g.replied_positive, g.sent, g.replied_human, g.replied_positive
+    FROM lead_groups g
+    WHERE NOT EXISTS (SELECT 1 FROM lead_earlier le WHERE le.lead_key = g.lead_key AND le.campaign_key = g.campaign_key AND le.billing_id = g.billing_id)
 ) x
 GROUP BY x.step_key, x.billing_id;
 
