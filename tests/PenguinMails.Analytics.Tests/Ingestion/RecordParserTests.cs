@@ -45,6 +45,50 @@ public sealed class RecordParserTests
         Assert.Equal(new Rejection(7, field, reason), rejection);
     }
 
+    // The parser keeps a value as its bytes in the line until a record asks for it: escapes,
+    // non-ASCII text and lengths in characters (not bytes) must come out as a string would give them.
+    [Fact]
+    public void values_read_from_the_line_keep_their_meaning()
+    {
+        var parser = new RecordParser(maxIdLength: 20);
+        EmailEventRecord Event(string line) => Assert.IsType<EmailEventRecord>(parser.Parse(Encoding.UTF8.GetBytes(line), 1, out _));
+
+        var escaped = Event("""{"\u0074ype":"email.sent","event_id":"e1","email_\u0069d":"x\u00e9","occurred_at":"2026-03-02T10:00:00Z","campaign_id":"k\/1","step_id":"s","mailbox_id":"m","lead_id":"l"}""");
+        Assert.Equal(("xé", "k/1"), (escaped.EmailId, escaped.CampaignId));
+
+        var twentyAccents = new string('é', 20); // 40 bytes, 20 characters: within the limit
+        Assert.Equal(twentyAccents, Event($$"""{"type":"email.opened","event_id":"e2","email_id":"{{twentyAccents}}","occurred_at":"2026-03-02T10:00:00Z"}""").EmailId);
+        Assert.Null(parser.Parse(Encoding.UTF8.GetBytes($$"""{"type":"email.opened","event_id":"e3","email_id":"{{twentyAccents}}é","occurred_at":"2026-03-02T10:00:00Z"}"""), 9, out var tooLong));
+        Assert.Equal(new Rejection(9, "email_id", "is longer than 20 characters"), tooLong);
+
+        // A user agent is matched without a string: escaped, non-ASCII, up to 1,000 characters.
+        Assert.True(Event("""{"type":"email.opened","event_id":"e4","email_id":"x","occurred_at":"2026-03-02T10:00:00Z","user_agent":"curl\/8.5"}""").Machine);
+        Assert.True(Event($$"""{"type":"email.clicked","event_id":"e5","email_id":"x","occurred_at":"2026-03-02T10:00:00Z","user_agent":"{{new string('ü', 990)}} Barracuda"}""").Machine);
+        Assert.Null(Event("""{"type":"email.opened","event_id":"e6","email_id":"x","occurred_at":"2026-03-02T10:00:00Z","user_agent":"Mozilla/5.0 (Macintosh)"}""").Machine);
+        Assert.Null(parser.Parse(Encoding.UTF8.GetBytes($$"""{"type":"email.opened","event_id":"e7","email_id":"x","occurred_at":"2026-03-02T10:00:00Z","user_agent":"{{new string('ü', 1001)}}"}"""), 10, out var longAgent));
+        Assert.Equal(new Rejection(10, "user_agent", "is longer than 1000 characters"), longAgent);
+    }
+
+    // Ids that lines repeat are shared from a bounded table that starts over when full: an id
+    // read again after that is still itself.
+    [Fact]
+    public void ids_stay_right_after_the_shared_table_starts_over()
+    {
+        var parser = new RecordParser(maxIdLength: 20);
+        byte[] Sent(int n, string lead) => Encoding.UTF8.GetBytes(
+            $$"""{"type":"email.sent","event_id":"v{{n}}","email_id":"e{{n}}","occurred_at":"2026-03-02T10:00:00Z","campaign_id":"k1","step_id":"s1","mailbox_id":"m1","lead_id":"{{lead}}"}""");
+
+        var first = Assert.IsType<EmailEventRecord>(parser.Parse(Sent(0, "lead-a"), 1, out _));
+        for (var n = 1; n <= 70_000; n++)
+        {
+            parser.Parse(Sent(n, $"l{n}"), n + 1, out _);
+        }
+        var again = Assert.IsType<EmailEventRecord>(parser.Parse(Sent(70_001, "lead-a"), 70_002, out _));
+
+        Assert.Equal(("lead-a", "e0", "k1"), (first.LeadId, first.EmailId, first.CampaignId));
+        Assert.Equal(("lead-a", "e70001", "k1", "s1", "m1"), (again.LeadId, again.EmailId, again.CampaignId, again.StepId, again.MailboxId));
+    }
+
     [Fact]
     public void broken_json_is_rejected_as_a_whole_line()
     {

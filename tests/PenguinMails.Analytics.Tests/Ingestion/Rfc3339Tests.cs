@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using PenguinMails.Analytics.Ingestion;
 
 namespace PenguinMails.Analytics.Tests.Ingestion;
@@ -17,6 +18,10 @@ public sealed class Rfc3339Tests
         Assert.True(Rfc3339.TryParse(text, out var utc));
         Assert.Equal(DateTimeKind.Utc, utc.Kind);
         Assert.Equal(expected, utc.ToString("O", CultureInfo.InvariantCulture));
+
+        // The parser reads a line's bytes: the same answer without a string.
+        Assert.True(Rfc3339.TryParse(Encoding.UTF8.GetBytes(text), out var fromBytes));
+        Assert.Equal((utc, DateTimeKind.Utc), (fromBytes, fromBytes.Kind));
     }
 
     [Theory]
@@ -30,5 +35,9 @@ public sealed class Rfc3339Tests
     [InlineData("2026-03-0xT05:06:07Z")]
     [InlineData("2026-03-04T05:06:07")] // no offset
     [InlineData("２０２６-03-04T05:06:07Z")] // full-width digits
-    public void malformed_or_impossible_timestamps_are_refused(string text) => Assert.False(Rfc3339.TryParse(text, out _));
+    public void malformed_or_impossible_timestamps_are_refused(string text)
+    {
+        Assert.False(Rfc3339.TryParse(text, out _));
+        Assert.False(Rfc3339.TryParse(Encoding.UTF8.GetBytes(text), out _));
+    }
 }
