@@ -164,6 +164,24 @@ public sealed class DuckDbSqlCommandTests : SqlCommandTests
         Assert.Contains("file system operations are disabled by configuration", refused.Stderr, StringComparison.Ordinal);
     }
 
+    // DuckDB's memory comes from the environment, and `sql` cannot raise it afterwards (the
+    // configuration is locked); a value that is not an amount of memory stops the command by name.
+    [Fact]
+    public async Task the_memory_limit_comes_from_the_environment_and_stays()
+    {
+        var limited = new Dictionary<string, string?> { [PenguinMails.Analytics.Storage.DuckDb.DuckDbMemoryLimit.Variable] = "300MB" };
+        var setting = await CliProcess.RunAsync(limited, "sql", "SELECT current_setting('memory_limit') AS m", "--format", "csv", "--db", Db);
+        var raise = await CliProcess.RunAsync(limited, "sql", "SET memory_limit = '20GB'", "--db", Db);
+        var bad = await CliProcess.RunAsync(new Dictionary<string, string?> { [PenguinMails.Analytics.Storage.DuckDb.DuckDbMemoryLimit.Variable] = "lots" },
+            "sql", "SELECT 1", "--db", Db);
+
+        Assert.Equal("m\n286.1 MiB\n", setting.Stdout.Replace("\r", "", StringComparison.Ordinal)); // 300 MB = 300,000,000 bytes
+        Assert.Equal(1, raise.ExitCode);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("PENGUIN_ANALYTICS_DUCKDB_MEMORY_LIMIT must be an amount of memory like 2GB or 512MB", bad.Stderr, StringComparison.Ordinal);
+        Assert.Contains("got \"lots\"", bad.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task sql_cannot_turn_external_access_back_on_or_install_extensions()
     {

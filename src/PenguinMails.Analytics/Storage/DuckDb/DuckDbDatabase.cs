@@ -35,7 +35,7 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
         try
         {
             connection.Open();
-            LockDown(connection);
+            LockDown(connection, DuckDbMemoryLimit.FromEnvironment(Environment.GetEnvironmentVariable));
         }
         catch (DuckDBException e)
         {
@@ -53,7 +53,7 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
     // connection needs external access: `sql`, the API and exports cannot read_text('/etc/passwd'),
     // glob, ATTACH or install an extension from the network. DuckDB's own files (the database,
     // its WAL, spill files) are unaffected. Days and billing periods are UTC days on both engines.
-    private static void LockDown(DuckDBConnection connection)
+    private static void LockDown(DuckDBConnection connection, string? memoryLimit)
     {
         using (var locked = connection.CreateCommand())
         {
@@ -64,14 +64,16 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
                 return;
             }
         }
-        foreach (var setting in new[]
-        {
+        // The limit was checked against a pattern of digits and a unit: safe to write into the statement.
+        var limit = memoryLimit is null ? [] : new[] { $"SET GLOBAL memory_limit = '{memoryLimit}'" };
+        foreach (var setting in limit.Concat(
+        [
             "SET GLOBAL TimeZone = 'UTC'",
             "SET GLOBAL autoinstall_known_extensions = false",
             "SET GLOBAL autoload_known_extensions = false",
             "SET GLOBAL enable_external_access = false",
             "SET GLOBAL lock_configuration = true",
-        })
+        ]))
         {
             using var command = connection.CreateCommand();
             command.CommandText = setting;
