@@ -88,6 +88,8 @@ internal sealed partial class RecordParser
     private void ReadFields(ReadOnlySpan<byte> utf8)
     {
         Array.Clear(fields);
+        // A copy of the line (a few hundred bytes, reused), so that a record can read its values
+        // from it after the reader is done; the caller's span cannot be kept in a field.
         if (line.Length < utf8.Length)
         {
             line = new byte[Math.Max(utf8.Length, line.Length * 2)];
