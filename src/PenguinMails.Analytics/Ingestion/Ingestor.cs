@@ -140,7 +140,7 @@ public sealed class Ingestor
         DbCommandExtensions.Trace(started, $"bulk insert of {batch.Entities.Count} entities and {batch.Events.Count} events");
         // Each half runs only when the batch has its records: over an empty staging table it would
         // change nothing, and a batch of events alone (what HTTP ingest mostly sends) skips the
-        // entity half's 24 statements, a fixed cost of each batch that small batches feel.
+        // entity half's statements, a fixed cost of each batch that small batches feel.
         if (batch.Entities.Count > 0)
         {
             await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_entities.sql"), cancellationToken);

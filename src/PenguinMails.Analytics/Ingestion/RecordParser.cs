@@ -102,15 +102,14 @@ internal sealed partial class RecordParser
         }
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // An unknown field is ignored, but its name and value must still be text.
+            // An unknown field is ignored, but its name and value must still be text; an escaped
+            // name is read as text and may still be one of the contract's.
             var known = Known(ref reader, KnownNames);
-            string? unknownName = null;
-            if (known < 0)
+            var name = known >= 0 ? KnownNames[known].Text : Text(ref reader, null);
+            if (known < 0 && FieldsByName.TryGetValue(name, out var escaped))
             {
-                unknownName = Text(ref reader, null);
-                known = FieldsByName.TryGetValue(unknownName, out var escapedKnown) ? (int)escapedKnown : -1;
+                known = (int)escaped;
             }
-            var name = known >= 0 ? KnownNames[known].Text : unknownName!;
             reader.Read();
             var value = reader.TokenType switch
             {
@@ -280,11 +279,10 @@ internal sealed partial class RecordParser
     // (a third of a workload's lines are opens and clicks, most with a browser's long user agent).
     private bool IsMachineUserAgent()
     {
-        if (!Has(Field.UserAgent))
+        if (!TryGet(Field.UserAgent, out var field))
         {
             return false;
         }
-        var field = fields[(int)Field.UserAgent];
         if (field.Kind != JsonValueKind.String || field.Text is not null || field.Length > 1_000)
         {
             return MachineUserAgents.IsMachine(OptionalString(Field.UserAgent));
@@ -339,15 +337,20 @@ internal sealed partial class RecordParser
     // Whether the line has the field with a value other than null.
     private bool Has(Field name) => fields[(int)name].Kind is not (JsonValueKind.Undefined or JsonValueKind.Null);
 
+    private bool TryGet(Field name, out JsonField field)
+    {
+        field = fields[(int)name];
+        return Has(name);
+    }
+
     private static string Name(Field name) => KnownNames[(int)name].Text;
 
     private string RequiredString(Field name, bool isId)
     {
-        if (!Has(name))
+        if (!TryGet(name, out var field))
         {
             throw new InvalidRecordException(Name(name), "is required");
         }
-        var field = fields[(int)name];
         if (field.Kind != JsonValueKind.String)
         {
             throw new InvalidRecordException(Name(name), $"must be a string, got {Describe(field.Kind)}");
@@ -367,11 +370,10 @@ internal sealed partial class RecordParser
 
     private string? OptionalString(Field name)
     {
-        if (!Has(name))
+        if (!TryGet(name, out var field))
         {
             return null;
         }
-        var field = fields[(int)name];
         if (field.Kind != JsonValueKind.String)
         {
             throw new InvalidRecordException(Name(name), $"must be a string, got {Describe(field.Kind)}");
@@ -414,11 +416,11 @@ internal sealed partial class RecordParser
 
     private bool? OptionalBool(Field name)
     {
-        if (!Has(name))
+        if (!TryGet(name, out var field))
         {
             return null;
         }
-        return fields[(int)name].Kind switch
+        return field.Kind switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
@@ -428,11 +430,10 @@ internal sealed partial class RecordParser
 
     private int? OptionalInt(Field name, int min, int max)
     {
-        if (!Has(name))
+        if (!TryGet(name, out var field))
         {
             return null;
         }
-        var field = fields[(int)name];
         if (field.Kind != JsonValueKind.Number)
         {
             throw new InvalidRecordException(Name(name), $"must be a number, got {Describe(field.Kind)}");
@@ -454,11 +455,10 @@ internal sealed partial class RecordParser
 
     private DateTime? OptionalTimestamp(Field name)
     {
-        if (!Has(name))
+        if (!TryGet(name, out var field))
         {
             return null;
         }
-        var field = fields[(int)name];
         if (field.Kind != JsonValueKind.String)
         {
             throw new InvalidRecordException(Name(name), $"must be an RFC 3339 timestamp string, got {Describe(field.Kind)}");

@@ -12,16 +12,18 @@ internal static class Rfc3339
         "yyyy-MM-dd' 'HH:mm:ssK", "yyyy-MM-dd' 'HH:mm:ss.FFFFFFFK",
     ];
 
+    /// <summary>Reads <paramref name="text"/> as UTC, or says it is not an RFC 3339 timestamp.</summary>
+    public static bool TryParse(string text, out DateTime utc) =>
+        TryParseUtcSeconds(text.AsSpan(), out utc) || TryParseGeneral(text, out utc);
+
     /// <summary>The same for the UTF-8 bytes of a line: the usual shape is read without a string.</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, out DateTime utc) =>
-        TryParseUtcSeconds(utf8, out utc) || TryParse(System.Text.Encoding.UTF8.GetString(utf8), out utc);
+        TryParseUtcSeconds(utf8, out utc) || TryParseGeneral(System.Text.Encoding.UTF8.GetString(utf8), out utc);
 
-    public static bool TryParse(string text, out DateTime utc)
+    // Every accepted shape, with an offset or fractional seconds.
+    private static bool TryParseGeneral(string text, out DateTime utc)
     {
-        if (TryParseUtcSeconds(text.AsSpan(), out utc))
-        {
-            return true;
-        }
+        utc = default;
         if (!HasOffset(text))
         {
             return false;
@@ -36,8 +38,8 @@ internal static class Rfc3339
     }
 
     // The shape producers send almost always, 2026-03-04T05:06:07Z, read digit by digit: the
-    // general parse below costs more than the rest of a line. Anything else (or out of range) goes
-    // there, which decides.
+    // general parse costs more than the rest of a line. Anything else (or out of range) goes to
+    // TryParseGeneral, which decides.
     private static bool TryParseUtcSeconds<T>(ReadOnlySpan<T> text, out DateTime utc) where T : unmanaged, IBinaryInteger<T>
     {
         utc = default;

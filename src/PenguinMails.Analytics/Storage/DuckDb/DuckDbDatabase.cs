@@ -65,15 +65,15 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
             }
         }
         // The limit was checked against a pattern of digits and a unit: safe to write into the statement.
-        var limit = memoryLimit is null ? [] : new[] { $"SET GLOBAL memory_limit = '{memoryLimit}'" };
-        foreach (var setting in limit.Concat(
-        [
+        string[] limit = memoryLimit is null ? [] : [$"SET GLOBAL memory_limit = '{memoryLimit}'"];
+        foreach (var setting in (string[])[
+            .. limit,
             "SET GLOBAL TimeZone = 'UTC'",
             "SET GLOBAL autoinstall_known_extensions = false",
             "SET GLOBAL autoload_known_extensions = false",
             "SET GLOBAL enable_external_access = false",
             "SET GLOBAL lock_configuration = true",
-        ]))
+        ])
         {
             using var command = connection.CreateCommand();
             command.CommandText = setting;
