@@ -48,4 +48,31 @@ public abstract partial class ApiConformanceTests
         var lead = Assert.Single((await DataAsync($"/v1/leads?campaign_id=k1&{Range}", keys["a-viewer"])).EnumerateArray());
         Assert.Equal("l1|positive reply|1|1|33.33|33.33", Fields(lead, "lead_id", "engagement", "opened_human", "replied_positive", "human_reply_rate", "positive_reply_rate"));
     }
+
+    [Fact]
+    public async Task a_one_day_read_counts_the_leads_of_the_billing_period_that_holds_it_in_the_farthest_zones()
+    {
+        // Billing periods are UTC months; dashboard days are the tenant's. t1 is 14 hours ahead of
+        // UTC: its 1 April began at 10:00 UTC on 31 March, in March's period. t2 is 11 hours behind:
+        // its 31 March ended at 11:00 UTC on 1 April, in April's period. The reads bound the periods
+        // by UTC days as well (for PostgreSQL's planning); these are the periods nearest those bounds.
+        await Pipeline.IngestAsync([.. Lines.Entities, """{"type":"tenant","id":"t1","time_zone":"Pacific/Kiritimati"}""",
+            """{"type":"tenant","id":"t2","time_zone":"Pacific/Pago_Pago"}""", """{"type":"company","id":"c2","tenant_id":"t2"}""",
+            """{"type":"campaign","id":"k2","company_id":"c2"}""", """{"type":"sequence_step","id":"s2","campaign_id":"k2"}""",
+            """{"type":"mailbox","id":"m2","company_id":"c2"}""", """{"type":"lead","id":"l2","company_id":"c2"}""",
+            Lines.Sent("s1", "x1", "2026-03-31T20:00:00Z"),
+            """{"type":"email.sent","event_id":"s2","email_id":"x2","occurred_at":"2026-04-01T05:00:00Z","campaign_id":"k2","step_id":"s2","mailbox_id":"m2","lead_id":"l2"}"""]);
+        await Pipeline.FoldAsync();
+
+        foreach (var (key, campaign, day, next) in new[] { ("a-viewer", "k1", "2026-04-01", "2026-04-02"), ("b-viewer", "k2", "2026-03-31", "2026-04-01") })
+        {
+            var range = $"from={day}&to={next}";
+            var row = Assert.Single((await DataAsync($"/v1/campaigns?{range}", keys[key])).EnumerateArray());
+            Assert.Equal($"{campaign}|1|1", $"{row.GetProperty("campaign_id")}|{row.GetProperty("sent")}|{row.GetProperty("leads_contacted")}");
+            var step = (await DataAsync($"/v1/campaigns/{campaign}/steps?{range}", keys[key]))[0];
+            Assert.Equal("1|1", $"{step.GetProperty("sent")}|{step.GetProperty("leads_contacted")}");
+            Assert.Single((await DataAsync($"/v1/leads?campaign_id={campaign}&{range}", keys[key])).EnumerateArray());
+            Assert.Equal(1, (await DataAsync($"/v1/send-times?{range}", keys[key])).EnumerateArray().Sum(c => c.GetProperty("sent").GetInt32()));
+        }
+    }
 }

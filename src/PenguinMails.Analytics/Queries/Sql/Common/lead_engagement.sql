@@ -26,8 +26,10 @@ JOIN billing_analytics b ON b.id = la.billing_id
 CROSS JOIN (SELECT penguin_tenant_ts($2, CAST($1 AS TEXT)) AS from_ts, penguin_tenant_ts($3, CAST($1 AS TEXT)) AS to_ts OFFSET 0) r
 JOIN leads l ON l.id = la.lead_id
 WHERE (CAST($1 AS TEXT) IS NULL OR b.tenant_id = CAST($1 AS TEXT))
-  -- The range's bounds in the tenant's zone come from `r`, kept apart (see campaign_dashboard.sql).
+  -- The range's bounds in the tenant's zone come from `r`, kept apart, and the same periods in
+  -- bounds PostgreSQL plans with (see campaign_dashboard.sql).
   AND b.period_end > r.from_ts AND b.period_start < r.to_ts
+  AND b.period_start < penguin_utc_ts($3 + 1) AND b.period_start > penguin_utc_ts($2 - 33)
   AND la.campaign_id = $4
   AND (CAST($5 AS TEXT) IS NULL
        OR strpos(lower(la.lead_id), lower(CAST($5 AS TEXT))) > 0
