@@ -88,7 +88,9 @@ internal static class ApiBenchmark
                 await connection.ExecuteAsync($"SET threads = {int.Parse(threads, CultureInfo.InvariantCulture)}", CancellationToken.None);
                 Console.WriteLine($"DuckDB threads = {threads}");
             }
-            var options = new ApiOptions { Urls = "http://127.0.0.1:0", DefaultRateLimit = (int.MaxValue, TimeSpan.FromMinutes(1)), Role = ServeRole.Api };
+            // The whole product, as `serve` runs by default: the job worker folds what HTTP ingest
+            // enqueues (the reads beside ingest below); no scheduled maintenance during a run.
+            var options = new ApiOptions { Urls = "http://127.0.0.1:0", DefaultRateLimit = (int.MaxValue, TimeSpan.FromMinutes(1)), Role = ServeRole.All, MaintenanceAt = null };
             if (args.Contains("--no-cache"))
             {
                 options.ResponseCacheFor = TimeSpan.Zero; // every request reaches the database
@@ -119,6 +121,39 @@ internal static class ApiBenchmark
             }
             var httpRate = events.Length / httpStarted.Elapsed.TotalSeconds;
             Console.WriteLine($"HTTP ingest ({ingestLines:N0} lines per request): {events.Length:N0} events in {httpStarted.Elapsed.TotalSeconds:0.0} s = {httpRate:N0} events/s ({cliRate / httpRate:0.00}x slower than the CLI path)");
+
+            // The same reads while new events arrive over HTTP and the job worker folds them: the
+            // same lines under new email and event ids (new emails of the same campaigns), one
+            // request after another for as long as the reads run.
+            using var stop = new CancellationTokenSource();
+            var posted = 0L;
+            var beside = Task.Run(async () =>
+            {
+                for (var round = 1; !stop.IsCancellationRequested; round++)
+                {
+                    foreach (var chunk in events.Chunk(ingestLines))
+                    {
+                        if (stop.IsCancellationRequested)
+                        {
+                            break;
+                        }
+                        var fresh = string.Join('\n', chunk.Select(line => line.Replace("\"email_id\":\"", $"\"email_id\":\"b{round}-", StringComparison.Ordinal)
+                            .Replace("\"event_id\":\"", $"\"event_id\":\"b{round}-", StringComparison.Ordinal)));
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/ingest") { Content = new StringContent(fresh, Encoding.UTF8, "application/x-ndjson") };
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+                        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+                        posted += chunk.Length;
+                    }
+                }
+            });
+            var (besideLatencies, besideErrors, besideElapsed) = await LoadAsync(http, keys, clients, TimeSpan.FromSeconds(seconds));
+            await stop.CancelAsync();
+            await beside;
+            besideLatencies.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"dashboard load beside HTTP ingest: {besideLatencies.Count / besideElapsed.TotalSeconds:N0} req/s; "
+                + $"p50 {Percentile(besideLatencies, 0.50):0.0} ms, p99 {Percentile(besideLatencies, 0.99):0.0} ms, errors {besideErrors}; "
+                + $"{posted:N0} new events posted meanwhile ({posted / besideElapsed.TotalSeconds:N0} events/s)"));
             await app.StopAsync();
             return 0;
         }
