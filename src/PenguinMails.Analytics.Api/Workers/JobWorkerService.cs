@@ -39,7 +39,7 @@ public sealed class JobWorkerService(IServiceProvider services, AnalyticsDatabas
     private sealed class LogProgress(ILogger logger) : IProgress<FoldResult>
     {
         public void Report(FoldResult value) => logger.LogInformation(
-            "Folded {Events} events ({NewEmails} new emails, {Pending} waiting, {DeadLettered} dead-lettered)",
-            value.EventsRead, value.NewEmails, value.StillPending, value.DeadLettered);
+            "Folded {Events} events ({NewEmails} new emails, {Pending} waiting, {DeadLettered} dead-lettered, {Queued} queued for the next fold)",
+            value.EventsRead, value.NewEmails, value.StillPending, value.DeadLettered, value.Queued);
     }
 }

@@ -62,7 +62,8 @@ public static class AggregateCommand
             await new SchemaMigrator(database).EnsureCurrentAsync(ct);
             // One line per committed fold transaction on stderr: progress for long runs.
             var foldProgress = new SynchronousProgress<FoldResult>(f => Console.Error.WriteLine(
-                $"folded {f.EventsRead:N0} events ({f.NewEmails:N0} new emails, {f.StillPending:N0} waiting for their email.sent, {f.DeadLettered:N0} dead-lettered)"));
+                $"folded {f.EventsRead:N0} events ({f.NewEmails:N0} new emails, {f.StillPending:N0} waiting for their email.sent, {f.DeadLettered:N0} dead-lettered)"
+                + (f.Queued > 0 ? $"; {f.Queued:N0} queued for the next fold" : "")));
             var aggregator = new Aggregator(database, new AggregationOptions { MaxEventsPerFold = Math.Max(1, parse.GetValue(foldSize)) }, progress: foldProgress);
             var scope = parse.GetValue(recompute)
                 ? new RecomputeScope(parse.GetValue(tenant), parse.GetValue(from), parse.GetValue(to))

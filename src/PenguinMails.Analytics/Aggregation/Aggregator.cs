@@ -123,9 +123,12 @@ public sealed class Aggregator
             await transaction.RollbackAsync(cancellationToken);
             return FoldResult.None;
         }
-        var stillPending = await connection.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events", cancellationToken);
+        // Events past the watermark were not read yet: they are queued, not waiting for an email.
+        var (stillPending, queued, _) = await CountsAsync(connection,
+            "SELECT COUNT(*) FILTER (WHERE seq <= $1), COUNT(*) FILTER (WHERE seq > $1), 0 FROM pending_events",
+            cancellationToken, Math.Max(upTo, lastSeq));
         await transaction.CommitAsync(cancellationToken);
-        return new FoldResult(read, created, stillPending, deadLettered);
+        return new FoldResult(read, created, stillPending, deadLettered, queued);
     }
 
     /// <summary>How far one fold transaction reads: at most <see cref="AggregationOptions.MaxEventsPerFold"/> new events.</summary>

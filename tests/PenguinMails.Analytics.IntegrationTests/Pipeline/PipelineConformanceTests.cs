@@ -141,6 +141,31 @@ public abstract partial class PipelineConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_fold_in_several_transactions_tells_events_waiting_for_their_email_from_events_not_read_yet()
+    {
+        await Pipeline.IngestAsync(Lines.Entities);
+        // Seven events: an open of an email that never arrives, then three emails with an open each.
+        await Pipeline.IngestAsync([Lines.Event("opened", "o0", "x0", "2026-03-02T11:00:00Z"),
+            Lines.Sent("s1", "x1", "2026-03-02T10:00:00Z"), Lines.Event("opened", "o1", "x1", "2026-03-02T11:00:00Z"),
+            Lines.Sent("s2", "x2", "2026-03-02T10:00:00Z"), Lines.Event("opened", "o2", "x2", "2026-03-02T11:00:00Z"),
+            Lines.Sent("s3", "x3", "2026-03-02T10:00:00Z"), Lines.Event("opened", "o3", "x3", "2026-03-02T11:00:00Z")]);
+        var folds = new Folds();
+        var total = await new Aggregator(await Pipeline.DatabaseOfAsync("t1"), new AggregationOptions { MaxEventsPerFold = 3 }, progress: folds).FoldAsync(TestContext.Current.CancellationToken);
+
+        // Three new events a transaction: the lost email's open waits in each; the rest is queued until read.
+        Assert.Equal(["1 waiting, 4 queued", "1 waiting, 1 queued", "1 waiting, 0 queued"], folds.Seen.Select(f => $"{f.StillPending} waiting, {f.Queued} queued"));
+        Assert.Equal((1L, 0L, 3L), (total.StillPending, total.Queued, total.NewEmails));
+        Assert.Equal(3L, await Pipeline.ScalarAsync<long>("SELECT SUM(opened_tracked) FROM campaign_analytics"));
+    }
+
+    private sealed class Folds : IProgress<FoldResult>
+    {
+        public List<FoldResult> Seen { get; } = [];
+
+        public void Report(FoldResult value) => Seen.Add(value);
+    }
+
+    [Fact]
     public async Task an_event_before_its_email_waits_and_counts_once_the_email_arrives()
     {
         await Pipeline.IngestAsync(Lines.Entities);
