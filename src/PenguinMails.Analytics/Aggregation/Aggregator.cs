@@ -21,6 +21,10 @@ public sealed class Aggregator
     private readonly TimeProvider time;
     private readonly IProgress<FoldResult>? progress;
 
+    // Whether a fold of this instance has committed a deliverability evaluation of every entity
+    // (deliverability_collect.sql evaluates only what a fold touched after that).
+    private bool alertsEvaluated;
+
     /// <param name="database">The database to aggregate.</param>
     /// <param name="options">Fold sizes and the pending window.</param>
     /// <param name="time">The clock (pending events expire by it).</param>
@@ -128,6 +132,7 @@ public sealed class Aggregator
             "SELECT COUNT(*) FILTER (WHERE seq <= $1), COUNT(*) FILTER (WHERE seq > $1), 0 FROM pending_events",
             cancellationToken, Math.Max(upTo, lastSeq));
         await transaction.CommitAsync(cancellationToken);
+        alertsEvaluated |= read > 0;
         return new FoldResult(read, created, stillPending, deadLettered, queued);
     }
 
@@ -140,9 +145,10 @@ public sealed class Aggregator
         var thresholds = options.Deliverability;
         await connection.ExecuteAsync("DROP TABLE IF EXISTS alert_params", cancellationToken);
         await connection.ExecuteAsync(
-            "CREATE TEMP TABLE alert_params (bounce_threshold DOUBLE PRECISION, complaint_threshold DOUBLE PRECISION, min_sends BIGINT, window_days INTEGER)", cancellationToken);
-        await connection.ExecuteAsync("INSERT INTO alert_params VALUES ($1, $2, $3, $4)", cancellationToken,
-            thresholds.BounceRatePercent, thresholds.ComplaintRatePercent, (long)thresholds.MinimumSends, Math.Max(1, thresholds.WindowDays));
+            "CREATE TEMP TABLE alert_params (bounce_threshold DOUBLE PRECISION, complaint_threshold DOUBLE PRECISION, min_sends BIGINT, window_days INTEGER, everything BOOLEAN)", cancellationToken);
+        // This process's first evaluation covers every entity: its thresholds may not be the last one's.
+        await connection.ExecuteAsync("INSERT INTO alert_params VALUES ($1, $2, $3, $4, $5)", cancellationToken,
+            thresholds.BounceRatePercent, thresholds.ComplaintRatePercent, (long)thresholds.MinimumSends, Math.Max(1, thresholds.WindowDays), !alertsEvaluated);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "deliverability_collect.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "deliverability_raise.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "deliverability_state.sql"), cancellationToken);
@@ -164,8 +170,12 @@ public sealed class Aggregator
     /// Marks, in the caller's transaction, that aggregates changed outside a fold (a recompute,
     /// archiving, anonymization): it moves <c>as_of</c>, which is what read caches key on.
     /// </summary>
-    public static Task MarkAggregatesChangedAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync("UPDATE pipeline_state SET updated = NOW() WHERE name = 'fold_seq'", cancellationToken);
+    public static async Task MarkAggregatesChangedAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("UPDATE pipeline_state SET updated = NOW() WHERE name = 'fold_seq'", cancellationToken);
+        // Numbers changed outside a fold: the next fold evaluates every deliverability rate again.
+        await connection.ExecuteAsync("DELETE FROM pipeline_state WHERE name IN ('alert_window_mailbox', 'alert_window_campaign')", cancellationToken);
+    }
 
     // Three numbers in one round trip.
     private static async Task<(long, long, long)> CountsAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)

@@ -69,6 +69,30 @@ public abstract class DeliverabilityAlertTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_rate_no_fold_touches_alerts_when_the_window_moves_past_its_good_days()
+    {
+        // t1's mailbox and campaign: 100 good sends on 1 March, 60 on 25 March with 6 bounces.
+        // The 30-day window ends on 25 March: 6 of 160 = 3.75 %, under 5 %.
+        await IngestAndFoldAsync([.. Lines.Entities,
+            .. Enumerable.Range(0, 100).Select(i => Lines.Sent($"g{i}", $"g{i}", "2026-03-01T10:00:00Z")),
+            .. Enumerable.Range(0, 60).Select(i => Lines.Sent($"s{i}", $"x{i}", "2026-03-25T10:00:00Z")),
+            .. Enumerable.Range(0, 6).Select(i => Lines.Bounce($"b{i}", $"x{i}", "2026-03-25T11:00:00Z", "hard"))]);
+        Assert.Equal((0L, 0L), (await AlertsAsync("mailbox", "bounce_rate"), await AlertsAsync("campaign", "bounce_rate")));
+
+        // Another tenant sends on 5 April: the window now starts after 6 March, without t1's good
+        // day. No event of t1 is in this fold, yet its rates are 6 of 60 = 10 %: both alert.
+        await IngestAndFoldAsync(["""{"type":"tenant","id":"t2"}""", """{"type":"company","id":"c2","tenant_id":"t2"}""",
+            """{"type":"campaign","id":"k2","company_id":"c2"}""", """{"type":"sequence_step","id":"s2","campaign_id":"k2"}""",
+            """{"type":"mailbox","id":"m2","company_id":"c2"}""", """{"type":"lead","id":"l2","company_id":"c2"}""",
+            """{"type":"email.sent","event_id":"t2s","email_id":"t2x","occurred_at":"2026-04-05T10:00:00Z","campaign_id":"k2","step_id":"s2","mailbox_id":"m2","lead_id":"l2"}"""]);
+        Assert.Equal((1L, 1L), (await AlertsAsync("mailbox", "bounce_rate"), await AlertsAsync("campaign", "bounce_rate")));
+
+        // A fold that moves no window and touches only t2 evaluates t1 no more: still one alert each.
+        await IngestAndFoldAsync([Lines.Event("delivered", "t2d", "t2x", "2026-04-05T10:01:00Z")]);
+        Assert.Equal((1L, 1L), (await AlertsAsync("mailbox", "bounce_rate"), await AlertsAsync("campaign", "bounce_rate")));
+    }
+
+    [Fact]
     public async Task complaints_need_enough_sends_before_they_alert()
     {
         // 1 complaint in 20 sends is 5 %, but 20 sends are too few to judge.

@@ -1,18 +1,52 @@
 -- Deliverability, step 1 (in the fold's transaction, after apply): the bounce and complaint rates
--- of every mailbox and campaign over the trailing window of alert_params.window_days, ending at
--- the newest day in its rollup, and whether each is over its threshold (with enough sends).
+-- of mailboxes and campaigns over the trailing window of alert_params.window_days, ending at the
+-- newest day in its rollup, and whether each is over its threshold (with enough sends).
+--
+-- A rate changes only when its entity's rows in the window change or the window moves. So every
+-- entity is evaluated when a window's end moved since the last evaluation (pipeline_state keeps
+-- the ends; a recompute, archiving, anonymization or a tenant's move forgets them) and on a
+-- process's first fold (alert_params.everything: its thresholds may be new); otherwise only what
+-- this fold touched (the lists of refresh_attributes.sql). Evaluating every entity after every
+-- fold cost each small fold a time that grew with the number of entities (bench/README).
+DROP TABLE IF EXISTS alert_window;
+CREATE TEMP TABLE alert_window AS
+SELECT w.mailbox_end, w.campaign_end,
+       p.everything
+       OR COALESCE((SELECT value FROM pipeline_state WHERE name = 'alert_window_mailbox'), -1) <> COALESCE(CAST(w.mailbox_end - DATE '2000-01-01' AS BIGINT), -2)
+       OR COALESCE((SELECT value FROM pipeline_state WHERE name = 'alert_window_campaign'), -1) <> COALESCE(CAST(w.campaign_end - DATE '2000-01-01' AS BIGINT), -2)
+       AS everything
+FROM (SELECT (SELECT MAX(day) FROM daily_mailbox_stats) AS mailbox_end, (SELECT MAX(day) FROM daily_campaign_stats) AS campaign_end) w
+CROSS JOIN alert_params p;
+
+-- The entities to evaluate, as a list the rollups are joined with (an OR beside the list made
+-- both engines read every row of the window).
+DROP TABLE IF EXISTS alert_mailboxes;
+CREATE TEMP TABLE alert_mailboxes AS
+SELECT id FROM touched_mailboxes
+UNION SELECT id FROM mailboxes WHERE (SELECT everything FROM alert_window);
+
+DROP TABLE IF EXISTS alert_campaigns;
+CREATE TEMP TABLE alert_campaigns AS
+SELECT id FROM touched_campaigns
+UNION SELECT id FROM campaigns WHERE (SELECT everything FROM alert_window);
+
+ANALYZE alert_mailboxes;
+ANALYZE alert_campaigns;
+
 DROP TABLE IF EXISTS alert_rates;
 CREATE TEMP TABLE alert_rates AS
 WITH totals AS (
     SELECT 'mailbox' AS entity_type, d.mailbox_id AS entity_id, d.tenant_id,
            SUM(d.sent) AS sent, SUM(d.bounced) AS bounced, SUM(d.spam_complaints) AS complaints
     FROM daily_mailbox_stats d
-    WHERE d.day > (SELECT MAX(day) FROM daily_mailbox_stats) - (SELECT window_days FROM alert_params)
+    WHERE d.day > (SELECT mailbox_end FROM alert_window) - (SELECT window_days FROM alert_params)
+      AND d.mailbox_id IN (SELECT id FROM alert_mailboxes)
     GROUP BY d.mailbox_id, d.tenant_id
     UNION ALL
     SELECT 'campaign', d.campaign_id, d.tenant_id, SUM(d.sent), SUM(d.bounced), SUM(d.spam_complaints)
     FROM daily_campaign_stats d
-    WHERE d.day > (SELECT MAX(day) FROM daily_campaign_stats) - (SELECT window_days FROM alert_params)
+    WHERE d.day > (SELECT campaign_end FROM alert_window) - (SELECT window_days FROM alert_params)
+      AND d.campaign_id IN (SELECT id FROM alert_campaigns)
     GROUP BY d.campaign_id, d.tenant_id
 ), rates AS (
     SELECT t.entity_type, t.entity_id, t.tenant_id, t.sent, m.metric,

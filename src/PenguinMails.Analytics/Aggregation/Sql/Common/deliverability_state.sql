@@ -14,3 +14,10 @@ FROM alert_rates r
 WHERE r.is_over
   AND NOT EXISTS (SELECT 1 FROM deliverability_alert_state s
                   WHERE s.entity_type = r.entity_type AND s.entity_id = r.entity_id AND s.metric = r.metric);
+
+-- The windows this evaluation used (step 1 compares the next fold's with them).
+DELETE FROM pipeline_state WHERE name IN ('alert_window_mailbox', 'alert_window_campaign');
+INSERT INTO pipeline_state (name, value)
+SELECT 'alert_window_mailbox', CAST(mailbox_end - DATE '2000-01-01' AS BIGINT) FROM alert_window WHERE mailbox_end IS NOT NULL
+UNION ALL
+SELECT 'alert_window_campaign', CAST(campaign_end - DATE '2000-01-01' AS BIGINT) FROM alert_window WHERE campaign_end IS NOT NULL;
