@@ -100,10 +100,10 @@ public sealed class Aggregator
             return null;
         }
 
-        var upTo = NextWatermark(lastSeq, maxSeq);
+        var upTo = Math.Max(NextWatermark(lastSeq, maxSeq), lastSeq);
         await connection.ExecuteAsync("DROP TABLE IF EXISTS fold_params", cancellationToken);
         await connection.ExecuteAsync("CREATE TEMP TABLE fold_params (last_seq BIGINT, max_seq BIGINT, expire_before TIMESTAMPTZ, probe BOOLEAN)", cancellationToken);
-        await connection.ExecuteAsync("INSERT INTO fold_params VALUES ($1, $2, $3, $4)", cancellationToken, lastSeq, Math.Max(upTo, lastSeq), expireBefore, probe is not null);
+        await connection.ExecuteAsync("INSERT INTO fold_params VALUES ($1, $2, $3, $4)", cancellationToken, lastSeq, upTo, expireBefore, probe is not null);
         await connection.ExecuteAsync("DROP TABLE IF EXISTS fold_probe", cancellationToken);
         await connection.ExecuteAsync("CREATE TEMP TABLE fold_probe (seq BIGINT)", cancellationToken);
         if (probe is not null)
@@ -130,7 +130,7 @@ public sealed class Aggregator
         // Events past the watermark were not read yet: they are queued, not waiting for an email.
         var (stillPending, queued, _) = await CountsAsync(connection,
             "SELECT COUNT(*) FILTER (WHERE seq <= $1), COUNT(*) FILTER (WHERE seq > $1), 0 FROM pending_events",
-            cancellationToken, Math.Max(upTo, lastSeq));
+            cancellationToken, upTo);
         await transaction.CommitAsync(cancellationToken);
         alertsEvaluated |= read > 0;
         return new FoldResult(read, created, stillPending, deadLettered, queued);
