@@ -90,11 +90,12 @@ public sealed class Aggregator
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
 
         var expireBefore = time.GetUtcNow().UtcDateTime - options.PendingRetention;
-        var (lastSeq, maxSeq, other) = await CountsAsync(connection,
+        var state = await CountsAsync(connection,
             """
             SELECT (SELECT value FROM pipeline_state WHERE name = 'fold_seq'), COALESCE((SELECT MAX(seq) FROM pending_events), 0),
                    (SELECT COUNT(*) FROM entity_changes) + (SELECT COUNT(*) FROM pending_events WHERE received < $1)
             """, cancellationToken, expireBefore);
+        var (lastSeq, maxSeq, other) = (state[0], state[1], state[2]);
         if (maxSeq <= lastSeq && other == 0)
         {
             return null;
@@ -116,8 +117,13 @@ public sealed class Aggregator
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh_attributes.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_finish.sql"), cancellationToken);
 
-        var (read, created, deadLettered) = await CountsAsync(connection,
-            "SELECT (SELECT COUNT(*) FROM fold_batch), (SELECT COUNT(*) FROM fold_new), (SELECT COUNT(*) FROM fold_expired)", cancellationToken);
+        // Events past the watermark were not read yet: they are queued, not waiting for an email.
+        var counts = await CountsAsync(connection,
+            """
+            SELECT (SELECT COUNT(*) FROM fold_batch), (SELECT COUNT(*) FROM fold_new), (SELECT COUNT(*) FROM fold_expired),
+                   (SELECT COUNT(*) FROM pending_events WHERE seq <= $1), (SELECT COUNT(*) FROM pending_events WHERE seq > $1)
+            """, cancellationToken, upTo);
+        var (read, created, deadLettered, stillPending, queued) = (counts[0], counts[1], counts[2], counts[3], counts[4]);
         if (read > 0)
         {
             await CheckDeliverabilityAsync(connection, cancellationToken);
@@ -127,10 +133,6 @@ public sealed class Aggregator
             await transaction.RollbackAsync(cancellationToken);
             return FoldResult.None;
         }
-        // Events past the watermark were not read yet: they are queued, not waiting for an email.
-        var (stillPending, queued, _) = await CountsAsync(connection,
-            "SELECT COUNT(*) FILTER (WHERE seq <= $1), COUNT(*) FILTER (WHERE seq > $1), 0 FROM pending_events",
-            cancellationToken, upTo);
         await transaction.CommitAsync(cancellationToken);
         alertsEvaluated |= read > 0;
         return new FoldResult(read, created, stillPending, deadLettered, queued);
@@ -177,14 +179,14 @@ public sealed class Aggregator
         await connection.ExecuteAsync("DELETE FROM pipeline_state WHERE name IN ('alert_window_mailbox', 'alert_window_campaign')", cancellationToken);
     }
 
-    // Three numbers in one round trip.
-    private static async Task<(long, long, long)> CountsAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    // A row of numbers in one round trip.
+    private static async Task<long[]> CountsAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
     {
         await using var command = connection.CreateCommand(sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         long Value(int i) => Convert.ToInt64(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture); // counts and ids: BIGINT on both engines
-        return (Value(0), Value(1), Value(2));
+        return [.. Enumerable.Range(0, reader.FieldCount).Select(Value)];
     }
 
     /// <summary>

@@ -335,12 +335,12 @@ internal sealed partial class RecordParser
     private string? OptionalId(Field name) => Has(name) ? Id(name) : null;
 
     // Whether the line has the field with a value other than null.
-    private bool Has(Field name) => fields[(int)name].Kind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+    private bool Has(Field name) => TryGet(name, out _);
 
     private bool TryGet(Field name, out JsonField field)
     {
         field = fields[(int)name];
-        return Has(name);
+        return field.Kind is not (JsonValueKind.Undefined or JsonValueKind.Null);
     }
 
     private static string Name(Field name) => KnownNames[(int)name].Text;

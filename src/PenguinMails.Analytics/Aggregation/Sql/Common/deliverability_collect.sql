@@ -8,14 +8,20 @@
 -- process's first fold (alert_params.everything: its thresholds may be new); otherwise only what
 -- this fold touched (the lists of refresh_attributes.sql). Evaluating every entity after every
 -- fold cost each small fold a time that grew with the number of entities (bench/README).
+-- The ends are kept as day numbers (pipeline_state holds integers); -1: no rows yet.
 DROP TABLE IF EXISTS alert_window;
 CREATE TEMP TABLE alert_window AS
-SELECT w.mailbox_end, w.campaign_end,
+SELECT w.mailbox_end, w.campaign_end, w.mailbox_mark, w.campaign_mark,
        p.everything
-       OR COALESCE((SELECT value FROM pipeline_state WHERE name = 'alert_window_mailbox'), -1) <> COALESCE(CAST(w.mailbox_end - DATE '2000-01-01' AS BIGINT), -2)
-       OR COALESCE((SELECT value FROM pipeline_state WHERE name = 'alert_window_campaign'), -1) <> COALESCE(CAST(w.campaign_end - DATE '2000-01-01' AS BIGINT), -2)
+       OR w.mailbox_mark <> COALESCE((SELECT value FROM pipeline_state WHERE name = 'alert_window_mailbox'), -2)
+       OR w.campaign_mark <> COALESCE((SELECT value FROM pipeline_state WHERE name = 'alert_window_campaign'), -2)
        AS everything
-FROM (SELECT (SELECT MAX(day) FROM daily_mailbox_stats) AS mailbox_end, (SELECT MAX(day) FROM daily_campaign_stats) AS campaign_end) w
+FROM (
+    SELECT e.mailbox_end, e.campaign_end,
+           COALESCE(CAST(e.mailbox_end - DATE '2000-01-01' AS BIGINT), -1) AS mailbox_mark,
+           COALESCE(CAST(e.campaign_end - DATE '2000-01-01' AS BIGINT), -1) AS campaign_mark
+    FROM (SELECT (SELECT MAX(day) FROM daily_mailbox_stats) AS mailbox_end, (SELECT MAX(day) FROM daily_campaign_stats) AS campaign_end) e
+) w
 CROSS JOIN alert_params p;
 
 -- The entities to evaluate, as a list the rollups are joined with (an OR beside the list made

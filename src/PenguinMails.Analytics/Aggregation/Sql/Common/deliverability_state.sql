@@ -18,6 +18,6 @@ WHERE r.is_over
 -- The windows this evaluation used (step 1 compares the next fold's with them).
 DELETE FROM pipeline_state WHERE name IN ('alert_window_mailbox', 'alert_window_campaign');
 INSERT INTO pipeline_state (name, value)
-SELECT 'alert_window_mailbox', CAST(mailbox_end - DATE '2000-01-01' AS BIGINT) FROM alert_window WHERE mailbox_end IS NOT NULL
+SELECT 'alert_window_mailbox', mailbox_mark FROM alert_window
 UNION ALL
-SELECT 'alert_window_campaign', CAST(campaign_end - DATE '2000-01-01' AS BIGINT) FROM alert_window WHERE campaign_end IS NOT NULL;
+SELECT 'alert_window_campaign', campaign_mark FROM alert_window;
