@@ -16,8 +16,13 @@ namespace PenguinMails.Analytics.IntegrationTests.Cluster;
 /// stops a server that the other tests use, and a collection's tests run one after the other.
 /// </summary>
 [Collection(TestCluster.Collection)]
-public sealed class ClusterTests
+public sealed class ClusterTests : IDisposable
 {
+    // The test's own files (workloads, tenant lines, exports), deleted after it.
+    private readonly string folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "penguin-analytics-tests", $"cluster-{Guid.NewGuid():N}")).FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
     [Fact]
     public async Task The_pipeline_on_two_shards_gives_every_number_of_a_single_node()
     {
@@ -139,7 +144,7 @@ public sealed class ClusterTests
         var file = await WorkloadAsync(tenants: 4, emails: 2000, seed: 5);
         var init = await InitAsync(coordinator, shards);
         // Place the tenants first (t1, t3 on shard1; t2, t4 on shard2) with their tenant lines.
-        var tenantLines = Path.Combine(Path.GetTempPath(), $"pa-cluster-tenants-{Guid.NewGuid():N}.ndjson");
+        var tenantLines = Path.Combine(folder, $"tenants-{Guid.NewGuid():N}.ndjson");
         await File.WriteAllLinesAsync(tenantLines, File.ReadLines(file).Where(l => l.StartsWith("{\"type\":\"tenant\"", StringComparison.Ordinal)), TestContext.Current.CancellationToken);
         Assert.Equal(0, (await CliProcess.RunAsync("ingest", tenantLines, "--db", coordinator)).ExitCode);
 
@@ -152,7 +157,7 @@ public sealed class ClusterTests
             Assert.Contains("tenant(s) t2, t4 were not accepted", ingest.Stderr, StringComparison.Ordinal);
             // Lines whose parents are looked up over the shards: shard1 answers for t1's, and a line
             // whose parent could be on the shard that is down is refused for now, not rejected.
-            var lookups = Path.Combine(Path.GetTempPath(), $"pa-cluster-lookups-{Guid.NewGuid():N}.ndjson");
+            var lookups = Path.Combine(folder, "lookups.ndjson");
             await File.WriteAllLinesAsync(lookups, [FirstSent(file, "t1"), FirstSent(file, "t2")], TestContext.Current.CancellationToken);
             var looked = await CliProcess.RunAsync("ingest", lookups, "--db", coordinator);
             Assert.Equal(1, looked.ExitCode);
@@ -239,7 +244,6 @@ public sealed class ClusterTests
     public async Task Export_and_anonymize_run_on_the_tenants_shard_and_the_coordinator_follows_the_new_id()
     {
         var (coordinator, shards, file) = await IngestedClusterAsync(tenants: 3, emails: 1500, seed: 9);
-        var folder = Path.Combine(Path.GetTempPath(), $"pa-cluster-exports-{Guid.NewGuid():N}");
         var environment = new Dictionary<string, string?>
         {
             [PenguinMails.Analytics.Compliance.PseudonymKey.EnvironmentVariable] = Convert.ToBase64String([.. Enumerable.Repeat((byte)3, 32)]),
@@ -294,7 +298,6 @@ public sealed class ClusterTests
         finally
         {
             await TestPostgres.DropDatabaseAsync(single);
-            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -318,9 +321,9 @@ public sealed class ClusterTests
     }
 
     // A file of tenant lines t1..tN (each placed on a shard when ingested).
-    private static async Task<string> TenantLinesAsync(int tenants)
+    private async Task<string> TenantLinesAsync(int tenants)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"pa-cluster-tenants-{Guid.NewGuid():N}.ndjson");
+        var file = Path.Combine(folder, $"tenants-{Guid.NewGuid():N}.ndjson");
         await File.WriteAllLinesAsync(file, Enumerable.Range(1, tenants).Select(i => $$"""{"type":"tenant","id":"t{{i}}","name":"Tenant {{i}}","billing_cycle_day":1}"""), TestContext.Current.CancellationToken);
         return file;
     }
@@ -330,7 +333,7 @@ public sealed class ClusterTests
         File.ReadLines(file).First(l => l.StartsWith("{\"type\":\"email.sent\"", StringComparison.Ordinal) && l.Contains($"\"campaign_id\":\"{tenant}-", StringComparison.Ordinal));
 
     // A new cluster with a workload of its own ingested and folded through the coordinator.
-    private static async Task<(string Coordinator, string[] Shards, string File)> IngestedClusterAsync(int tenants, int emails, int seed)
+    private async Task<(string Coordinator, string[] Shards, string File)> IngestedClusterAsync(int tenants, int emails, int seed)
     {
         var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
         var file = await WorkloadAsync(tenants, emails, seed);
@@ -370,9 +373,9 @@ public sealed class ClusterTests
         AnalyticsSnapshot.AssertEqual(expected, await AnalyticsSnapshot.Full(cluster.CrossTenant), what);
     }
 
-    private static async Task<string> WorkloadAsync(int tenants, int emails, int seed)
+    private async Task<string> WorkloadAsync(int tenants, int emails, int seed)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"pa-cluster-{Guid.NewGuid():N}.ndjson");
+        var file = Path.Combine(folder, $"workload-{Guid.NewGuid():N}.ndjson");
         await using var output = File.Create(file);
         await new WorkloadGenerator(new WorkloadOptions { Emails = emails, Tenants = tenants, Seed = seed, End = new DateOnly(2026, 11, 1), EmailsPerCampaign = 400 }).WriteAsync(output);
         return file;
