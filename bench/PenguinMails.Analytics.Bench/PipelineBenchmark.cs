@@ -48,7 +48,8 @@ internal static class PipelineBenchmark
             }
             ingest.Stop();
             Report("ingest", ingest.Elapsed, result.Accepted,
-                $"peak working set {memory.PeakMegabytes:N0} MB (managed heap {memory.PeakManagedMegabytes:N0} MB; the rest is the engine's cache), rejected {result.Rejected}");
+                $"peak working set {memory.PeakMegabytes:N0} MB (managed heap {memory.PeakManagedMegabytes:N0} MB, of it live after a full collection {memory.PeakLiveMegabytes:N0} MB "
+                + $"over {memory.FullCollections} of them; the rest is the engine's), rejected {result.Rejected}");
 
             var aggregator = new Aggregator(database);
             var fold = Stopwatch.StartNew();
@@ -75,23 +76,21 @@ internal static class PipelineBenchmark
                 Console.WriteLine($"{"ingest + fold ÷ script",-24} {(ingest.Elapsed + fold.Elapsed) / scripted,8:N2} x    same campaign sent and replied: {(product == totals ? "yes" : $"no ({product} vs {totals})")}");
             }
 
-            // Freshness: a batch of 1,000 events arriving at the full database, ingested and folded.
-            var fresh = new StringBuilder();
-            for (var i = 0; i < 250; i++)
+            // Freshness: batches of 1,000 events arriving at the full database, each ingested and folded
+            // (the first after the recompute, so its statements meet caches the big ones filled).
+            var rounds = new List<(TimeSpan Ingest, TimeSpan Total)>();
+            for (var round = 0; round < FreshnessRounds; round++)
             {
-                var email = $"fresh-{i}";
-                fresh.Append(CultureInfo.InvariantCulture, $$"""{"type":"email.sent","event_id":"f{{i}}s","email_id":"{{email}}","occurred_at":"2026-10-30T10:00:00Z","campaign_id":"t1-c1-k1","step_id":"t1-c1-k1-s1A","mailbox_id":"t1-c1-m1","lead_id":"t1-c1-l1"}""").Append('\n');
-                foreach (var type in new[] { "delivered", "opened", "clicked" })
-                {
-                    fresh.Append(CultureInfo.InvariantCulture, $$"""{"type":"email.{{type}}","event_id":"f{{i}}{{type}}","email_id":"{{email}}","occurred_at":"2026-10-30T11:00:00Z"}""").Append('\n');
-                }
+                var batch = FreshBatch(round);
+                var latency = Stopwatch.StartNew();
+                await new Ingestor(database).IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(batch)));
+                var ingested = latency.Elapsed;
+                await aggregator.FoldAsync();
+                rounds.Add((ingested, latency.Elapsed));
             }
-            var latency = Stopwatch.StartNew();
-            await new Ingestor(database).IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(fresh.ToString())));
-            var ingested = latency.Elapsed;
-            await aggregator.FoldAsync();
-            latency.Stop();
-            Console.WriteLine($"{"freshness (1,000 events)",-24} ingest {ingested.TotalMilliseconds:N0} ms + fold {(latency.Elapsed - ingested).TotalMilliseconds:N0} ms = {latency.Elapsed.TotalMilliseconds:N0} ms");
+            var median = rounds.OrderBy(r => r.Total).ElementAt(rounds.Count / 2);
+            Console.WriteLine($"{"freshness (1,000 events)",-24} median {median.Total.TotalMilliseconds:N0} ms (ingest {median.Ingest.TotalMilliseconds:N0} + fold {(median.Total - median.Ingest).TotalMilliseconds:N0}), "
+                + $"max {rounds.Max(r => r.Total).TotalMilliseconds:N0} ms; rounds: {string.Join(", ", rounds.Select(r => r.Total.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture)))} ms");
 
             // Last, as it adds an index the product does not have (and drops it after).
             var guide = await GuideBaseline.RunAsync(database, sample: 200);
@@ -103,6 +102,24 @@ internal static class PipelineBenchmark
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private const int FreshnessRounds = 5;
+
+    // 250 new emails of t1's first campaign, sent, delivered, opened and clicked: new ids each round.
+    private static string FreshBatch(int round)
+    {
+        var fresh = new StringBuilder();
+        for (var i = 0; i < 250; i++)
+        {
+            var email = $"fresh{round}-{i}";
+            fresh.Append(CultureInfo.InvariantCulture, $$"""{"type":"email.sent","event_id":"f{{round}}-{{i}}s","email_id":"{{email}}","occurred_at":"2026-10-30T10:00:00Z","campaign_id":"t1-c1-k1","step_id":"t1-c1-k1-s1A","mailbox_id":"t1-c1-m1","lead_id":"t1-c1-l1"}""").Append('\n');
+            foreach (var type in new[] { "delivered", "opened", "clicked" })
+            {
+                fresh.Append(CultureInfo.InvariantCulture, $$"""{"type":"email.{{type}}","event_id":"f{{round}}-{{i}}{{type}}","email_id":"{{email}}","occurred_at":"2026-10-30T11:00:00Z"}""").Append('\n');
+            }
+        }
+        return fresh.ToString();
     }
 
     private static void Report(string step, TimeSpan elapsed, long rows, string note) =>
