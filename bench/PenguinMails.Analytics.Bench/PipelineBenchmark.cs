@@ -50,6 +50,10 @@ internal static class PipelineBenchmark
             Report("ingest", ingest.Elapsed, result.Accepted,
                 $"peak working set {memory.PeakMegabytes:N0} MB (managed heap {memory.PeakManagedMegabytes:N0} MB, of it live after a full collection {memory.PeakLiveMegabytes:N0} MB "
                 + $"over {memory.FullCollections} of them; the rest is the engine's), rejected {result.Rejected}");
+            if (database.Engine == StorageEngine.DuckDb)
+            {
+                Console.WriteLine($"{"",-24} DuckDB's memory after it, by kind: {await DuckDbMemoryAsync(database)}");
+            }
 
             var aggregator = new Aggregator(database);
             var fold = Stopwatch.StartNew();
@@ -105,6 +109,21 @@ internal static class PipelineBenchmark
     }
 
     private const int FreshnessRounds = 5;
+
+    // What DuckDB's buffer manager holds, by kind (tables, indexes, hash tables...): the native part of the working set.
+    private static async Task<string> DuckDbMemoryAsync(AnalyticsDatabase database)
+    {
+        await using var connection = await database.OpenCrossTenantConnectionAsync();
+        await using var command = connection.CreateCommand(
+            "SELECT tag, memory_usage_bytes FROM duckdb_memory() WHERE memory_usage_bytes >= 1000000 ORDER BY memory_usage_bytes DESC");
+        await using var reader = await command.ExecuteReaderAsync();
+        var kinds = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            kinds.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)} {reader.GetInt64(1) / 1e6:N0} MB"));
+        }
+        return kinds.Count == 0 ? "under 1 MB" : string.Join(", ", kinds);
+    }
 
     // 250 new emails of t1's first campaign, sent, delivered, opened and clicked: new ids each round.
     private static string FreshBatch(int round)
