@@ -220,6 +220,7 @@ public sealed class Aggregator
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
         await CheckScopeAsync(connection, scope, cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_planner.sql"), cancellationToken);
         await connection.ExecuteAsync("DROP TABLE IF EXISTS recompute_params", cancellationToken);
         await connection.ExecuteAsync("CREATE TEMP TABLE recompute_params (tenant_id TEXT, from_day DATE, to_day DATE)", cancellationToken);
         await connection.ExecuteAsync("INSERT INTO recompute_params VALUES ($1, $2, $3)", cancellationToken,

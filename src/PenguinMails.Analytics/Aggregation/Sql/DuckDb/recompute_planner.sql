@@ -1,0 +1,2 @@
+-- Nothing to set: DuckDB plans the recompute's joins as hash joins on its own (see the
+-- PostgreSQL file of this name).
