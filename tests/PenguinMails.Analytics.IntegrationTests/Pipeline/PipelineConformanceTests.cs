@@ -231,6 +231,28 @@ public abstract partial class PipelineConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task warmup_days_carry_each_snapshot_value_forward_on_its_own()
+    {
+        // Warmup on five days; snapshots on two of them. A value carries from the last snapshot
+        // that has it, up to the end of a day: a later snapshot the same day without health keeps
+        // that day's earlier health, one without progress keeps the earlier progress.
+        await Pipeline.IngestAsync([.. Lines.Entities,
+            .. Enumerable.Range(1, 5).Select(day => Lines.Warmup($"w{day}", $"wx{day}", $"2026-03-0{day}T12:00:00Z"))]);
+        await Pipeline.FoldAsync();
+        await Pipeline.IngestAsync([Lines.Health("h1", "2026-03-02T08:00:00Z", 60, 10), Lines.Health("h2", "2026-03-02T20:00:00Z", 65, null)]);
+        await Pipeline.FoldAsync();
+        await Pipeline.IngestAsync([Lines.Health("h3", "2026-03-04T09:00:00Z", null, 40), Lines.Health("h4", "2026-03-04T07:00:00Z", 70, 35)]);
+        await Pipeline.FoldAsync();
+
+        const string Days = "SELECT string_agg(CAST(snapshot_date AS TEXT) || '|' || COALESCE(CAST(health_score AS TEXT), '-') || '|' || COALESCE(CAST(progress_percentage AS TEXT), '-'), ',' ORDER BY snapshot_date) FROM warmup_analytics";
+        // Before any snapshot: the formula over the day's one warmup email (sent, not delivered), no progress.
+        const string Expected = "2026-03-01|90|-,2026-03-02|65|10,2026-03-03|65|10,2026-03-04|70|40,2026-03-05|70|40";
+        Assert.Equal(Expected, await Pipeline.ScalarAsync<string>(Days));
+        await Pipeline.RecomputeAsync(RecomputeScope.All);
+        Assert.Equal(Expected, await Pipeline.ScalarAsync<string>(Days));
+    }
+
+    [Fact]
     public async Task entity_updates_reach_the_analytics_rows_and_usage_follows_billing_cycles()
     {
         await Pipeline.IngestAsync([.. Lines.Entities, """{"type":"tenant","id":"t1","billing_cycle_day":10}""",

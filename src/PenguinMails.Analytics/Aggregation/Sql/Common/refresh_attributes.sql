@@ -100,38 +100,44 @@ WHERE mailbox_analytics.id = a.id
        OR mailbox_analytics.campaign_status IS DISTINCT FROM a.campaign_status OR mailbox_analytics.health_score IS DISTINCT FROM a.health_score);
 
 -- Warmup attributes per day: the latest snapshot values up to the end of that day (carried
--- forward), else the day's own warmup counters through penguin_health_score.
+-- forward), else the day's own warmup counters through penguin_health_score. Carried in one
+-- ordered pass per mailbox: each snapshot day gives its last values (is_row 0, before that day's
+-- warmup row), and a warmup row takes the values of its group, which starts at the last snapshot
+-- day with a value (a running count of values). Joining every earlier snapshot to every day
+-- instead grew with days x snapshots: 1.1 M rows sorted twice for 24 k warmup rows at 1 M emails
+-- (PostgreSQL 3.7 s).
 DROP TABLE IF EXISTS attr_warmup;
 CREATE TEMP TABLE attr_warmup AS
-SELECT w.id,
-       COALESCE(hs.health_score, penguin_health_score(w.sent, w.delivered, w.opened_tracked, w.replied, w.bounced, w.spam_complaints)) AS health_score,
-       ps.progress_percentage
-FROM warmup_analytics w
-LEFT JOIN (
-    SELECT x.id, x.health_score
+SELECT g.id,
+       COALESCE(g.carried_health, penguin_health_score(g.sent, g.delivered, g.opened_tracked, g.replied, g.bounced, g.spam_complaints)) AS health_score,
+       g.carried_progress AS progress_percentage
+FROM (
+    SELECT r.id, r.is_row, r.sent, r.delivered, r.opened_tracked, r.replied, r.bounced, r.spam_complaints,
+           MAX(r.health) OVER (PARTITION BY r.mailbox_id, r.health_group) AS carried_health,
+           MAX(r.progress) OVER (PARTITION BY r.mailbox_id, r.progress_group) AS carried_progress
     FROM (
-        SELECT w2.id, s.health_score,
-               ROW_NUMBER() OVER (PARTITION BY w2.id ORDER BY s.occurred_at DESC, s.event_id DESC) AS rn
-        FROM warmup_analytics w2
-        JOIN mailbox_health_snapshots s ON s.mailbox_id = w2.mailbox_id
-             AND s.occurred_at < penguin_utc_ts(w2.snapshot_date + 1) AND s.health_score IS NOT NULL
-        WHERE w2.mailbox_id IN (SELECT id FROM touched_mailboxes)
-    ) x
-    WHERE x.rn = 1
-) hs ON hs.id = w.id
-LEFT JOIN (
-    SELECT x.id, x.progress_percentage
-    FROM (
-        SELECT w2.id, s.progress_percentage,
-               ROW_NUMBER() OVER (PARTITION BY w2.id ORDER BY s.occurred_at DESC, s.event_id DESC) AS rn
-        FROM warmup_analytics w2
-        JOIN mailbox_health_snapshots s ON s.mailbox_id = w2.mailbox_id
-             AND s.occurred_at < penguin_utc_ts(w2.snapshot_date + 1) AND s.progress_percentage IS NOT NULL
-        WHERE w2.mailbox_id IN (SELECT id FROM touched_mailboxes)
-    ) x
-    WHERE x.rn = 1
-) ps ON ps.id = w.id
-WHERE w.mailbox_id IN (SELECT id FROM touched_mailboxes);
+        SELECT u.*,
+               COUNT(u.health) OVER (PARTITION BY u.mailbox_id ORDER BY u.day, u.is_row ROWS UNBOUNDED PRECEDING) AS health_group,
+               COUNT(u.progress) OVER (PARTITION BY u.mailbox_id ORDER BY u.day, u.is_row ROWS UNBOUNDED PRECEDING) AS progress_group
+        FROM (
+            SELECT w.mailbox_id, w.snapshot_date AS day, 1 AS is_row, w.id,
+                   CAST(NULL AS INTEGER) AS health, CAST(NULL AS INTEGER) AS progress,
+                   w.sent, w.delivered, w.opened_tracked, w.replied, w.bounced, w.spam_complaints
+            FROM warmup_analytics w
+            WHERE w.mailbox_id IN (SELECT id FROM touched_mailboxes)
+            UNION ALL
+            SELECT DISTINCT s.mailbox_id, penguin_utc_day(s.occurred_at), 0, CAST(NULL AS BIGINT),
+                   FIRST_VALUE(s.health_score) OVER (PARTITION BY s.mailbox_id, penguin_utc_day(s.occurred_at)
+                       ORDER BY CASE WHEN s.health_score IS NULL THEN 1 ELSE 0 END, s.occurred_at DESC, s.event_id DESC),
+                   FIRST_VALUE(s.progress_percentage) OVER (PARTITION BY s.mailbox_id, penguin_utc_day(s.occurred_at)
+                       ORDER BY CASE WHEN s.progress_percentage IS NULL THEN 1 ELSE 0 END, s.occurred_at DESC, s.event_id DESC),
+                   CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)
+            FROM mailbox_health_snapshots s
+            WHERE s.mailbox_id IN (SELECT id FROM touched_mailboxes)
+        ) u
+    ) r
+) g
+WHERE g.is_row = 1;
 
 UPDATE warmup_analytics SET health_score = a.health_score, progress_percentage = a.progress_percentage, updated = NOW()
 FROM attr_warmup a
