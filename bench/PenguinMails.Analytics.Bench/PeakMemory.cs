@@ -44,7 +44,7 @@ internal sealed class PeakMemory : IDisposable
         {
             // Only the collections since this sampler started: an earlier phase's heap is not ours.
             var info = GC.GetGCMemoryInfo(kind);
-            if (info.Index > collectionIndexBefore && info.Generation == 2)
+            if (info.Index > collectionIndexBefore)
             {
                 Raise(ref peakLive, info.HeapSizeBytes - info.FragmentedBytes);
             }

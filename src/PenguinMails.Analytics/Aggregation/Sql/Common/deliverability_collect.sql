@@ -16,23 +16,21 @@
 DROP TABLE IF EXISTS alert_window;
 CREATE TEMP TABLE alert_window AS
 SELECT w.mailbox_end, w.campaign_end, w.mailbox_mark, w.campaign_mark,
-       p.everything
-       OR w.mailbox_mark <> COALESCE((SELECT value FROM pipeline_state WHERE name = 'alert_window_mailbox'), -2)
-       OR w.campaign_mark <> COALESCE((SELECT value FROM pipeline_state WHERE name = 'alert_window_campaign'), -2)
-       AS everything
+       p.everything OR w.mailbox_mark <> COALESCE(w.stored_mailbox, -2) OR w.campaign_mark <> COALESCE(w.stored_campaign, -2) AS everything
 FROM (
-    SELECT e.mailbox_end, e.campaign_end,
+    SELECT e.*,
            COALESCE(CAST(e.mailbox_end - DATE '2000-01-01' AS BIGINT), -1) AS mailbox_mark,
            COALESCE(CAST(e.campaign_end - DATE '2000-01-01' AS BIGINT), -1) AS campaign_mark
     FROM (
-        SELECT CASE WHEN k.mailbox_mark IS NULL THEN (SELECT MAX(day) FROM daily_mailbox_stats)
-                    ELSE GREATEST(CASE WHEN k.mailbox_mark >= 0 THEN DATE '2000-01-01' + CAST(k.mailbox_mark AS INTEGER) END,
+        SELECT k.stored_mailbox, k.stored_campaign,
+               CASE WHEN k.stored_mailbox IS NULL THEN (SELECT MAX(day) FROM daily_mailbox_stats)
+                    ELSE GREATEST(CASE WHEN k.stored_mailbox >= 0 THEN DATE '2000-01-01' + CAST(k.stored_mailbox AS INTEGER) END,
                                   (SELECT MAX(day) FROM delta_daily_mailbox_stats)) END AS mailbox_end,
-               CASE WHEN k.campaign_mark IS NULL THEN (SELECT MAX(day) FROM daily_campaign_stats)
-                    ELSE GREATEST(CASE WHEN k.campaign_mark >= 0 THEN DATE '2000-01-01' + CAST(k.campaign_mark AS INTEGER) END,
+               CASE WHEN k.stored_campaign IS NULL THEN (SELECT MAX(day) FROM daily_campaign_stats)
+                    ELSE GREATEST(CASE WHEN k.stored_campaign >= 0 THEN DATE '2000-01-01' + CAST(k.stored_campaign AS INTEGER) END,
                                   (SELECT MAX(day) FROM delta_daily_campaign_stats)) END AS campaign_end
-        FROM (SELECT (SELECT value FROM pipeline_state WHERE name = 'alert_window_mailbox') AS mailbox_mark,
-                     (SELECT value FROM pipeline_state WHERE name = 'alert_window_campaign') AS campaign_mark) k
+        FROM (SELECT (SELECT value FROM pipeline_state WHERE name = 'alert_window_mailbox') AS stored_mailbox,
+                     (SELECT value FROM pipeline_state WHERE name = 'alert_window_campaign') AS stored_campaign) k
     ) e
 ) w
 CROSS JOIN alert_params p;
