@@ -33,48 +33,76 @@ public sealed class Ingestor
     }
 
     /// <summary>
-    /// Reads NDJSON from <paramref name="input"/> to its end and ingests it batch by batch. Parsing
-    /// the next batch overlaps with writing the previous one (at most three batches in memory).
+    /// Reads NDJSON from <paramref name="input"/> to its end and ingests it batch by batch, in three
+    /// stages that overlap: parsing a batch, staging the one before it (the engine's bulk path, on
+    /// its own connection), and applying the one before that (at most four batches in memory).
     /// </summary>
     public async Task<IngestResult> IngestAsync(Stream input, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var report = new RejectionReport(options.MaxReportedErrors);
-        var batches = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var parsed = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var staged = Channel.CreateBounded<StagedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         long accepted = 0;
 
-        var writing = Task.Run(async () =>
+        var reading = RunStageAsync(() => ReadBatchesAsync(input, parsed.Writer, report, stop.Token), () => parsed.Writer.Complete(), stop);
+        var staging = RunStageAsync(async () =>
         {
-            try
+            await foreach (var batch in parsed.Reader.ReadAllAsync(stop.Token))
             {
-                await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
+                var next = await StageBatchAsync(batch, stop.Token);
+                try
                 {
-                    accepted += await WriteBatchAsync(batch, report, stop.Token);
-                    progress?.Report(new IngestProgress(batch.LastLine, batch.BytesRead, accepted, report.Count));
+                    await staged.Writer.WriteAsync(next, stop.Token);
+                }
+                catch
+                {
+                    await next.DisposeAsync();
+                    throw;
                 }
             }
-            catch
+        }, () => staged.Writer.Complete(), stop);
+        var writing = RunStageAsync(async () =>
+        {
+            await foreach (var batch in staged.Reader.ReadAllAsync(stop.Token))
             {
-                await stop.CancelAsync(); // the reader stops too
-                throw;
+                await using (batch)
+                {
+                    accepted += await ApplyBatchAsync(batch, report, stop.Token);
+                }
+                progress?.Report(new IngestProgress(batch.Batch.LastLine, batch.Batch.BytesRead, accepted, report.Count));
             }
-        }, stop.Token);
+        }, null, stop);
 
         try
         {
-            await ReadBatchesAsync(input, batches.Writer, report, stop.Token);
-            batches.Writer.Complete();
+            // A failed stage is the cause; the others only saw the cancellation it caused.
+            await Task.WhenAll(reading, staging, writing);
         }
-        catch (Exception e)
+        finally
         {
-            batches.Writer.TryComplete(e);
-            // A failed write is the cause; the reader only saw the cancellation it caused.
-            await writing;
+            while (staged.Reader.TryRead(out var left))
+            {
+                await left.DisposeAsync();
+            }
+        }
+        return new IngestResult(accepted, report.Count, report.Sorted());
+    }
+
+    // Runs one stage; completes its output when it ends, and stops the other stages when it fails.
+    private static async Task RunStageAsync(Func<Task> stage, Action? completed, CancellationTokenSource stop)
+    {
+        try
+        {
+            await stage();
+            completed?.Invoke();
+        }
+        catch
+        {
+            await stop.CancelAsync();
             throw;
         }
-        await writing;
-        return new IngestResult(accepted, report.Count, report.Sorted());
     }
 
     private async Task ReadBatchesAsync(Stream input, ChannelWriter<IngestBatch> batches, RejectionReport report, CancellationToken cancellationToken)
@@ -120,24 +148,50 @@ public sealed class Ingestor
         await batches.WriteAsync(batch, cancellationToken);
     }
 
-    /// <summary>Writes one batch in one transaction; returns how many of its records were accepted.</summary>
-    private async Task<long> WriteBatchAsync(IngestBatch batch, RejectionReport report, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stages one batch on a connection of its own, in a transaction of its own: the staging tables
+    /// are temporary, so committing them publishes nothing, and it gives DuckDB their row counts
+    /// (rows a transaction wrote count as none when it plans, and it then hashes the staged events
+    /// to probe them with a handful of tenants).
+    /// </summary>
+    private async Task<StagedBatch> StageBatchAsync(IngestBatch batch, CancellationToken cancellationToken)
     {
         if (batch.IsEmpty)
         {
+            return new StagedBatch(batch, null);
+        }
+        var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "stage.sql"), cancellationToken);
+            if (options.TenantId is not null)
+            {
+                await connection.ExecuteAsync("INSERT INTO ingest_scope VALUES ($1)", cancellationToken, options.TenantId);
+            }
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await database.BulkInsertAsync(connection, "stage_entities", EntityColumns, batch.Entities.Select(EntityRow), cancellationToken);
+            await database.BulkInsertAsync(connection, "stage_events", EventColumns, batch.Events.Select(EventRow), cancellationToken);
+            DbCommandExtensions.Trace(started, $"bulk insert of {batch.Entities.Count} entities and {batch.Events.Count} events");
+            await transaction.CommitAsync(cancellationToken);
+            return new StagedBatch(batch, connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Applies one staged batch in one transaction; returns how many of its records were accepted.</summary>
+    private async Task<long> ApplyBatchAsync(StagedBatch staged, RejectionReport report, CancellationToken cancellationToken)
+    {
+        if (staged.Connection is not { } connection)
+        {
             return 0;
         }
-        await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
+        var batch = staged.Batch;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "stage.sql"), cancellationToken);
-        if (options.TenantId is not null)
-        {
-            await connection.ExecuteAsync("INSERT INTO ingest_scope VALUES ($1)", cancellationToken, options.TenantId);
-        }
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await database.BulkInsertAsync(connection, "stage_entities", EntityColumns, batch.Entities.Select(EntityRow), cancellationToken);
-        await database.BulkInsertAsync(connection, "stage_events", EventColumns, batch.Events.Select(EventRow), cancellationToken);
-        DbCommandExtensions.Trace(started, $"bulk insert of {batch.Entities.Count} entities and {batch.Events.Count} events");
         // Each half runs only when the batch has its records: over an empty staging table it would
         // change nothing, and a batch of events alone (what HTTP ingest mostly sends) skips the
         // entity half's statements, a fixed cost of each batch that small batches feel.
@@ -175,7 +229,7 @@ public sealed class Ingestor
             }
         }
         await EnqueueJobsAsync(connection, batch, cancellationToken);
-        started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken);
         DbCommandExtensions.Trace(started, "commit");
         return batch.ParsedLines - rejected;
@@ -226,5 +280,11 @@ public sealed class Ingestor
             }
         }
         return true;
+    }
+
+    /// <summary>A parsed batch in the staging tables of its connection (none when it is empty), waiting to be applied.</summary>
+    private sealed record StagedBatch(IngestBatch Batch, System.Data.Common.DbConnection? Connection) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Connection?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }
