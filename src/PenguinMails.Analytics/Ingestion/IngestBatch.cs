@@ -15,6 +15,11 @@ internal sealed class IngestBatch
 
     public List<EmailEventRecord> Events { get; } = [];
 
+    /// <summary>How many events the batch has, also after <see cref="ReleaseEvents"/>.</summary>
+    public int EventCount => releasedEvents ?? Events.Count;
+
+    private int? releasedEvents;
+
     /// <summary>Lines in the batch that parsed (accepted unless the database rejects them).</summary>
     public long ParsedLines { get; private set; }
 
@@ -62,6 +67,20 @@ internal sealed class IngestBatch
             default:
                 throw new ArgumentException($"Unexpected record {record.GetType().Name}.", nameof(record));
         }
+    }
+
+    /// <summary>
+    /// Lets go of the events once they are staged (the database holds them then), so that a staged
+    /// batch waiting for its turn to be applied costs no more memory than its entities, which stay
+    /// to name the lines of a rejected one.
+    /// </summary>
+    public void ReleaseEvents()
+    {
+        releasedEvents = Events.Count;
+        Events.Clear();
+        Events.TrimExcess();
+        eventIds.Clear();
+        eventIds.TrimExcess();
     }
 
     private Rejection? Merge(string type, string id, string? parentId, long line, Func<EntityFields, EntityFields> apply)

@@ -35,7 +35,8 @@ public sealed class Ingestor
     /// <summary>
     /// Reads NDJSON from <paramref name="input"/> to its end and ingests it batch by batch, in three
     /// stages that overlap: parsing a batch, staging the one before it (the engine's bulk path, on
-    /// its own connection), and applying the one before that (at most four batches in memory).
+    /// its own connection), and applying the one before that. When a stage fails, the batches it
+    /// handed on are still applied and the stages before it stop; the failure is what is thrown.
     /// </summary>
     public async Task<IngestResult> IngestAsync(Stream input, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -43,18 +44,19 @@ public sealed class Ingestor
         var report = new RejectionReport(options.MaxReportedErrors);
         var parsed = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var staged = Channel.CreateBounded<StagedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopStaging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(stopStaging.Token);
         long accepted = 0;
 
-        var reading = RunStageAsync(() => ReadBatchesAsync(input, parsed.Writer, report, stop.Token), () => parsed.Writer.Complete(), stop);
+        var reading = RunStageAsync(() => ReadBatchesAsync(input, parsed.Writer, report, stopReading.Token), parsed.Writer, stopReading);
         var staging = RunStageAsync(async () =>
         {
-            await foreach (var batch in parsed.Reader.ReadAllAsync(stop.Token))
+            await foreach (var batch in parsed.Reader.ReadAllAsync(stopStaging.Token))
             {
-                var next = await StageBatchAsync(batch, stop.Token);
+                var next = await StageBatchAsync(batch, stopStaging.Token);
                 try
                 {
-                    await staged.Writer.WriteAsync(next, stop.Token);
+                    await staged.Writer.WriteAsync(next, stopStaging.Token);
                 }
                 catch
                 {
@@ -62,22 +64,21 @@ public sealed class Ingestor
                     throw;
                 }
             }
-        }, () => staged.Writer.Complete(), stop);
-        var writing = RunStageAsync(async () =>
+        }, staged.Writer, stopReading);
+        var writing = RunStageAsync<StagedBatch>(async () =>
         {
-            await foreach (var batch in staged.Reader.ReadAllAsync(stop.Token))
+            await foreach (var batch in staged.Reader.ReadAllAsync(cancellationToken))
             {
                 await using (batch)
                 {
-                    accepted += await ApplyBatchAsync(batch, report, stop.Token);
+                    accepted += await ApplyBatchAsync(batch, report, cancellationToken);
                 }
                 progress?.Report(new IngestProgress(batch.Batch.LastLine, batch.Batch.BytesRead, accepted, report.Count));
             }
-        }, null, stop);
+        }, null, stopStaging);
 
         try
         {
-            // A failed stage is the cause; the others only saw the cancellation it caused.
             await Task.WhenAll(reading, staging, writing);
         }
         finally
@@ -90,17 +91,20 @@ public sealed class Ingestor
         return new IngestResult(accepted, report.Count, report.Sorted());
     }
 
-    // Runs one stage; completes its output when it ends, and stops the other stages when it fails.
-    private static async Task RunStageAsync(Func<Task> stage, Action? completed, CancellationTokenSource stop)
+    // Runs one stage. Its output ends when it does, with its failure if it fails (the next stage
+    // still takes what it handed on, then fails with the same exception); a failure also stops
+    // the stages before it, which only see that cancellation.
+    private static async Task RunStageAsync<T>(Func<Task> stage, ChannelWriter<T>? output, CancellationTokenSource stopEarlierStages)
     {
         try
         {
             await stage();
-            completed?.Invoke();
+            output?.TryComplete();
         }
-        catch
+        catch (Exception e)
         {
-            await stop.CancelAsync();
+            output?.TryComplete(e);
+            await stopEarlierStages.CancelAsync();
             throw;
         }
     }
@@ -164,6 +168,7 @@ public sealed class Ingestor
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "stage_transaction.sql"), cancellationToken);
             await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "stage.sql"), cancellationToken);
             if (options.TenantId is not null)
             {
@@ -174,6 +179,7 @@ public sealed class Ingestor
             await database.BulkInsertAsync(connection, "stage_events", EventColumns, batch.Events.Select(EventRow), cancellationToken);
             DbCommandExtensions.Trace(started, $"bulk insert of {batch.Entities.Count} entities and {batch.Events.Count} events");
             await transaction.CommitAsync(cancellationToken);
+            batch.ReleaseEvents();
             return new StagedBatch(batch, connection);
         }
         catch
@@ -199,7 +205,7 @@ public sealed class Ingestor
         {
             await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_entities.sql"), cancellationToken);
         }
-        if (batch.Events.Count > 0)
+        if (batch.EventCount > 0)
         {
             await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_events.sql"), cancellationToken);
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using PenguinMails.Analytics.Ingestion;
 
 namespace PenguinMails.Analytics.IntegrationTests.Pipeline;
 
@@ -186,5 +187,43 @@ public abstract partial class PipelineConformanceTests
         // A producer's key may only name its own tenant.
         var wrong = await Pipeline.IngestAsync(["""{"type":"email.opened","event_id":"b5","email_id":"shared-1","occurred_at":"2026-03-02T12:00:00Z","tenant_id":"t1"}"""], "t2");
         Assert.Equal([(1L, "tenant_id", "tenant 't1' is not the tenant of this API key")], wrong.Errors.Select(e => (e.Line, e.Field, e.Reason)));
+    }
+
+    [Fact]
+    public async Task an_input_that_breaks_off_keeps_every_batch_read_before_and_reports_why()
+    {
+        var lines = PipelineFixture.Workload(seed: 23, tenants: 2, emails: 300);
+        static bool IsEvent(string line) => line.Contains("\"event_id\"", StringComparison.Ordinal);
+        // Batches of the entities and 40 events each; the input breaks off in the middle of the third.
+        var batchLines = lines.FindIndex(IsEvent) + 40;
+        var text = Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+        var cut = Encoding.UTF8.GetByteCount(string.Join('\n', lines.Take(batchLines * 5 / 2)) + "\n");
+        var ingestor = new Ingestor(Pipeline.Database, new IngestOptions { BatchLines = batchLines });
+
+        var error = await Assert.ThrowsAsync<IOException>(() => ingestor.IngestAsync(new BreakingStream(text, cut), null, TestContext.Current.CancellationToken));
+
+        Assert.Equal("the input broke off", error.Message);
+        // The workload repeats some events, as producers that deliver at least once do: a batch
+        // queues each once (the fold drops repeats across batches).
+        int Queued(IEnumerable<string> batch) => batch.Where(IsEvent).Select(l => Regex.Match(l, "\"event_id\":\"([^\"]+)\"").Groups[1].Value).Distinct().Count();
+        var landed = Queued(lines.Take(batchLines)) + Queued(lines.Skip(batchLines).Take(batchLines));
+        Assert.True(landed > 40 && landed < lines.Count(IsEvent), $"{landed} events in the first two batches");
+        Assert.Equal(landed, await Pipeline.ScalarAsync<long>("SELECT COUNT(*) FROM pending_events"));
+    }
+
+    /// <summary>An input that fails after <paramref name="length"/> bytes, as a dropped upload or a dying disk does.</summary>
+    private sealed class BreakingStream(byte[] bytes, int length) : MemoryStream(bytes, 0, length)
+    {
+        // The one way in: MemoryStream's other reads come here for a derived type.
+        public override int Read(byte[] buffer, int offset, int count) =>
+            base.Read(buffer, offset, count) is var read and > 0 ? read : throw new IOException("the input broke off");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var bytes = new byte[buffer.Length];
+            var read = Read(bytes, 0, bytes.Length);
+            bytes.AsSpan(0, read).CopyTo(buffer.Span);
+            return ValueTask.FromResult(read);
+        }
     }
 }

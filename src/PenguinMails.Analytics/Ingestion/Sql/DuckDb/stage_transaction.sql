@@ -1,0 +1,1 @@
+-- Nothing to set: DuckDB writes no log for temporary tables (see the PostgreSQL file of this name).
