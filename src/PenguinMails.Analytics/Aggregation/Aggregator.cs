@@ -112,6 +112,7 @@ public sealed class Aggregator
             await connection.ExecuteAsync("INSERT INTO fold_probe SELECT seq FROM fold_probe_order WHERE rank <= $1", cancellationToken, probe.Value);
         }
 
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_queue_statistics.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_collect.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh_attributes.sql"), cancellationToken);

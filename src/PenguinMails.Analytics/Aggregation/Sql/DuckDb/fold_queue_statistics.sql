@@ -1,0 +1,1 @@
+-- Nothing to do: DuckDB counts a table's rows as it plans (see the PostgreSQL file of this name).
