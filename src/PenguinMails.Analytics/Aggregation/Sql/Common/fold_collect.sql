@@ -1,6 +1,7 @@
--- Incremental fold, step 1: take the pending events up to fold_params.max_seq (new ones and
--- those still waiting for their email.sent), apply them to the raw store, and leave in
--- fold_changes each touched email with its first-occurrence transitions as 0/1 deltas.
+-- Incremental fold, step 1: take the pending events up to fold_params.max_seq (those no fold
+-- has left waiting yet, and of those waiting for their email.sent the ones whose email id a send
+-- among the first names: nothing else can make them foldable), apply them to the raw store, and
+-- leave in fold_changes each touched email with its first-occurrence transitions as 0/1 deltas.
 -- While the fold isolates a record that the engine refuses (fold_params.probe), it folds only
 -- the pending events listed in fold_probe, and rolls back.
 -- apply.sql adds this fold's deltas to the analytics rows.
@@ -11,8 +12,15 @@ DROP TABLE IF EXISTS fold_batch;
 CREATE TEMP TABLE fold_batch AS
 SELECT p.*
 FROM pending_events p
-WHERE p.seq <= (SELECT max_seq FROM fold_params)
-  AND (NOT (SELECT probe FROM fold_params) OR p.seq IN (SELECT seq FROM fold_probe));
+WHERE p.seq <= (SELECT max_seq FROM fold_params) AND NOT p.waiting
+  AND (NOT (SELECT probe FROM fold_params) OR p.seq IN (SELECT seq FROM fold_probe))
+UNION ALL
+SELECT p.*
+FROM pending_events p
+WHERE p.seq <= (SELECT max_seq FROM fold_params) AND p.waiting
+  AND (NOT (SELECT probe FROM fold_params) OR p.seq IN (SELECT seq FROM fold_probe))
+  AND p.email_id IN (SELECT s.email_id FROM pending_events s
+                     WHERE s.seq <= (SELECT max_seq FROM fold_params) AND NOT s.waiting AND s.kind = penguin_kind('email.sent'));
 
 ANALYZE fold_batch;
 
