@@ -12,15 +12,16 @@ DROP TABLE IF EXISTS fold_batch;
 CREATE TEMP TABLE fold_batch AS
 SELECT p.*
 FROM pending_events p
-WHERE p.seq <= (SELECT max_seq FROM fold_params) AND NOT p.waiting
-  AND (NOT (SELECT probe FROM fold_params) OR p.seq IN (SELECT seq FROM fold_probe))
-UNION ALL
+WHERE p.seq <= (SELECT max_seq FROM fold_params) AND p.waiting IS NOT TRUE
+  AND (NOT (SELECT probe FROM fold_params) OR p.seq IN (SELECT seq FROM fold_probe));
+
+-- Events a fold left waiting come back only with a send for their email id among the above.
+INSERT INTO fold_batch
 SELECT p.*
 FROM pending_events p
-WHERE p.seq <= (SELECT max_seq FROM fold_params) AND p.waiting
+WHERE p.waiting AND p.seq <= (SELECT max_seq FROM fold_params)
   AND (NOT (SELECT probe FROM fold_params) OR p.seq IN (SELECT seq FROM fold_probe))
-  AND p.email_id IN (SELECT s.email_id FROM pending_events s
-                     WHERE s.seq <= (SELECT max_seq FROM fold_params) AND NOT s.waiting AND s.kind = penguin_kind('email.sent'));
+  AND p.email_id IN (SELECT b.email_id FROM fold_batch b WHERE b.kind = penguin_kind('email.sent'));
 
 ANALYZE fold_batch;
 

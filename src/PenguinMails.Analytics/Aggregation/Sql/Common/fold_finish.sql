@@ -17,7 +17,7 @@ DELETE FROM pending_events WHERE seq IN (SELECT seq FROM fold_applied);
 -- What this fold read and left is waiting for its email.sent (or its tenant's): marked, so that
 -- the next folds read it again only with a send for its email id (fold_collect.sql).
 UPDATE pending_events SET waiting = TRUE
-WHERE NOT waiting AND seq IN (SELECT seq FROM fold_batch);
+WHERE waiting IS NOT TRUE AND seq IN (SELECT seq FROM fold_batch);
 
 DELETE FROM entity_changes WHERE seq IN (SELECT seq FROM fold_entities);
 
