@@ -59,7 +59,7 @@ FROM (
     -- The local time: UTC plus the day's offset (a zone looked up per row costs DuckDB 2.5 µs, half
     -- of a 200 k-email fold's agg), looked up per row only on a day the clock changes.
     SELECT ch.*, d.day AS utc_day, d.billing_id, d.period_start, d.period_end,
-           CASE WHEN d.day_offset = d.next_offset THEN CAST(ch.sent_at AT TIME ZONE 'UTC' AS TIMESTAMP) + d.day_offset
+           CASE WHEN d.day_offset = d.next_offset THEN penguin_utc_time(ch.sent_at) + d.day_offset
                 ELSE ch.sent_at AT TIME ZONE d.time_zone END AS local_at
     FROM fold_changes ch
     JOIN agg_days d ON d.tenant_key = ch.tenant_key AND d.day = penguin_utc_day(ch.sent_at)

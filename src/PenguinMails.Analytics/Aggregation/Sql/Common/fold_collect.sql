@@ -135,6 +135,18 @@ SELECT e.email_id, e.tenant_key,
 FROM emails e
 JOIN fold_categories c ON c.email_id = e.email_id AND c.tenant_key = e.tenant_key;
 
+-- Each new email as it goes into the raw store: its send with the batch's first events and
+-- latest category. Joined once (on text ids, the costly part) for its transitions and its insert.
+DROP TABLE IF EXISTS fold_new_emails;
+CREATE TEMP TABLE fold_new_emails AS
+SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.mailbox_key, n.lead_key, n.is_warmup, n.sent_at,
+       ev.delivered_at, ev.opened_at, ev.clicked_at, ev.replied_at, ev.bounced_at, ev.bounce_type, ev.unsubscribed_at, ev.complained_at,
+       ev.opened_human_at, ev.clicked_human_at, ev.replied_human_at,
+       c.category AS reply_category, c.category_at AS reply_category_at, c.category_event AS reply_category_event
+FROM fold_new n
+LEFT JOIN fold_events ev ON ev.email_id = n.email_id AND ev.tenant_key = n.tenant_key
+LEFT JOIN fold_categories c ON c.email_id = n.email_id AND c.tenant_key = n.tenant_key;
+
 -- Transitions: a counter moves when an email's state changes: most on its first event of a kind;
 -- replied_auto and replied_positive also go back (a human reply after an automatic one makes
 -- the email a human reply; a later categorization can take positive away). New emails count as
@@ -145,21 +157,19 @@ CREATE TEMP TABLE fold_changes AS
 SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.mailbox_key, n.lead_key,
        n.is_warmup, n.sent_at, 1 AS in_period,
        1 AS sent,
-       CASE WHEN ev.delivered_at IS NOT NULL THEN 1 ELSE 0 END AS delivered,
-       CASE WHEN ev.opened_at IS NOT NULL THEN 1 ELSE 0 END AS opened,
-       CASE WHEN ev.clicked_at IS NOT NULL THEN 1 ELSE 0 END AS clicked,
-       CASE WHEN ev.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
-       CASE WHEN ev.bounced_at IS NOT NULL THEN 1 ELSE 0 END AS bounced,
-       CASE WHEN ev.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END AS unsubscribed,
-       CASE WHEN ev.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained,
-       CASE WHEN ev.opened_human_at IS NOT NULL THEN 1 ELSE 0 END AS opened_human,
-       CASE WHEN ev.clicked_human_at IS NOT NULL THEN 1 ELSE 0 END AS clicked_human,
-       CASE WHEN ev.replied_human_at IS NOT NULL THEN 1 ELSE 0 END AS replied_human,
-       CASE WHEN ev.replied_at IS NOT NULL AND ev.replied_human_at IS NULL THEN 1 ELSE 0 END AS replied_auto,
-       CASE WHEN ev.replied_human_at IS NOT NULL AND c.category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END AS replied_positive
-FROM fold_new n
-LEFT JOIN fold_events ev ON ev.email_id = n.email_id AND ev.tenant_key = n.tenant_key
-LEFT JOIN fold_categories c ON c.email_id = n.email_id AND c.tenant_key = n.tenant_key
+       CASE WHEN n.delivered_at IS NOT NULL THEN 1 ELSE 0 END AS delivered,
+       CASE WHEN n.opened_at IS NOT NULL THEN 1 ELSE 0 END AS opened,
+       CASE WHEN n.clicked_at IS NOT NULL THEN 1 ELSE 0 END AS clicked,
+       CASE WHEN n.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
+       CASE WHEN n.bounced_at IS NOT NULL THEN 1 ELSE 0 END AS bounced,
+       CASE WHEN n.unsubscribed_at IS NOT NULL THEN 1 ELSE 0 END AS unsubscribed,
+       CASE WHEN n.complained_at IS NOT NULL THEN 1 ELSE 0 END AS complained,
+       CASE WHEN n.opened_human_at IS NOT NULL THEN 1 ELSE 0 END AS opened_human,
+       CASE WHEN n.clicked_human_at IS NOT NULL THEN 1 ELSE 0 END AS clicked_human,
+       CASE WHEN n.replied_human_at IS NOT NULL THEN 1 ELSE 0 END AS replied_human,
+       CASE WHEN n.replied_at IS NOT NULL AND n.replied_human_at IS NULL THEN 1 ELSE 0 END AS replied_auto,
+       CASE WHEN n.replied_human_at IS NOT NULL AND n.reply_category IN ('interested', 'meeting_booked') THEN 1 ELSE 0 END AS replied_positive
+FROM fold_new_emails n
 UNION ALL
 SELECT e.email_id, e.tenant_key, e.company_key, e.campaign_key, e.step_key, e.mailbox_key, e.lead_key,
        e.is_warmup, e.sent_at, 1,
@@ -188,12 +198,10 @@ LEFT JOIN fold_known k ON k.email_id = e.email_id AND k.tenant_key = e.tenant_ke
 INSERT INTO emails (email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at,
                     delivered_at, opened_at, clicked_at, replied_at, bounced_at, bounce_type, unsubscribed_at, complained_at,
                     opened_human_at, clicked_human_at, replied_human_at, reply_category, reply_category_at, reply_category_event)
-SELECT n.email_id, n.tenant_key, n.company_key, n.campaign_key, n.step_key, n.mailbox_key, n.lead_key, n.is_warmup, n.sent_at,
-       ev.delivered_at, ev.opened_at, ev.clicked_at, ev.replied_at, ev.bounced_at, ev.bounce_type, ev.unsubscribed_at, ev.complained_at,
-       ev.opened_human_at, ev.clicked_human_at, ev.replied_human_at, c.category, c.category_at, c.category_event
-FROM fold_new n
-LEFT JOIN fold_events ev ON ev.email_id = n.email_id AND ev.tenant_key = n.tenant_key
-LEFT JOIN fold_categories c ON c.email_id = n.email_id AND c.tenant_key = n.tenant_key;
+SELECT email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at,
+       delivered_at, opened_at, clicked_at, replied_at, bounced_at, bounce_type, unsubscribed_at, complained_at,
+       opened_human_at, clicked_human_at, replied_human_at, reply_category, reply_category_at, reply_category_event
+FROM fold_new_emails;
 
 UPDATE emails SET
     delivered_at = LEAST(emails.delivered_at, ev.delivered_at),
