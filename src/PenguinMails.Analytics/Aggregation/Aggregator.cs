@@ -86,7 +86,10 @@ public sealed class Aggregator
     /// </summary>
     internal async Task<FoldResult?> FoldTransactionAsync(System.Data.Common.DbConnection connection, long? probe, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // On DuckDB the work tables are built before the transaction, under the lock (see
+        // BuildsWorkTablesBeforeTransaction); on PostgreSQL the transaction comes first, for the lock.
+        var buildFirst = database.BuildsWorkTablesBeforeTransaction;
+        await using var outer = buildFirst ? null : await connection.BeginTransactionAsync(cancellationToken);
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
 
         var expireBefore = time.GetUtcNow().UtcDateTime - options.PendingRetention;
@@ -114,6 +117,10 @@ public sealed class Aggregator
 
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_queue_statistics.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_collect.sql"), cancellationToken);
+
+        await using var inner = buildFirst ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        var transaction = outer ?? inner!;
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_store.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh_attributes.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_finish.sql"), cancellationToken);
@@ -218,7 +225,9 @@ public sealed class Aggregator
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // As the fold: work tables before the transaction on DuckDB, under the lock.
+        var buildFirst = database.BuildsWorkTablesBeforeTransaction;
+        await using var outer = buildFirst ? null : await connection.BeginTransactionAsync(cancellationToken);
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
         await CheckScopeAsync(connection, scope, cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_planner.sql"), cancellationToken);
@@ -226,8 +235,10 @@ public sealed class Aggregator
         await connection.ExecuteAsync("CREATE TEMP TABLE recompute_params (tenant_id TEXT, from_day DATE, to_day DATE)", cancellationToken);
         await connection.ExecuteAsync("INSERT INTO recompute_params VALUES ($1, $2, $3)", cancellationToken,
             scope.TenantId, scope.From ?? new DateOnly(1970, 1, 1), scope.To ?? new DateOnly(9999, 1, 1));
-
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_collect.sql"), cancellationToken);
+
+        await using var inner = buildFirst ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        var transaction = outer ?? inner!;
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_prune.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "refresh_attributes.sql"), cancellationToken);

@@ -175,6 +175,8 @@ public sealed partial class DuckDbDatabase : AnalyticsDatabase
         return new Release(gate);
     }
 
+    internal override bool BuildsWorkTablesBeforeTransaction => true;
+
     // One process owns the file: claims are serialized in the process (DuckDB has no SKIP LOCKED).
     internal override Task<IAsyncDisposable> LockForJobClaimAsync(DbConnection connection, CancellationToken cancellationToken) =>
         LockAsync(connection, "job-claim", cancellationToken);

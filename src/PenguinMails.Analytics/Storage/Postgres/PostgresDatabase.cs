@@ -202,6 +202,8 @@ public sealed partial class PostgresDatabase : AnalyticsDatabase
         return Unlocked.Instance;
     }
 
+    internal override bool BuildsWorkTablesBeforeTransaction => false;
+
     // FOR UPDATE SKIP LOCKED in claim.sql lets workers claim side by side: nothing to hold.
     internal override Task<IAsyncDisposable> LockForJobClaimAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<IAsyncDisposable>(Unlocked.Instance);

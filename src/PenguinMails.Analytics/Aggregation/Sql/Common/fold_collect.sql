@@ -1,10 +1,12 @@
 -- Incremental fold, step 1: take the pending events up to fold_params.max_seq (those no fold
 -- has left waiting yet, and of those waiting for their email.sent the ones whose email id a send
--- among the first names: nothing else can make them foldable), apply them to the raw store, and
--- leave in fold_changes each touched email with its first-occurrence transitions as 0/1 deltas.
+-- among the first names: nothing else can make them foldable), and work out what they do: the
+-- new emails, each touched email's first events, and in fold_changes each touched email with its
+-- first-occurrence transitions as 0/1 deltas. It only reads and builds work tables (temp tables),
+-- so DuckDB runs it before the fold's transaction (Aggregator); fold_store.sql writes what it
+-- found to the raw store, and apply.sql adds the deltas to the analytics rows.
 -- While the fold isolates a record that the engine refuses (fold_params.probe), it folds only
 -- the pending events listed in fold_probe, and rolls back.
--- apply.sql adds this fold's deltas to the analytics rows.
 DROP TABLE IF EXISTS apply_mode;
 CREATE TEMP TABLE apply_mode AS SELECT 1 AS keep;
 
@@ -41,10 +43,11 @@ WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.email_id = x.email
 ANALYZE fold_new;
 
 -- Ids that a second tenant starts to use: from now on ingest refuses an engagement event for
--- them that does not say whose email it is.
+-- them that does not say whose email it is (fold_store.sql keeps them).
 -- (Grouped, so that both engines hash-join: an EXISTS with tenant_key <> ... is a nested loop;
 -- MIN <> MAX rather than COUNT(DISTINCT), which PostgreSQL sorts for.)
-INSERT INTO shared_email_ids (email_id)
+DROP TABLE IF EXISTS fold_shared;
+CREATE TEMP TABLE fold_shared AS
 SELECT x.email_id
 FROM (
     SELECT n.email_id, n.tenant_key FROM fold_new n
@@ -63,8 +66,8 @@ DROP TABLE IF EXISTS fold_ambiguous;
 CREATE TEMP TABLE fold_ambiguous AS
 SELECT b.seq, b.kind, b.event_id, b.email_id, b.occurred_at, b.bounce_type, b.machine, b.reply_kind, b.category, b.received
 FROM fold_batch b
-JOIN shared_email_ids s ON s.email_id = b.email_id
-WHERE b.tenant_key IS NULL AND b.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'));
+WHERE b.email_id IN (SELECT s.email_id FROM shared_email_ids s UNION ALL SELECT f.email_id FROM fold_shared f)
+  AND b.tenant_key IS NULL AND b.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'));
 
 DELETE FROM fold_batch WHERE seq IN (SELECT seq FROM fold_ambiguous);
 
@@ -194,36 +197,6 @@ FROM emails e
 JOIN fold_events ev ON ev.email_id = e.email_id AND ev.tenant_key = e.tenant_key AND ev.is_new = 0
 LEFT JOIN fold_known k ON k.email_id = e.email_id AND k.tenant_key = e.tenant_key;
 
--- New emails go in with their first events; known ones keep the earliest of old and new.
-INSERT INTO emails (email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at,
-                    delivered_at, opened_at, clicked_at, replied_at, bounced_at, bounce_type, unsubscribed_at, complained_at,
-                    opened_human_at, clicked_human_at, replied_human_at, reply_category, reply_category_at, reply_category_event)
-SELECT email_id, tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup, sent_at,
-       delivered_at, opened_at, clicked_at, replied_at, bounced_at, bounce_type, unsubscribed_at, complained_at,
-       opened_human_at, clicked_human_at, replied_human_at, reply_category, reply_category_at, reply_category_event
-FROM fold_new_emails;
-
-UPDATE emails SET
-    delivered_at = LEAST(emails.delivered_at, ev.delivered_at),
-    opened_at = LEAST(emails.opened_at, ev.opened_at),
-    clicked_at = LEAST(emails.clicked_at, ev.clicked_at),
-    replied_at = LEAST(emails.replied_at, ev.replied_at),
-    bounced_at = LEAST(emails.bounced_at, ev.bounced_at),
-    bounce_type = CASE WHEN ev.bounce_type IS NULL THEN emails.bounce_type
-                       WHEN emails.bounce_type IS NULL THEN ev.bounce_type
-                       ELSE LEAST(emails.bounce_type, ev.bounce_type) END,
-    unsubscribed_at = LEAST(emails.unsubscribed_at, ev.unsubscribed_at),
-    complained_at = LEAST(emails.complained_at, ev.complained_at),
-    opened_human_at = LEAST(emails.opened_human_at, ev.opened_human_at),
-    clicked_human_at = LEAST(emails.clicked_human_at, ev.clicked_human_at),
-    replied_human_at = LEAST(emails.replied_human_at, ev.replied_human_at)
-FROM fold_events ev
-WHERE emails.email_id = ev.email_id AND emails.tenant_key = ev.tenant_key AND ev.is_new = 0;
-
-UPDATE emails SET reply_category = k.category, reply_category_at = k.category_at, reply_category_event = k.category_event
-FROM fold_known k
-WHERE emails.email_id = k.email_id AND emails.tenant_key = k.tenant_key AND k.category_wins = 1;
-
 -- mailbox.health snapshots, once per event id.
 DROP TABLE IF EXISTS fold_snapshots;
 CREATE TEMP TABLE fold_snapshots AS
@@ -236,10 +209,6 @@ FROM (
 ) x
 JOIN mailboxes m ON m.mailbox_key = x.mailbox_key
 WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM mailbox_health_snapshots s WHERE s.event_id = x.event_id);
-
-INSERT INTO mailbox_health_snapshots (event_id, mailbox_id, company_id, occurred_at, health_score, progress_percentage, warmup_status)
-SELECT event_id, mailbox_id, company_id, occurred_at, health_score, progress_percentage, warmup_status
-FROM fold_snapshots;
 
 -- Entities upserted since the last fold: their attributes are copied into analytics rows.
 DROP TABLE IF EXISTS fold_entities;
