@@ -117,6 +117,7 @@ public sealed class Aggregator
 
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_queue_statistics.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_collect.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_agg.sql"), cancellationToken);
 
         await using var inner = buildFirst ? await connection.BeginTransactionAsync(cancellationToken) : null;
         var transaction = outer ?? inner!;
@@ -236,6 +237,7 @@ public sealed class Aggregator
         await connection.ExecuteAsync("INSERT INTO recompute_params VALUES ($1, $2, $3)", cancellationToken,
             scope.TenantId, scope.From ?? new DateOnly(1970, 1, 1), scope.To ?? new DateOnly(9999, 1, 1));
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_collect.sql"), cancellationToken);
+        await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_agg.sql"), cancellationToken);
 
         await using var inner = buildFirst ? await connection.BeginTransactionAsync(cancellationToken) : null;
         var transaction = outer ?? inner!;

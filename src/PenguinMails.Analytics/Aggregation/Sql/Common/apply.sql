@@ -1,6 +1,5 @@
--- Step 2, shared by the fold and the recompute: the deltas in fold_changes (and the days of the
--- snapshots in fold_snapshots) go into every analytics table, one grouped delta and one MERGE per
--- table. apply_mode.keep says how: the fold adds its deltas to the rows (keep = 1); the recompute
+-- Step 2, shared by the fold and the recompute: the deltas in agg (apply_agg.sql) go into every
+-- analytics table, one grouped delta and one MERGE per table. apply_mode.keep says how: the fold adds its deltas to the rows (keep = 1); the recompute
 -- feeds all emails of its scope as deltas from zero and sets the rows to them (keep = 0), so both
 -- paths produce the same rows by construction of this one file. A recompute writes only the rows
 -- whose values differ: recomputing a correct database rewrites nothing (on PostgreSQL a rewritten
@@ -16,23 +15,8 @@
 -- billing periods and so whole local days at their edges: the emails it adds only for those days
 -- (in_period = 0) count in the daily rollups, not in the period tables, which have them already.
 
--- The (tenant, UTC day) pairs involved, with their billing period, and the tenant's offset from
--- UTC at the day's start and at its end: the same unless the zone changes its clock that day.
-DROP TABLE IF EXISTS agg_days;
-CREATE TEMP TABLE agg_days AS
-SELECT d.tenant_key, t.id AS tenant_id, d.day, t.time_zone,
-       (penguin_utc_ts(d.day) AT TIME ZONE t.time_zone) - CAST(d.day AS TIMESTAMP) AS day_offset,
-       (penguin_utc_ts(d.day + 1) AT TIME ZONE t.time_zone) - CAST(d.day + 1 AS TIMESTAMP) AS next_offset,
-       penguin_utc_ts(penguin_period_start(d.day, t.billing_cycle_day)) AS period_start,
-       penguin_utc_ts(penguin_period_start(d.day, t.billing_cycle_day)) + INTERVAL '1 month' AS period_end,
-       CAST(NULL AS BIGINT) AS billing_id
-FROM (
-    SELECT DISTINCT tenant_key, penguin_utc_day(sent_at) AS day FROM fold_changes
-    UNION
-    SELECT DISTINCT tenant_key, penguin_utc_day(occurred_at) FROM fold_snapshots
-) d
-JOIN tenants t ON t.tenant_key = d.tenant_key;
-
+-- The billing periods agg_days found without a row get one, and their ids go into agg_days and agg
+-- (a fold in a new period, or a first load: every period is new then).
 INSERT INTO billing_analytics (tenant_id, subscription_id, period_start, period_end)
 SELECT p.tenant_id, t.subscription_id, p.period_start, p.period_start + INTERVAL '1 month'
 FROM (SELECT DISTINCT tenant_id, period_start FROM agg_days) p
@@ -41,43 +25,16 @@ WHERE NOT EXISTS (SELECT 1 FROM billing_analytics b WHERE b.tenant_id = p.tenant
 
 UPDATE agg_days SET billing_id = b.id
 FROM billing_analytics b
-WHERE b.tenant_id = agg_days.tenant_id AND b.period_start = agg_days.period_start;
+WHERE agg_days.billing_id IS NULL AND b.tenant_id = agg_days.tenant_id AND b.period_start = agg_days.period_start;
 
-ANALYZE agg_days;
-
--- Deltas on their integer keys, with their day and billing period: the text ids are joined onto
--- the grouped rows of each table below, never onto every email. Snapshot days join as warmup rows
--- without counts, so that a mailbox with a health snapshot on a day has a warmup row for it.
-DROP TABLE IF EXISTS agg;
-CREATE TEMP TABLE agg AS
-SELECT x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key,
-       x.is_warmup, x.sent_at, CAST(x.local_at AS DATE) AS day, x.utc_day, x.billing_id, x.period_start, x.period_end, x.in_period,
-       CAST(EXTRACT(ISODOW FROM x.local_at) AS SMALLINT) AS weekday, CAST(EXTRACT(HOUR FROM x.local_at) AS SMALLINT) AS hour,
-       x.sent, x.delivered, x.opened, x.clicked, x.replied, x.bounced, x.unsubscribed, x.complained,
-       x.opened_human, x.clicked_human, x.replied_human, x.replied_auto, x.replied_positive
-FROM (
-    -- The local time: UTC plus the day's offset (a zone looked up per row costs DuckDB 2.5 µs, half
-    -- of a 200 k-email fold's agg), looked up per row only on a day the clock changes.
-    SELECT ch.*, d.day AS utc_day, d.billing_id, d.period_start, d.period_end,
-           CASE WHEN d.day_offset = d.next_offset THEN penguin_utc_time(ch.sent_at) + d.day_offset
-                ELSE ch.sent_at AT TIME ZONE d.time_zone END AS local_at
-    FROM fold_changes ch
-    JOIN agg_days d ON d.tenant_key = ch.tenant_key AND d.day = penguin_utc_day(ch.sent_at)
-) x
-UNION ALL
-SELECT d.tenant_key, co.company_key, NULL, NULL, m.mailbox_key, NULL,
-       TRUE, sn.occurred_at, d.day, d.day, d.billing_id, d.period_start, d.period_end, 1,
-       NULL, NULL,
-       0, 0, 0, 0, 0, 0, 0, 0,
-       0, 0, 0, 0, 0
-FROM fold_snapshots sn
-JOIN agg_days d ON d.tenant_key = sn.tenant_key AND d.day = penguin_utc_day(sn.occurred_at)
-JOIN companies co ON co.id = sn.company_id
-JOIN mailboxes m ON m.id = sn.mailbox_id;
+UPDATE agg SET billing_id = d.billing_id
+FROM agg_days d
+WHERE agg.billing_id IS NULL AND d.tenant_key = agg.tenant_key AND d.day = agg.utc_day;
 
 -- Statistics for the planner (PostgreSQL plans temp tables blind: its guess for a predicate like
 -- in_period = 1 on an unanalysed column made the mailboxes' last-campaign join a nested loop of agg
 -- with itself, 6.6 s of a 200 k-email fold). DuckDB runs the scripts without their ANALYZEs.
+ANALYZE agg_days;
 ANALYZE agg;
 
 -- Daily rollups (campaign traffic only). Each table: the batch's deltas grouped by the table's
