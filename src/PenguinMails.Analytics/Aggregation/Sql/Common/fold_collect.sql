@@ -214,3 +214,16 @@ WHERE x.rn = 1 AND NOT EXISTS (SELECT 1 FROM mailbox_health_snapshots s WHERE s.
 DROP TABLE IF EXISTS fold_entities;
 CREATE TEMP TABLE fold_entities AS
 SELECT seq, entity_type, entity_id FROM entity_changes;
+
+-- The events this fold applies: every send and health snapshot it read, and every engagement
+-- event whose email is new or stored. fold_finish.sql deletes them from the queue.
+DROP TABLE IF EXISTS fold_applied;
+CREATE TEMP TABLE fold_applied AS
+SELECT b.seq FROM fold_batch b
+WHERE b.kind IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
+UNION ALL
+SELECT b.seq FROM fold_batch b
+JOIN fold_events ev ON ev.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = ev.tenant_key)
+WHERE b.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'));
+
+ANALYZE fold_applied;

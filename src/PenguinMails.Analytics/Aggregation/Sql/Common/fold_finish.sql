@@ -1,16 +1,7 @@
 -- Incremental fold, step 3: forget what was applied, dead-letter what waited too long, and move
--- the watermark. Pending events are deleted by the sequence numbers this fold read (never by a
--- range), so an ingest that commits late is picked up by the next fold.
-DROP TABLE IF EXISTS fold_applied;
-CREATE TEMP TABLE fold_applied AS
-SELECT b.seq FROM fold_batch b
-WHERE b.kind IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
-UNION ALL
-SELECT b.seq FROM fold_batch b
-JOIN fold_events ev ON ev.email_id = b.email_id AND (b.tenant_key IS NULL OR b.tenant_key = ev.tenant_key)
-WHERE b.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'));
-
-ANALYZE fold_applied;
+-- the watermark. Pending events are deleted by the sequence numbers this fold applied
+-- (fold_applied, from fold_collect.sql), never by a range, so an ingest that commits late is
+-- picked up by the next fold.
 
 DELETE FROM pending_events WHERE seq IN (SELECT seq FROM fold_applied);
 
