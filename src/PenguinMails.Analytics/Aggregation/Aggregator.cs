@@ -86,10 +86,7 @@ public sealed class Aggregator
     /// </summary>
     internal async Task<FoldResult?> FoldTransactionAsync(System.Data.Common.DbConnection connection, long? probe, CancellationToken cancellationToken)
     {
-        // On DuckDB the work tables are built before the transaction, under the lock (see
-        // BuildsWorkTablesBeforeTransaction); on PostgreSQL the transaction comes first, for the lock.
-        var buildFirst = database.BuildsWorkTablesBeforeTransaction;
-        await using var outer = buildFirst ? null : await connection.BeginTransactionAsync(cancellationToken);
+        await using var outer = await BeginWriteAsync(connection, beforeWorkTables: true, cancellationToken);
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
 
         var expireBefore = time.GetUtcNow().UtcDateTime - options.PendingRetention;
@@ -119,7 +116,7 @@ public sealed class Aggregator
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_collect.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_agg.sql"), cancellationToken);
 
-        await using var inner = buildFirst ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        await using var inner = await BeginWriteAsync(connection, beforeWorkTables: false, cancellationToken);
         var transaction = outer ?? inner!;
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "fold_store.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
@@ -146,6 +143,14 @@ public sealed class Aggregator
         alertsEvaluated |= read > 0;
         return new FoldResult(read, created, stillPending, deadLettered, queued);
     }
+
+    // The transaction a fold or recompute writes in, begun at one of the two places the caller
+    // offers: before the lock and the work tables on PostgreSQL (its lock lasts as long as the
+    // transaction), after them on DuckDB (AnalyticsDatabase.BuildsWorkTablesBeforeTransaction).
+    // Null at the other place.
+    private async Task<System.Data.Common.DbTransaction?> BeginWriteAsync(
+        System.Data.Common.DbConnection connection, bool beforeWorkTables, CancellationToken cancellationToken) =>
+        beforeWorkTables != database.BuildsWorkTablesBeforeTransaction ? await connection.BeginTransactionAsync(cancellationToken) : null;
 
     /// <summary>How far one fold transaction reads: at most <see cref="AggregationOptions.MaxEventsPerFold"/> new events.</summary>
     internal long NextWatermark(long lastSeq, long maxSeq) => Math.Min(maxSeq, lastSeq + options.MaxEventsPerFold);
@@ -226,9 +231,7 @@ public sealed class Aggregator
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var connection = await database.OpenCrossTenantConnectionAsync(cancellationToken);
-        // As the fold: work tables before the transaction on DuckDB, under the lock.
-        var buildFirst = database.BuildsWorkTablesBeforeTransaction;
-        await using var outer = buildFirst ? null : await connection.BeginTransactionAsync(cancellationToken);
+        await using var outer = await BeginWriteAsync(connection, beforeWorkTables: true, cancellationToken);
         await using var gate = await database.LockAsync(connection, LockName, cancellationToken);
         await CheckScopeAsync(connection, scope, cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_planner.sql"), cancellationToken);
@@ -239,7 +242,7 @@ public sealed class Aggregator
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_collect.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_agg.sql"), cancellationToken);
 
-        await using var inner = buildFirst ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        await using var inner = await BeginWriteAsync(connection, beforeWorkTables: false, cancellationToken);
         var transaction = outer ?? inner!;
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply.sql"), cancellationToken);
         await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "recompute_prune.sql"), cancellationToken);

@@ -1,7 +1,8 @@
 -- Step 2, shared by the fold and the recompute: the deltas in agg (apply_agg.sql) go into every
--- analytics table, one grouped delta and one MERGE per table. apply_mode.keep says how: the fold adds its deltas to the rows (keep = 1); the recompute
--- feeds all emails of its scope as deltas from zero and sets the rows to them (keep = 0), so both
--- paths produce the same rows by construction of this one file. A recompute writes only the rows
+-- analytics table, one grouped delta and one MERGE per table. apply_mode.keep says how: the fold
+-- adds its deltas to the rows (keep = 1); the recompute feeds all emails of its scope as deltas
+-- from zero and sets the rows to them (keep = 0), so both paths produce the same rows by
+-- construction of these two files. A recompute writes only the rows
 -- whose values differ: recomputing a correct database rewrites nothing (on PostgreSQL a rewritten
 -- lead_analytics row costs a new version and an entry in each of its seven indexes: 20 s of a 75 s
 -- recompute of 1 M emails). It compares and sets what the emails give: the counters, a mailbox's

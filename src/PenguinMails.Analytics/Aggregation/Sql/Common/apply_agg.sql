@@ -8,19 +8,21 @@
 -- and at its end: the same unless the zone changes its clock that day.
 DROP TABLE IF EXISTS agg_days;
 CREATE TEMP TABLE agg_days AS
-SELECT d.tenant_key, t.id AS tenant_id, d.day, t.time_zone,
-       (penguin_utc_ts(d.day) AT TIME ZONE t.time_zone) - CAST(d.day AS TIMESTAMP) AS day_offset,
-       (penguin_utc_ts(d.day + 1) AT TIME ZONE t.time_zone) - CAST(d.day + 1 AS TIMESTAMP) AS next_offset,
-       penguin_utc_ts(penguin_period_start(d.day, t.billing_cycle_day)) AS period_start,
-       penguin_utc_ts(penguin_period_start(d.day, t.billing_cycle_day)) + INTERVAL '1 month' AS period_end,
-       b.id AS billing_id
+SELECT d.tenant_key, d.tenant_id, d.day, d.time_zone, d.day_offset, d.next_offset,
+       d.period_start, d.period_start + INTERVAL '1 month' AS period_end, b.id AS billing_id
 FROM (
-    SELECT DISTINCT tenant_key, penguin_utc_day(sent_at) AS day FROM fold_changes
-    UNION
-    SELECT DISTINCT tenant_key, penguin_utc_day(occurred_at) FROM fold_snapshots
+    SELECT d.tenant_key, t.id AS tenant_id, d.day, t.time_zone,
+           (penguin_utc_ts(d.day) AT TIME ZONE t.time_zone) - CAST(d.day AS TIMESTAMP) AS day_offset,
+           (penguin_utc_ts(d.day + 1) AT TIME ZONE t.time_zone) - CAST(d.day + 1 AS TIMESTAMP) AS next_offset,
+           penguin_utc_ts(penguin_period_start(d.day, t.billing_cycle_day)) AS period_start
+    FROM (
+        SELECT DISTINCT tenant_key, penguin_utc_day(sent_at) AS day FROM fold_changes
+        UNION
+        SELECT DISTINCT tenant_key, penguin_utc_day(occurred_at) FROM fold_snapshots
+    ) d
+    JOIN tenants t ON t.tenant_key = d.tenant_key
 ) d
-JOIN tenants t ON t.tenant_key = d.tenant_key
-LEFT JOIN billing_analytics b ON b.tenant_id = t.id AND b.period_start = penguin_utc_ts(penguin_period_start(d.day, t.billing_cycle_day));
+LEFT JOIN billing_analytics b ON b.tenant_id = d.tenant_id AND b.period_start = d.period_start;
 
 ANALYZE agg_days;
 
