@@ -193,6 +193,26 @@ public abstract partial class PipelineConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_batch_is_queued_in_input_order_so_the_first_of_two_sends_of_an_email_wins()
+    {
+        const string SecondLead = """{"type":"lead","id":"l2","company_id":"c1","status":"new"}""";
+        await Pipeline.IngestAsync([.. Lines.Entities, SecondLead]);
+        // One batch of 200,002 sends, more than one of DuckDB's row groups (122,880 rows), which its
+        // threads take in any order: the email "dup" is sent to l2 first and to l1 last.
+        var filler = Enumerable.Range(0, 200_000).Select(i => Lines.Sent($"f{i:D6}", $"y{i}", "2026-03-02T10:00:00Z"));
+        List<string> batch = [Lines.Sent("f", "dup", "2026-03-02T09:00:00Z", lead: "l2"), .. filler, Lines.Sent("g", "dup", "2026-03-02T11:00:00Z")];
+        Assert.Equal(0, (await Pipeline.IngestAsync(batch, batchLines: 250_000)).Rejected);
+
+        // The queue numbers the events as the lines came: event ids ascend with seq.
+        Assert.Equal(0L, await Pipeline.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM (SELECT event_id, LAG(event_id) OVER (ORDER BY seq) AS previous FROM pending_events) x WHERE event_id < previous"));
+        await Pipeline.FoldAsync();
+        Assert.Equal("l2|2026-03-02 09:00:00", await Pipeline.ScalarAsync<string>(
+            "SELECT l.id || '|' || CAST(CAST(e.sent_at AT TIME ZONE 'UTC' AS TIMESTAMP) AS TEXT) FROM emails e JOIN leads l ON l.lead_key = e.lead_key WHERE e.email_id = 'dup'"));
+        Assert.Equal(200_001L, await Pipeline.ScalarAsync<long>("SELECT SUM(sent) FROM campaign_analytics"));
+    }
+
+    [Fact]
     public async Task pending_events_past_their_window_are_dead_lettered_with_a_system_event()
     {
         await Pipeline.IngestAsync(Lines.Entities);
