@@ -208,6 +208,7 @@ public sealed class Ingestor
         if (batch.EventCount > 0)
         {
             await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "apply_events.sql"), cancellationToken);
+            await connection.RunScriptAsync(database.Sql.Statements(SqlFolder, "queue_events.sql"), cancellationToken);
         }
 
         long rejected = 0;

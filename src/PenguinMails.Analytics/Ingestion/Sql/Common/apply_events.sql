@@ -1,5 +1,6 @@
 -- Applies one staged ingest batch's events, after apply_entities.sql: reference checks, and the
--- accepted events into pending_events (Ingestor enqueues a fold job in the same transaction).
+-- accepted events, which queue_events.sql puts into pending_events (Ingestor enqueues a fold job
+-- in the same transaction).
 -- An event whose references are unknown is rejected here with its line. Ingestor runs it only
 -- for a batch that has events.
 
@@ -77,44 +78,31 @@ FROM stage_events s
 WHERE (s.kind = penguin_kind('mailbox.health') OR (s.kind = penguin_kind('email.sent') AND s.is_warmup))
   AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m.id = s.mailbox_id);
 
--- Accepted events, references resolved to surrogate keys, numbered in input order: the batch draws
--- a number per line (penguin_draw_seq, schema 013) and the k-th smallest goes to its k-th line.
--- (An ORDER BY did not do it on DuckDB, which numbers rows chunk by chunk as its threads reach
--- them, and sorting the wide rows cost 250 ms a 186 k-event batch.) Only email.sent and
--- mailbox.health name entities: the other three quarters of a batch join nothing but their tenant.
-INSERT INTO pending_events (
-    seq, kind, event_id, email_id, occurred_at, bounce_type,
-    tenant_key, company_key, campaign_key, step_key, mailbox_key, lead_key, is_warmup,
-    health_score, progress_percentage, warmup_status, machine, reply_kind, category)
-SELECT d.seq, x.kind, x.event_id, x.email_id, x.occurred_at, x.bounce_type,
-       x.tenant_key, x.company_key, x.campaign_key, x.step_key, x.mailbox_key, x.lead_key, x.is_warmup,
-       x.health_score, x.progress_percentage, x.warmup_status, x.machine, x.reply_kind, x.category
-FROM (
-    SELECT s.line, s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
-           t.tenant_key, co.company_key, c.campaign_key, st.step_key, m.mailbox_key, l.lead_key, s.is_warmup,
-           s.health_score, s.progress_percentage, s.warmup_status, s.machine, s.reply_kind, s.category
-    FROM stage_events s
-    LEFT JOIN mailboxes m ON m.id = s.mailbox_id
-    LEFT JOIN companies co ON co.id = m.company_id
-    LEFT JOIN tenants t ON t.id = co.tenant_id
-    LEFT JOIN campaigns c ON c.id = s.campaign_id
-    LEFT JOIN sequence_steps st ON st.id = s.step_id
-    LEFT JOIN leads l ON l.id = s.lead_id
-    WHERE s.kind IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
-      AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line)
-    UNION ALL
-    -- Other events carry the tenant they name or the key's (if any): the fold applies them to
-    -- that tenant's emails only, and resolves the others to the one tenant that has the email.
-    SELECT s.line, s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
-           COALESCE(nt.tenant_key, (SELECT kt.tenant_key FROM ingest_scope k JOIN tenants kt ON kt.id = k.tenant_id)),
-           NULL, NULL, NULL, NULL, NULL, s.is_warmup,
-           s.health_score, s.progress_percentage, s.warmup_status, s.machine, s.reply_kind, s.category
-    FROM stage_events s
-    LEFT JOIN tenants nt ON nt.id = s.tenant_id
-    WHERE s.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
-      AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line)
-) x
-JOIN (
-    SELECT n.seq, ROW_NUMBER() OVER (ORDER BY n.seq) - 1 + (SELECT MIN(line) FROM stage_events) AS line
-    FROM penguin_draw_seq((SELECT MAX(line) - MIN(line) + 1 FROM stage_events)) n
-) d ON d.line = x.line;
+-- The accepted events, references resolved to surrogate keys, for queue_events.sql (each engine
+-- numbers them in input order its own way). A view: each engine plans it inside the INSERT. Only
+-- email.sent and mailbox.health name entities: the other three quarters of a batch join nothing
+-- but their tenant.
+CREATE OR REPLACE TEMP VIEW stage_accepted AS
+SELECT s.line, s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
+       t.tenant_key, co.company_key, c.campaign_key, st.step_key, m.mailbox_key, l.lead_key, s.is_warmup,
+       s.health_score, s.progress_percentage, s.warmup_status, s.machine, s.reply_kind, s.category
+FROM stage_events s
+LEFT JOIN mailboxes m ON m.id = s.mailbox_id
+LEFT JOIN companies co ON co.id = m.company_id
+LEFT JOIN tenants t ON t.id = co.tenant_id
+LEFT JOIN campaigns c ON c.id = s.campaign_id
+LEFT JOIN sequence_steps st ON st.id = s.step_id
+LEFT JOIN leads l ON l.id = s.lead_id
+WHERE s.kind IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line)
+UNION ALL
+-- Other events carry the tenant they name or the key's (if any): the fold applies them to
+-- that tenant's emails only, and resolves the others to the one tenant that has the email.
+SELECT s.line, s.kind, s.event_id, s.email_id, s.occurred_at, s.bounce_type,
+       COALESCE(nt.tenant_key, (SELECT kt.tenant_key FROM ingest_scope k JOIN tenants kt ON kt.id = k.tenant_id)),
+       NULL, NULL, NULL, NULL, NULL, s.is_warmup,
+       s.health_score, s.progress_percentage, s.warmup_status, s.machine, s.reply_kind, s.category
+FROM stage_events s
+LEFT JOIN tenants nt ON nt.id = s.tenant_id
+WHERE s.kind NOT IN (penguin_kind('email.sent'), penguin_kind('mailbox.health'))
+  AND NOT EXISTS (SELECT 1 FROM stage_rejections r WHERE r.source = 'event' AND r.line = s.line);

@@ -1,5 +1,8 @@
 -- Staging tables for one ingest batch, filled by binary COPY (PostgreSQL) or the appender (DuckDB).
 -- Entities arrive merged per id (later non-null values win); `line` is the merged group's index.
+-- (The view of the accepted events, apply_events.sql, goes first: PostgreSQL keeps a table that a
+-- view reads.)
+DROP VIEW IF EXISTS stage_accepted;
 DROP TABLE IF EXISTS stage_entities;
 CREATE TEMP TABLE stage_entities (
     line BIGINT NOT NULL,
