@@ -26,6 +26,7 @@ public sealed class ClusterIngestor(ClusterTopology cluster, IngestOptions? opti
         var parser = new RecordParser(options.MaxIdLength, options.Timestamps);
         var router = new TenantRouter(cluster, options.TenantId);
         var batch = new List<RoutedLine>();
+        var batchLimit = options.BatchLines ?? cluster.Coordinator.IngestBatchLines;
         long accepted = 0;
         while (true)
         {
@@ -53,7 +54,7 @@ public sealed class ClusterIngestor(ClusterTopology cluster, IngestOptions? opti
                 continue;
             }
             batch.Add(new RoutedLine(lineNumber, span.ToArray(), record));
-            if (batch.Count >= options.BatchLines)
+            if (batch.Count >= batchLimit)
             {
                 accepted += await WriteAsync(router, batch, report, refused, cancellationToken);
                 batch = [];

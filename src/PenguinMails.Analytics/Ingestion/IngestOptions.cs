@@ -6,8 +6,11 @@ public sealed class IngestOptions
     /// <summary>A line longer than this (in UTF-8 bytes) is rejected without being parsed.</summary>
     public int MaxLineBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Lines per transaction. Larger batches amortize the set-based SQL; each batch is durable on its own.</summary>
-    public int BatchLines { get; set; } = 200_000;
+    /// <summary>
+    /// Lines per transaction; null takes the engine's (<see cref="Storage.AnalyticsDatabase.IngestBatchLines"/>).
+    /// Larger batches amortize the set-based SQL; each batch is durable on its own.
+    /// </summary>
+    public int? BatchLines { get; set; }
 
     /// <summary>At most this many rejections are kept for the report; all are counted.</summary>
     public int MaxReportedErrors { get; set; } = 1_000;

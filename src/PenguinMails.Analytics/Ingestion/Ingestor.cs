@@ -115,6 +115,7 @@ public sealed class Ingestor
         var parser = new RecordParser(options.MaxIdLength, options.Timestamps);
         var batch = new IngestBatch();
         var batchLines = 0;
+        var batchLimit = options.BatchLines ?? database.IngestBatchLines;
         while (true)
         {
             var (read, lineNumber, tooLong) = await reader.ReadAsync(cancellationToken);
@@ -142,7 +143,7 @@ public sealed class Ingestor
             {
                 report.Add(rejection);
             }
-            if (++batchLines >= options.BatchLines)
+            if (++batchLines >= batchLimit)
             {
                 await batches.WriteAsync(batch, cancellationToken);
                 batch = new IngestBatch();

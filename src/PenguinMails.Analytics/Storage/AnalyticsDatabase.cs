@@ -58,6 +58,9 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     public virtual ValueTask<DbConnection> OpenCrossTenantConnectionAsync(CancellationToken cancellationToken = default) =>
         OpenConnectionAsync(cancellationToken);
 
+    /// <summary>Lines per ingest transaction unless the caller says (<see cref="Ingestion.IngestOptions.BatchLines"/>).</summary>
+    internal virtual int IngestBatchLines => 200_000;
+
     /// <summary>
     /// Writes rows into <paramref name="table"/> through the engine's bulk path (binary COPY on
     /// PostgreSQL, the appender on DuckDB), inside the connection's current transaction.
