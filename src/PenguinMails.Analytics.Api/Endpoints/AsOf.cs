@@ -7,36 +7,44 @@ namespace PenguinMails.Analytics.Api.Endpoints;
 /// The freshness of every read: when the aggregates last changed (<see cref="Aggregator.AsOfAsync"/>:
 /// a fold committed, or a recompute, archiving or anonymization). Events received before the fold began are in the
 /// numbers (unless still waiting for their email.sent). Read at most every half second, however
-/// many requests ask. Across a cluster's tenants it is the latest of the shards' (each shard folds
-/// on its own; a tenant's reads take its shard's).
+/// many requests ask. Across a cluster's tenants the reads' <c>as_of</c> is the latest of the
+/// shards' (each shard folds on its own; a tenant's reads take its shard's).
 /// </summary>
-public sealed class AsOf(Func<CancellationToken, Task<DateTime?>> read)
+public sealed class AsOf(Func<CancellationToken, Task<AsOf.Reading>> read)
 {
+    /// <summary>
+    /// One reading: <see cref="Value"/> is the <c>as_of</c> a response shows, <see cref="Version"/>
+    /// what response caches key on. They differ across shards: a shard's <c>as_of</c> is when its
+    /// fold began, so a fold that began first can commit last and leave the latest unchanged; the
+    /// version names every shard's, so any commit moves it.
+    /// </summary>
+    public readonly record struct Reading(DateTime? Value, string Version);
+
     public AsOf(AnalyticsDatabase database)
-        : this(cancellationToken => Aggregator.AsOfAsync(database, cancellationToken))
+        : this(async cancellationToken => Of([await Aggregator.AsOfAsync(database, cancellationToken)]))
     {
     }
 
-    /// <summary>The latest change of any of <paramref name="databases"/> (a cluster's shards).</summary>
+    /// <summary>The reading of <paramref name="databases"/> (a cluster's shards) together.</summary>
     public static AsOf Latest(IReadOnlyList<AnalyticsDatabase> databases) => new(async cancellationToken =>
     {
-        DateTime? latest = null;
-        foreach (var database in databases)
+        var values = new DateTime?[databases.Count];
+        for (var i = 0; i < values.Length; i++)
         {
-            if (await Aggregator.AsOfAsync(database, cancellationToken) is { } value && (latest is null || value > latest))
-            {
-                latest = value;
-            }
+            values[i] = await Aggregator.AsOfAsync(databases[i], cancellationToken);
         }
-        return latest;
+        return Of(values);
     });
+
+    private static Reading Of(DateTime?[] values) =>
+        new(values.Max(), string.Join(',', values.Select(v => v?.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
     private static readonly TimeSpan CacheFor = TimeSpan.FromMilliseconds(500);
 
-    private (DateTime? Value, long Expires) cached = (null, 0);
-    private Task<DateTime?>? refreshing;
+    private (Reading Value, long Expires) cached = (default, 0);
+    private Task<Reading>? refreshing;
 
-    public async Task<DateTime?> ReadAsync(CancellationToken cancellationToken)
+    public async Task<Reading> ReadAsync(CancellationToken cancellationToken)
     {
         var current = cached;
         if (current.Expires > Environment.TickCount64)
@@ -53,10 +61,10 @@ public sealed class AsOf(Func<CancellationToken, Task<DateTime?>> read)
         return await task.WaitAsync(cancellationToken);
     }
 
-    private async Task<DateTime?> RefreshAsync()
+    private async Task<Reading> RefreshAsync()
     {
-        var utc = await read(CancellationToken.None);
-        cached = (utc, Environment.TickCount64 + (long)CacheFor.TotalMilliseconds);
-        return utc;
+        var reading = await read(CancellationToken.None);
+        cached = (reading, Environment.TickCount64 + (long)CacheFor.TotalMilliseconds);
+        return reading;
     }
 }

@@ -55,7 +55,7 @@ public sealed class ReportReads(ScopedQuery query, AsOf asOf, TimeProvider time)
     public async Task<DataResult> ResultAsync(HttpContext http, ScopedRows rows, Page? page = null, IReadOnlyDictionary<string, object>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return new DataResult(rows, await asOf.ReadAsync(http.RequestAborted), page?.Limit, page?.Offset) { Extra = extra ?? new Dictionary<string, object>() };
+        return new DataResult(rows, (await asOf.ReadAsync(http.RequestAborted)).Value, page?.Limit, page?.Offset) { Extra = extra ?? new Dictionary<string, object>() };
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace PenguinMails.Analytics.Api.Endpoints;
 /// Dashboards ask the same questions again and again, and the answers change only when the
 /// aggregates do: a fold, a recompute, archiving or anonymization, each of which moves
 /// <c>as_of</c> in its own transaction. A read's JSON is kept under its path and query, the
-/// caller's scope and the <c>as_of</c> it was computed at, for at most
+/// caller's scope and the <c>as_of</c> it was computed at (across a cluster's shards: every
+/// shard's, <see cref="AsOf.Reading.Version"/>), for at most
 /// <see cref="ApiOptions.ResponseCacheFor"/>; <c>as_of</c> is read every 500 ms, so a change is
 /// served within half a second of its commit. Keys, rate limits and the access audit run for
 /// every request, cached or not; only successful reads are kept, a scope never sees another
@@ -40,7 +41,7 @@ public sealed class ResponseCache(ApiOptions options) : IDisposable
             var scope = Caller.Of(http).Scope;
             var asOf = await http.RequestServices.GetRequiredService<AsOf>().ReadAsync(http.RequestAborted);
             var query = string.Join('&', http.Request.Query.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"));
-            var key = $"{scope.TenantId}|{scope.IsAdmin}|{scope.FilterTenantId}|{asOf?.Ticks}|{http.Request.Path}?{query}";
+            var key = $"{scope.TenantId}|{scope.IsAdmin}|{scope.FilterTenantId}|{asOf.Version}|{http.Request.Path}?{query}";
             // RFC 9211 Cache-Status: whether this answer came from the cache (the bench and operators read it).
             if (responses.cache.TryGetValue(key, out CachedRead? hit) && hit is not null)
             {

@@ -209,15 +209,77 @@ public sealed class ClusterApiTests
         }
     }
 
+    [Fact]
+    public async Task A_cached_read_across_tenants_follows_every_shards_fold_even_one_that_began_before_the_latest()
+    {
+        var (coordinator, shards) = await TestCluster.CreateDatabasesAsync();
+        var init = await CliProcess.RunAsync(["cluster", "init", "--db", coordinator, .. shards.SelectMany(s => new[] { "--shard", s })]);
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        var lines = new List<string>();
+        using (var output = new MemoryStream())
+        {
+            await new WorkloadGenerator(new WorkloadOptions { Emails = 200, Tenants = 2, Seed = 5, End = new DateOnly(2026, 11, 1) }).WriteAsync(output, Ct);
+            lines.AddRange(Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        await using var server = await ServerAsync(coordinator, withoutQueryLayerFilter: false, responseCacheFor: TimeSpan.FromMinutes(10));
+        using (var ingest = await server.SendAsync(HttpMethod.Post, "/v1/ingest", server.Keys["admin"], string.Join('\n', lines)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, ingest.StatusCode);
+        }
+        await server.WaitUntilFoldedAsync();
+        // Shard1's as_of put before shard2's, as when its fold began first and committed last.
+        async Task PutShard1BeforeShard2Async(TimeSpan by)
+        {
+            await using var shard1 = new Npgsql.NpgsqlConnection(shards[0]);
+            await shard1.OpenAsync(Ct);
+            await using var command = new Npgsql.NpgsqlCommand(
+                "UPDATE pipeline_state SET updated = $1 WHERE name = 'fold_seq'", shard1)
+            {
+                Parameters = { new() { Value = (await ShardAsOfAsync(shards[1])).Subtract(by) } },
+            };
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+        }
+        await PutShard1BeforeShard2Async(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromMilliseconds(600), Ct); // as_of is read every 500 ms
+        const string path = "/v1/usage?from=2026-01-01&to=2027-01-01";
+        async Task<long> SentAsync() => (await server.DataAsync(path, "admin")).EnumerateArray().Sum(r => r.GetProperty("emails_sent").GetInt64());
+        var before = await SentAsync();
+        using (var again = await server.SendAsync(HttpMethod.Get, path, server.Keys["admin"]))
+        {
+            Assert.Equal($"{PenguinMails.Analytics.Api.Endpoints.ResponseCache.CacheName}; hit", again.Headers.GetValues("Cache-Status").Single());
+        }
+
+        // One more send of t1, folded on shard1, whose as_of then stays before shard2's: the latest
+        // of the two is what it was, and the cached answer must still give way to the new one.
+        var sent = lines.First(l => l.Contains("\"type\":\"email.sent\"", StringComparison.Ordinal) && l.Contains("\"campaign_id\":\"t1-", StringComparison.Ordinal));
+        var extra = System.Text.RegularExpressions.Regex.Replace(sent, "\"event_id\":\"[^\"]+\",\"email_id\":\"[^\"]+\"", "\"event_id\":\"late-1\",\"email_id\":\"late-e1\"");
+        using (var ingest = await server.SendAsync(HttpMethod.Post, "/v1/ingest", server.Keys["admin"], extra))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, ingest.StatusCode);
+        }
+        await server.WaitUntilFoldedAsync();
+        await PutShard1BeforeShard2Async(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromMilliseconds(600), Ct);
+        Assert.Equal(before + 1, await SentAsync());
+    }
+
+    private static async Task<DateTime> ShardAsOfAsync(string shard)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(shard);
+        await connection.OpenAsync(Ct);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT updated FROM pipeline_state WHERE name = 'fold_seq'", connection);
+        return (DateTime)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
     private static string TenantLine(List<string> lines, string tenant) =>
         lines.Single(l => l.StartsWith("{\"type\":\"tenant\"", StringComparison.Ordinal) && l.Contains($"\"id\":\"{tenant}\"", StringComparison.Ordinal));
 
-    private static async Task<Server> ServerAsync(string connectionString, bool withoutQueryLayerFilter)
+    private static async Task<Server> ServerAsync(string connectionString, bool withoutQueryLayerFilter, TimeSpan responseCacheFor = default)
     {
         var database = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(connectionString), Ct);
         var app = await ApiServer.BuildAsync(database, new ApiOptions
         {
-            Urls = "http://127.0.0.1:0", ResponseCacheFor = TimeSpan.Zero, MaintenanceAt = null, JsonLogs = false, WithoutQueryLayerFilter = withoutQueryLayerFilter,
+            Urls = "http://127.0.0.1:0", ResponseCacheFor = responseCacheFor, MaintenanceAt = null, JsonLogs = false, WithoutQueryLayerFilter = withoutQueryLayerFilter,
         }, Ct);
         await app.StartAsync(Ct);
         var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
