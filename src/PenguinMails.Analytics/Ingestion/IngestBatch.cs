@@ -11,9 +11,12 @@ internal sealed class IngestBatch
     private readonly Dictionary<(string Type, string Id), MergedEntity> entityIndex = [];
     private readonly HashSet<string> eventIds = new(StringComparer.Ordinal);
 
+    /// <summary>A batch that fills <paramref name="events"/> (empty: the list of a batch staged before) or a new list.</summary>
+    public IngestBatch(List<EmailEventRecord>? events = null) => Events = events ?? [];
+
     public List<MergedEntity> Entities { get; } = [];
 
-    public List<EmailEventRecord> Events { get; } = [];
+    public List<EmailEventRecord> Events { get; private set; }
 
     /// <summary>How many events the batch has, also after <see cref="ReleaseEvents"/>.</summary>
     public int EventCount => releasedEvents ?? Events.Count;
@@ -32,18 +35,20 @@ internal sealed class IngestBatch
     public long BytesRead { get; set; }
 
     /// <summary>Adds a parsed record; returns a rejection when it contradicts an earlier line of the batch.</summary>
-    public Rejection? Add(object record)
+    public Rejection? Add(in ParsedRecord record)
     {
         ParsedLines++;
-        switch (record)
+        if (record.Entity is null)
         {
-            case EmailEventRecord e:
-                // A repeated event id is a no-op (DESIGN.md): accepted, applied once.
-                if (eventIds.Add(e.EventId))
-                {
-                    Events.Add(e);
-                }
-                return null;
+            // A repeated event id is a no-op (DESIGN.md): accepted, applied once.
+            if (eventIds.Add(record.Event.EventId))
+            {
+                Events.Add(record.Event);
+            }
+            return null;
+        }
+        switch (record.Entity)
+        {
             case TenantRecord t:
                 return Merge("tenant", t.Id, null, t.Line, m => m with { Name = t.Name ?? m.Name, BillingCycleDay = t.BillingCycleDay ?? m.BillingCycleDay, TimeZone = t.TimeZone ?? m.TimeZone });
             case CompanyRecord c:
@@ -65,22 +70,26 @@ internal sealed class IngestBatch
             case LeadRecord l:
                 return Merge("lead", l.Id, l.CompanyId, l.Line, m => m with { Address = l.Address ?? m.Address, Status = l.Status ?? m.Status });
             default:
-                throw new ArgumentException($"Unexpected record {record.GetType().Name}.", nameof(record));
+                throw new ArgumentException($"Unexpected record {record.Entity.GetType().Name}.", nameof(record));
         }
     }
 
     /// <summary>
     /// Lets go of the events once they are staged (the database holds them then), so that a staged
     /// batch waiting for its turn to be applied costs no more memory than its entities, which stay
-    /// to name the lines of a rejected one.
+    /// to name the lines of a rejected one. Returns their list, emptied, for a later batch of the
+    /// same ingest to fill: grown to a batch's size it is tens of megabytes, which each batch would
+    /// otherwise allocate again, doubling as it fills.
     /// </summary>
-    public void ReleaseEvents()
+    public List<EmailEventRecord> ReleaseEvents()
     {
-        releasedEvents = Events.Count;
-        Events.Clear();
-        Events.TrimExcess();
+        var events = Events;
+        releasedEvents = events.Count;
+        events.Clear();
+        Events = [];
         eventIds.Clear();
         eventIds.TrimExcess();
+        return events;
     }
 
     private Rejection? Merge(string type, string id, string? parentId, long line, Func<EntityFields, EntityFields> apply)

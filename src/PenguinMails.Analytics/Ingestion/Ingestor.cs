@@ -47,13 +47,15 @@ public sealed class Ingestor
         using var stopStaging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(stopStaging.Token);
         long accepted = 0;
+        // The event lists of staged batches, for the next batches to fill (at most one per stage).
+        var spareEvents = new System.Collections.Concurrent.ConcurrentQueue<List<EmailEventRecord>>();
 
-        var reading = RunStageAsync(() => ReadBatchesAsync(input, parsed.Writer, report, stopReading.Token), parsed.Writer, stopReading);
+        var reading = RunStageAsync(() => ReadBatchesAsync(input, parsed.Writer, report, spareEvents, stopReading.Token), parsed.Writer, stopReading);
         var staging = RunStageAsync(async () =>
         {
             await foreach (var batch in parsed.Reader.ReadAllAsync(stopStaging.Token))
             {
-                var next = await StageBatchAsync(batch, stopStaging.Token);
+                var next = await StageBatchAsync(batch, spareEvents, stopStaging.Token);
                 try
                 {
                     await staged.Writer.WriteAsync(next, stopStaging.Token);
@@ -109,7 +111,8 @@ public sealed class Ingestor
         }
     }
 
-    private async Task ReadBatchesAsync(Stream input, ChannelWriter<IngestBatch> batches, RejectionReport report, CancellationToken cancellationToken)
+    private async Task ReadBatchesAsync(Stream input, ChannelWriter<IngestBatch> batches, RejectionReport report,
+        System.Collections.Concurrent.ConcurrentQueue<List<EmailEventRecord>> spareEvents, CancellationToken cancellationToken)
     {
         var reader = new NdjsonLineReader(input, options.MaxLineBytes);
         var parser = new RecordParser(options.MaxIdLength, options.Timestamps);
@@ -134,8 +137,7 @@ public sealed class Ingestor
             {
                 continue;
             }
-            var record = parser.Parse(reader.Current.Span, lineNumber, out var rejection);
-            if (record is not null)
+            if (parser.TryParse(reader.Current.Span, lineNumber, out var record, out var rejection))
             {
                 rejection = batch.Add(record);
             }
@@ -146,7 +148,7 @@ public sealed class Ingestor
             if (++batchLines >= batchLimit)
             {
                 await batches.WriteAsync(batch, cancellationToken);
-                batch = new IngestBatch();
+                batch = new IngestBatch(spareEvents.TryDequeue(out var events) ? events : null);
                 batchLines = 0;
             }
         }
@@ -159,7 +161,8 @@ public sealed class Ingestor
     /// (rows a transaction wrote count as none when it plans, and it then hashes the staged events
     /// to probe them with a handful of tenants).
     /// </summary>
-    private async Task<StagedBatch> StageBatchAsync(IngestBatch batch, CancellationToken cancellationToken)
+    private async Task<StagedBatch> StageBatchAsync(IngestBatch batch,
+        System.Collections.Concurrent.ConcurrentQueue<List<EmailEventRecord>> spareEvents, CancellationToken cancellationToken)
     {
         if (batch.IsEmpty)
         {
@@ -177,10 +180,10 @@ public sealed class Ingestor
             }
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await database.BulkInsertAsync(connection, "stage_entities", EntityColumns, batch.Entities.Select(EntityRow), cancellationToken);
-            await database.BulkInsertAsync(connection, "stage_events", EventColumns, batch.Events.Select(EventRow), cancellationToken);
+            await database.BulkInsertAsync(connection, "stage_events", EventColumns, EventRows(batch.Events), cancellationToken);
             DbCommandExtensions.Trace(started, $"bulk insert of {batch.Entities.Count} entities and {batch.Events.Count} events");
             await transaction.CommitAsync(cancellationToken);
-            batch.ReleaseEvents();
+            spareEvents.Enqueue(batch.ReleaseEvents());
             return new StagedBatch(batch, connection);
         }
         catch
@@ -272,11 +275,41 @@ public sealed class Ingestor
         e.Fields.WarmupStatus, e.Fields.BillingCycleDay, e.Fields.StepNumber, e.Fields.CurrentVolume, e.Fields.StartedAt, e.Fields.CompletedAt, e.Fields.Variant, e.Fields.TimeZone,
     ];
 
-    private static object?[] EventRow(EmailEventRecord e) =>
-    [
-        e.Line, (short)e.Kind, e.EventId, e.EmailId, e.OccurredAt, e.BounceType, e.CampaignId, e.StepId, e.MailboxId, e.LeadId,
-        e.Warmup, (short?)e.HealthScore, (short?)e.ProgressPercentage, e.WarmupStatus, e.TenantId, e.Machine, e.ReplyKind, e.Category,
-    ];
+    // One array for all of a batch's rows (the bulk paths write a row before they take the next),
+    // the kinds and flags boxed once: a row of its own with its boxes was a third of what an
+    // ingest allocated.
+    private static IEnumerable<object?[]> EventRows(List<EmailEventRecord> events)
+    {
+        var row = new object?[EventColumns.Length];
+        foreach (var e in events)
+        {
+            row[0] = e.Line;
+            row[1] = Kinds[(int)e.Kind];
+            row[2] = e.EventId;
+            row[3] = e.EmailId;
+            row[4] = e.OccurredAt;
+            row[5] = e.BounceType;
+            row[6] = e.CampaignId;
+            row[7] = e.StepId;
+            row[8] = e.MailboxId;
+            row[9] = e.LeadId;
+            row[10] = e.Warmup ? True : False;
+            row[11] = (short?)e.HealthScore;
+            row[12] = (short?)e.ProgressPercentage;
+            row[13] = e.WarmupStatus;
+            row[14] = e.TenantId;
+            row[15] = e.Machine switch { null => null, true => True, false => False };
+            row[16] = e.ReplyKind;
+            row[17] = e.Category;
+            yield return row;
+        }
+    }
+
+    private static readonly object[] Kinds = [.. Enumerable.Range(0, (int)Enum.GetValues<EmailEventKind>().Max() + 1).Select(k => (object)(short)k)];
+
+    private static readonly object True = true;
+
+    private static readonly object False = false;
 
     private static bool IsBlank(ReadOnlySpan<byte> line)
     {

@@ -59,15 +59,24 @@ internal sealed partial class RecordParser
         sharedIdLookup = sharedIds.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>Parses <paramref name="utf8"/>; returns the record, or null with <paramref name="rejection"/> set.</summary>
-    public object? Parse(ReadOnlySpan<byte> utf8, long lineNumber, out Rejection? rejection)
+    /// <summary>Parses <paramref name="utf8"/>; returns the record (an email event boxed), or null with <paramref name="rejection"/> set.</summary>
+    public object? Parse(ReadOnlySpan<byte> utf8, long lineNumber, out Rejection? rejection) =>
+        TryParse(utf8, lineNumber, out var record, out rejection) ? record.Entity ?? record.Event : null;
+
+    /// <summary>
+    /// Parses <paramref name="utf8"/> into <paramref name="record"/>, or returns false with
+    /// <paramref name="rejection"/> set. An email event stays a struct (ingest keeps millions).
+    /// </summary>
+    public bool TryParse(ReadOnlySpan<byte> utf8, long lineNumber, out ParsedRecord record, out Rejection? rejection)
     {
         this.lineNumber = lineNumber;
         rejection = null;
+        record = default;
         try
         {
             ReadFields(utf8);
-            return Build();
+            record = Build();
+            return true;
         }
         catch (JsonException e)
         {
@@ -82,7 +91,7 @@ internal sealed partial class RecordParser
             // Whatever else a line can make the reader throw is that line's problem, never the file's.
             rejection = new Rejection(lineNumber, Rejection.WholeLine, $"cannot be read: {FirstSentence(e.Message)}");
         }
-        return null;
+        return false;
     }
 
     private void ReadFields(ReadOnlySpan<byte> utf8)
@@ -207,10 +216,30 @@ internal sealed partial class RecordParser
         return new JsonField(kind, 0, 0, null);
     }
 
-    private object Build()
+    private ParsedRecord Build()
     {
         var type = RequiredString(Field.Type, isId: false);
         return type switch
+        {
+            "email.sent" => new(Sent()),
+            "email.delivered" => new(EmailEvent(EmailEventKind.Delivered)),
+            "email.opened" => new(EmailEvent(EmailEventKind.Opened)),
+            "email.clicked" => new(EmailEvent(EmailEventKind.Clicked)),
+            "email.replied" => new(EmailEvent(EmailEventKind.Replied)),
+            "email.reply_categorized" => new(EmailEvent(EmailEventKind.ReplyCategorized)),
+            "email.unsubscribed" => new(EmailEvent(EmailEventKind.Unsubscribed)),
+            "email.spam_complaint" => new(EmailEvent(EmailEventKind.SpamComplaint)),
+            "email.bounced" => new(EmailEvent(EmailEventKind.Bounced) with { BounceType = BounceType() }),
+            "mailbox.health" => new(new EmailEventRecord(lineNumber, EmailEventKind.MailboxHealth, Id(Field.EventId), null, Timestamp(Field.OccurredAt),
+                MailboxId: Id(Field.MailboxId), HealthScore: OptionalInt(Field.HealthScore, 0, 100),
+                ProgressPercentage: OptionalInt(Field.ProgressPercentage, 0, 100), WarmupStatus: OptionalString(Field.WarmupStatus),
+                TenantId: OptionalId(Field.TenantId))),
+            _ => new(Entity(type)),
+        };
+    }
+
+    private object Entity(string type) =>
+        type switch
         {
             "tenant" => new TenantRecord(lineNumber, Id(Field.Id), OptionalString(Field.Name), OptionalInt(Field.BillingCycleDay, 1, 28), TimeZone()),
             "company" => new CompanyRecord(lineNumber, Id(Field.Id), Id(Field.TenantId), OptionalString(Field.Name)),
@@ -220,22 +249,8 @@ internal sealed partial class RecordParser
             "mailbox" => new MailboxRecord(lineNumber, Id(Field.Id), Id(Field.CompanyId), OptionalString(Field.Address), OptionalString(Field.Domain),
                 OptionalString(Field.WarmupStatus), OptionalInt(Field.CurrentVolume, 0, int.MaxValue)),
             "lead" => new LeadRecord(lineNumber, Id(Field.Id), Id(Field.CompanyId), OptionalString(Field.Address), OptionalString(Field.Status)),
-            "email.sent" => Sent(),
-            "email.delivered" => EmailEvent(EmailEventKind.Delivered),
-            "email.opened" => EmailEvent(EmailEventKind.Opened),
-            "email.clicked" => EmailEvent(EmailEventKind.Clicked),
-            "email.replied" => EmailEvent(EmailEventKind.Replied),
-            "email.reply_categorized" => EmailEvent(EmailEventKind.ReplyCategorized),
-            "email.unsubscribed" => EmailEvent(EmailEventKind.Unsubscribed),
-            "email.spam_complaint" => EmailEvent(EmailEventKind.SpamComplaint),
-            "email.bounced" => EmailEvent(EmailEventKind.Bounced) with { BounceType = BounceType() },
-            "mailbox.health" => new EmailEventRecord(lineNumber, EmailEventKind.MailboxHealth, Id(Field.EventId), null, Timestamp(Field.OccurredAt),
-                MailboxId: Id(Field.MailboxId), HealthScore: OptionalInt(Field.HealthScore, 0, 100),
-                ProgressPercentage: OptionalInt(Field.ProgressPercentage, 0, 100), WarmupStatus: OptionalString(Field.WarmupStatus),
-                TenantId: OptionalId(Field.TenantId)),
             _ => throw new InvalidRecordException("type", $"unknown record type '{type}'; expected one of {string.Join(", ", RecordTypes)}"),
         };
-    }
 
     // Arguments are evaluated in order: the contract's fields are checked in the contract's order.
     private EmailEventRecord EmailEvent(EmailEventKind kind) =>

@@ -65,7 +65,8 @@ public abstract class AnalyticsDatabase : IAsyncDisposable
     /// Writes rows into <paramref name="table"/> through the engine's bulk path (binary COPY on
     /// PostgreSQL, the appender on DuckDB), inside the connection's current transaction.
     /// Values are <see cref="string"/>, <see cref="long"/>, <see cref="int"/>, <see cref="short"/>,
-    /// <see cref="bool"/>, UTC <see cref="DateTime"/> (timestamptz) or null.
+    /// <see cref="bool"/>, UTC <see cref="DateTime"/> (timestamptz) or null. Each row is written
+    /// before the next is taken: the caller may fill one array again for every row.
     /// </summary>
     internal abstract Task BulkInsertAsync(
         DbConnection connection, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken);
