@@ -9,10 +9,17 @@ namespace PenguinMails.Analytics.Ingestion;
 internal sealed class IngestBatch
 {
     private readonly Dictionary<(string Type, string Id), MergedEntity> entityIndex = [];
-    private readonly HashSet<string> eventIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> eventIds;
 
-    /// <summary>A batch that fills <paramref name="events"/> (empty: the list of a batch staged before) or a new list.</summary>
-    public IngestBatch(List<EmailEventRecord>? events = null) => Events = events ?? [];
+    /// <summary>
+    /// A batch that fills <paramref name="events"/> (empty: the list of a batch staged before) or a
+    /// new list; its event ids' set starts at the list's size, which the batch before reached.
+    /// </summary>
+    public IngestBatch(List<EmailEventRecord>? events = null)
+    {
+        Events = events ?? [];
+        eventIds = new HashSet<string>(Events.Capacity, StringComparer.Ordinal);
+    }
 
     public List<MergedEntity> Entities { get; } = [];
 
