@@ -59,7 +59,11 @@ internal sealed partial class RecordParser
         sharedIdLookup = sharedIds.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>Parses <paramref name="utf8"/>; returns the record (an email event boxed), or null with <paramref name="rejection"/> set.</summary>
+    /// <summary>
+    /// Parses <paramref name="utf8"/>; returns the record (an email event boxed), or null with
+    /// <paramref name="rejection"/> set: <see cref="TryParse"/> for callers that keep lines of every
+    /// kind as objects (the cluster's router).
+    /// </summary>
     public object? Parse(ReadOnlySpan<byte> utf8, long lineNumber, out Rejection? rejection) =>
         TryParse(utf8, lineNumber, out var record, out rejection) ? record.Entity ?? record.Event : null;
 
