@@ -146,7 +146,7 @@ public static class ApiServer
         {
             // Reads across tenants change when any shard folds: the cache keys on the latest.
             var cluster = host.GetRequiredService<ServiceGraphs>().Cluster!;
-            services.Replace(ServiceDescriptor.Singleton(AsOf.Latest([.. cluster.Shards.Select(cluster.DatabaseOf)])));
+            services.Replace(ServiceDescriptor.Singleton(AsOf.AcrossShards([.. cluster.Shards.Select(cluster.DatabaseOf)])));
             services.RemoveAll<IHostedService>();
             services.Replace(ServiceDescriptor.Singleton(host.GetRequiredService<AccessAuditWriter>()));
         }

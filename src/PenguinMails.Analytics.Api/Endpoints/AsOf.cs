@@ -5,10 +5,11 @@ namespace PenguinMails.Analytics.Api.Endpoints;
 
 /// <summary>
 /// The freshness of every read: when the aggregates last changed (<see cref="Aggregator.AsOfAsync"/>:
-/// a fold committed, or a recompute, archiving or anonymization). Events received before the fold began are in the
-/// numbers (unless still waiting for their email.sent). Read at most every half second, however
-/// many requests ask. Across a cluster's tenants the reads' <c>as_of</c> is the latest of the
-/// shards' (each shard folds on its own; a tenant's reads take its shard's).
+/// when the transaction of the last fold, recompute, archiving or anonymization began). Events
+/// received before it are in the numbers (unless still waiting for their email.sent). Read at
+/// most every half second, however many requests ask. Across a cluster's tenants the reads'
+/// <c>as_of</c> is the latest of the shards' (each shard folds on its own; a tenant's reads take
+/// its shard's).
 /// </summary>
 public sealed class AsOf(Func<CancellationToken, Task<AsOf.Reading>> read)
 {
@@ -26,7 +27,7 @@ public sealed class AsOf(Func<CancellationToken, Task<AsOf.Reading>> read)
     }
 
     /// <summary>The reading of <paramref name="databases"/> (a cluster's shards) together.</summary>
-    public static AsOf Latest(IReadOnlyList<AnalyticsDatabase> databases) => new(async cancellationToken =>
+    public static AsOf AcrossShards(IReadOnlyList<AnalyticsDatabase> databases) => new(async cancellationToken =>
     {
         var values = new DateTime?[databases.Count];
         for (var i = 0; i < values.Length; i++)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using PenguinMails.Analytics.Ingestion.Records;
 using PenguinMails.Analytics.Jobs;
@@ -48,7 +49,7 @@ public sealed class Ingestor
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(stopStaging.Token);
         long accepted = 0;
         // The event lists of staged batches, for the next batches to fill (at most one per stage).
-        var spareEvents = new System.Collections.Concurrent.ConcurrentQueue<List<EmailEventRecord>>();
+        var spareEvents = new ConcurrentQueue<List<EmailEventRecord>>();
 
         var reading = RunStageAsync(() => ReadBatchesAsync(input, parsed.Writer, report, spareEvents, stopReading.Token), parsed.Writer, stopReading);
         var staging = RunStageAsync(async () =>
@@ -112,7 +113,7 @@ public sealed class Ingestor
     }
 
     private async Task ReadBatchesAsync(Stream input, ChannelWriter<IngestBatch> batches, RejectionReport report,
-        System.Collections.Concurrent.ConcurrentQueue<List<EmailEventRecord>> spareEvents, CancellationToken cancellationToken)
+        ConcurrentQueue<List<EmailEventRecord>> spareEvents, CancellationToken cancellationToken)
     {
         var reader = new NdjsonLineReader(input, options.MaxLineBytes);
         var parser = new RecordParser(options.MaxIdLength, options.Timestamps);
@@ -162,7 +163,7 @@ public sealed class Ingestor
     /// to probe them with a handful of tenants).
     /// </summary>
     private async Task<StagedBatch> StageBatchAsync(IngestBatch batch,
-        System.Collections.Concurrent.ConcurrentQueue<List<EmailEventRecord>> spareEvents, CancellationToken cancellationToken)
+        ConcurrentQueue<List<EmailEventRecord>> spareEvents, CancellationToken cancellationToken)
     {
         if (batch.IsEmpty)
         {

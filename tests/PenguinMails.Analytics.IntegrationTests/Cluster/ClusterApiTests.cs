@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using PenguinMails.Analytics.Aggregation;
 using PenguinMails.Analytics.Api;
+using PenguinMails.Analytics.Api.Endpoints;
 using PenguinMails.Analytics.Auditing;
 using PenguinMails.Analytics.Generation;
 using PenguinMails.Analytics.IntegrationTests.Infrastructure;
@@ -230,14 +232,11 @@ public sealed class ClusterApiTests
         // Shard1's as_of put before shard2's, as when its fold began first and committed last.
         async Task PutShard1BeforeShard2Async(TimeSpan by)
         {
-            await using var shard1 = new Npgsql.NpgsqlConnection(shards[0]);
-            await shard1.OpenAsync(Ct);
-            await using var command = new Npgsql.NpgsqlCommand(
-                "UPDATE pipeline_state SET updated = $1 WHERE name = 'fold_seq'", shard1)
-            {
-                Parameters = { new() { Value = (await ShardAsOfAsync(shards[1])).Subtract(by) } },
-            };
-            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+            await using var shard1 = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shards[0]), Ct);
+            await using var shard2 = await AnalyticsDatabase.OpenAsync(DatabaseTarget.Postgres(shards[1]), Ct);
+            var shard2AsOf = await Aggregator.AsOfAsync(shard2, Ct);
+            await using var connection = await shard1.OpenCrossTenantConnectionAsync(Ct);
+            Assert.Equal(1, await connection.ExecuteAsync("UPDATE pipeline_state SET updated = $1 WHERE name = 'fold_seq'", Ct, shard2AsOf!.Value - by));
         }
         await PutShard1BeforeShard2Async(TimeSpan.FromSeconds(2));
         await Task.Delay(TimeSpan.FromMilliseconds(600), Ct); // as_of is read every 500 ms
@@ -246,7 +245,7 @@ public sealed class ClusterApiTests
         var before = await SentAsync();
         using (var again = await server.SendAsync(HttpMethod.Get, path, server.Keys["admin"]))
         {
-            Assert.Equal($"{PenguinMails.Analytics.Api.Endpoints.ResponseCache.CacheName}; hit", again.Headers.GetValues("Cache-Status").Single());
+            Assert.Equal($"{ResponseCache.CacheName}; hit", again.Headers.GetValues("Cache-Status").Single());
         }
 
         // One more send of t1, folded on shard1, whose as_of then stays before shard2's: the latest
@@ -261,14 +260,6 @@ public sealed class ClusterApiTests
         await PutShard1BeforeShard2Async(TimeSpan.FromSeconds(1));
         await Task.Delay(TimeSpan.FromMilliseconds(600), Ct);
         Assert.Equal(before + 1, await SentAsync());
-    }
-
-    private static async Task<DateTime> ShardAsOfAsync(string shard)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(shard);
-        await connection.OpenAsync(Ct);
-        await using var command = new Npgsql.NpgsqlCommand("SELECT updated FROM pipeline_state WHERE name = 'fold_seq'", connection);
-        return (DateTime)(await command.ExecuteScalarAsync(Ct))!;
     }
 
     private static string TenantLine(List<string> lines, string tenant) =>
